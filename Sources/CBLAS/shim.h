@@ -1,0 +1,2 @@
+// OpenBLAS's CBLAS interface plus its openblas_* extensions (core name, config, threads).
+#include <cblas.h>

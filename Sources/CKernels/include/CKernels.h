@@ -1,0 +1,146 @@
+// CKernels — vectorised elementwise transcendental kernels for PrefCore.
+//
+// Every kernel walks n elements (n is int64_t; n <= 0 does nothing) of
+// contiguous arrays.  Forward kernels compute y[i] = U(x[i]); x and y may be
+// the same array (in-place), but must not partially overlap.  Gradient
+// kernels ACCUMULATE: gx[i] += gy[i] * U'(x[i]); they never overwrite gx.
+// gx may be the same array as gy, but must not partially overlap x, y or gy.
+// `y` is always the forward output U(x) for the same x (some derivatives are
+// computed from it; the others ignore it, but it must still be readable).
+//
+// float32: branch-free polynomial code with no libm calls, compiled on
+// x86-64 Linux into AVX-512F / AVX2 / baseline clones chosen at load time
+// (target_clones).  Accuracy, measured against the float64 libm result of the
+// same float32 input (see Tests/PrefCoreTests/CKernelsTests.swift):
+//   relative error <= 2e-7 for exp, sigmoid, log_sigmoid, softplus;
+//   relative error <= 4e-7 for log, log1p, tanh;
+// for results in the normal range.  Results that are float32 denormals
+// (|U(x)| < 2^-126, e.g. exp(x) for x < -87.34) are rounded once from an
+// accurate value, so their absolute error is about one denormal step
+// (2^-149 ~ 1.4e-45).  NaN in gives NaN out; infinities and overflow follow
+// the usual libm conventions (listed per function).
+//
+// float64: libm (exp, log, log1p, tanh) with the same numerically stable
+// formulas; accurate to a few ulp.
+
+#ifndef PREF_CKERNELS_H
+#define PREF_CKERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// MARK: exp
+
+/// y[i] = exp(x[i]).
+/// f32: Cephes-style range reduction x = k*ln2 + r (k rounded with the
+/// 1.5*2^23 magic number), degree-5 polynomial in r, 2^k built from exponent
+/// bits in two factors so that results in the denormal range are rounded once
+/// (no flush to zero).  x > 88.7228 -> +inf; x < -103.97 -> 0 (exp(-inf) = 0);
+/// NaN -> NaN.
+void pk_exp_f32(const float *x, float *y, int64_t n);
+/// y[i] = exp(x[i]) (libm).
+void pk_exp_f64(const double *x, double *y, int64_t n);
+/// gx[i] += gy[i] * y[i]   (exp'(x) = exp(x) = y).
+void pk_exp_grad_f32(const float *x, const float *y, const float *gy, float *gx, int64_t n);
+/// gx[i] += gy[i] * y[i]   (exp'(x) = exp(x) = y).
+void pk_exp_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
+
+// MARK: log
+
+/// y[i] = log(x[i]).
+/// f32: Cephes logf: x = 2^e * m with m in [sqrt(1/2), sqrt(2)) split by bit
+/// operations (denormal x is first scaled by 2^23), log(m) = f - f^2/2 +
+/// f^3*P(f) with f = m - 1, plus e*ln2 in two parts.
+/// x = +-0 -> -inf; x < 0 -> NaN; +inf -> +inf; NaN -> NaN.
+void pk_log_f32(const float *x, float *y, int64_t n);
+/// y[i] = log(x[i]) (libm).
+void pk_log_f64(const double *x, double *y, int64_t n);
+/// gx[i] += gy[i] / x[i]   (log'(x) = 1/x).
+void pk_log_grad_f32(const float *x, const float *y, const float *gy, float *gx, int64_t n);
+/// gx[i] += gy[i] / x[i]   (log'(x) = 1/x).
+void pk_log_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
+
+// MARK: log1p
+
+/// y[i] = log(1 + x[i]), accurate (relative error) for tiny x.
+/// f32: v = 1 + x, c = x - (v - 1) (the rounding error of v), then
+/// log1p(x) = log(v) + c/v with the float32 log above.
+/// x = +-0 -> x (sign kept); x = -1 -> -inf; x < -1 -> NaN; +inf -> +inf;
+/// NaN -> NaN.
+void pk_log1p_f32(const float *x, float *y, int64_t n);
+/// y[i] = log1p(x[i]) (libm).
+void pk_log1p_f64(const double *x, double *y, int64_t n);
+/// gx[i] += gy[i] / (1 + x[i])   (log1p'(x) = 1/(1+x)).
+void pk_log1p_grad_f32(const float *x, const float *y, const float *gy, float *gx, int64_t n);
+/// gx[i] += gy[i] / (1 + x[i])   (log1p'(x) = 1/(1+x)).
+void pk_log1p_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
+
+// MARK: sigmoid
+
+/// y[i] = sigmoid(x[i]) = 1 / (1 + exp(-x[i])), evaluated stably as
+/// e = exp(-|x|);  y = (x >= 0 ? 1 : e) / (1 + e).
+/// +inf -> 1, -inf -> 0, NaN -> NaN; sigmoid(x) for x < -87.34 is a
+/// denormal (and 0 below about -103.97).
+void pk_sigmoid_f32(const float *x, float *y, int64_t n);
+/// y[i] = sigmoid(x[i]) with the same formula as the f32 kernel (libm exp);
+/// sigmoid(x) = 0 exactly for x < -745.2 (exp underflow).
+void pk_sigmoid_f64(const double *x, double *y, int64_t n);
+/// gx[i] += gy[i] * y[i] * (1 - y[i])   (sigmoid' = y(1-y)).
+/// Computed from y, so for large positive x (y rounds near 1) the
+/// derivative is accurate in absolute terms only (error <= ~eps).
+void pk_sigmoid_grad_f32(const float *x, const float *y, const float *gy, float *gx, int64_t n);
+/// gx[i] += gy[i] * y[i] * (1 - y[i])   (same caveat as the f32 version).
+void pk_sigmoid_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
+
+// MARK: log_sigmoid
+
+/// y[i] = log(sigmoid(x[i])) = min(x, 0) - log1p(exp(-|x|)).
+/// f32: log1p(u) for u = exp(-|x|) in [0, 1] is u + u^2 * t(u) with a
+/// degree-8 polynomial fitted offline for relative error
+/// (Scripts/reference/fit_log1p.py); no division.
+/// -inf -> -inf, +inf -> 0, NaN -> NaN.
+void pk_log_sigmoid_f32(const float *x, float *y, int64_t n);
+/// y[i] = min(x, 0) - log1p(exp(-|x|)) (libm); log_sigmoid(-800) = -800.
+void pk_log_sigmoid_f64(const double *x, double *y, int64_t n);
+/// gx[i] += gy[i] * sigmoid(-x[i])   (log_sigmoid'(x) = sigmoid(-x)).
+/// sigmoid(-x) is recomputed from x (not from y: 1 - exp(y) cancels).
+void pk_log_sigmoid_grad_f32(const float *x, const float *y, const float *gy, float *gx, int64_t n);
+/// gx[i] += gy[i] * sigmoid(-x[i]), recomputed from x.
+void pk_log_sigmoid_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
+
+// MARK: softplus
+
+/// y[i] = log(1 + exp(x[i])) = max(x, 0) + log1p(exp(-|x|)), with the same
+/// log1p polynomial as log_sigmoid.  +inf -> +inf, -inf -> 0, NaN -> NaN.
+void pk_softplus_f32(const float *x, float *y, int64_t n);
+/// y[i] = max(x, 0) + log1p(exp(-|x|)) (libm); softplus(800) = 800.
+void pk_softplus_f64(const double *x, double *y, int64_t n);
+/// gx[i] += gy[i] * sigmoid(x[i])   (softplus'(x) = sigmoid(x)), from x.
+void pk_softplus_grad_f32(const float *x, const float *y, const float *gy, float *gx, int64_t n);
+/// gx[i] += gy[i] * sigmoid(x[i]), from x.
+void pk_softplus_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
+
+// MARK: tanh
+
+/// y[i] = tanh(x[i]).
+/// f32: Cephes tanhf: |x| < 0.625: x + x^3 * P(x^2) (odd, so tanh(-0) = -0);
+/// otherwise sign(x) * (1 - 2 / (exp(2|x|) + 1)), which saturates to +-1
+/// (exactly +-1 for |x| >= 9.01).  NaN -> NaN.
+void pk_tanh_f32(const float *x, float *y, int64_t n);
+/// y[i] = tanh(x[i]) (libm).
+void pk_tanh_f64(const double *x, double *y, int64_t n);
+/// gx[i] += gy[i] * (1 - y[i]) * (1 + y[i])   (tanh' = 1 - y^2).
+/// Computed from y: accurate in absolute terms (error <= ~2 eps) once y is
+/// close to +-1.
+void pk_tanh_grad_f32(const float *x, const float *y, const float *gy, float *gx, int64_t n);
+/// gx[i] += gy[i] * (1 - y[i]) * (1 + y[i])   (tanh' = 1 - y^2).
+void pk_tanh_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif  // PREF_CKERNELS_H

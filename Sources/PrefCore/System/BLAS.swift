@@ -1,0 +1,68 @@
+// The only file in PrefCore that imports CBLAS (DESIGN.md §1).
+internal import CBLAS
+
+/// Thin wrappers over OpenBLAS: row-major GEMM for both dtypes and the library's identification.
+/// Dimensions are checked against Debian's LP64 build (32-bit `blasint`) before every call.
+public enum BLAS {
+    /// OpenBLAS's name for the kernel it chose when it loaded ("SkylakeX", "Haswell", "Prescott"…).
+    public static var coreName: String {
+        guard let p = openblas_get_corename() else { return "unknown" }
+        return String(cString: p)
+    }
+
+    /// OpenBLAS's build configuration string (version, DYNAMIC_ARCH, threading…).
+    public static var config: String {
+        guard let p = openblas_get_config() else { return "unknown" }
+        return String(String(cString: p).drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+
+    /// The number of threads OpenBLAS uses for large calls.
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// Sets OpenBLAS's thread count (takes effect for the next call).
+    public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(clamping: Swift.max(1, n))) }
+
+    /// Checks that every dimension fits the 32-bit integers of an LP64 BLAS.
+    static func checkDims(_ op: String, _ dims: Int...) throws(TensorError) {
+        for d in dims where d > Int(Int32.max) {
+            throw TensorError(op: op, "dimension \(d) exceeds the BLAS limit of \(Int32.max)",
+                              hint: "split the operation into smaller blocks")
+        }
+    }
+
+    /// C ← α·op(A)·op(B) + β·C for row-major matrices, op(X) = X or Xᵀ.
+    /// `m×k` is the shape of op(A), `k×n` of op(B); `lda`, `ldb`, `ldc` are row strides in elements.
+    @inline(__always)
+    static func gemm<T: TensorScalar>(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: T,
+        a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
+        beta: T, c: UnsafeMutablePointer<T>, ldc: Int
+    ) {
+        let ta = transA ? CblasTrans : CblasNoTrans
+        let tb = transB ? CblasTrans : CblasNoTrans
+        if T.self == Float.self {
+            cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Float(alpha),
+                        UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), Int32(lda),
+                        UnsafeRawPointer(b).assumingMemoryBound(to: Float.self), Int32(ldb), Float(beta),
+                        UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), Int32(ldc))
+        } else {
+            cblas_dgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), Double(alpha),
+                        UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), Int32(lda),
+                        UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb), Double(beta),
+                        UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
+        }
+    }
+
+    /// Raw single-precision GEMM into a caller's buffer, for benchmarks that compare against the
+    /// tensor API: C = A·B with A m×k, B k×n, row-major.
+    public static func rawSgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                    a, Int32(k), b, Int32(n), 0, c, Int32(n))
+    }
+
+    /// Raw double-precision GEMM, as `rawSgemm`.
+    public static func rawDgemm(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                    a, Int32(k), b, Int32(n), 0, c, Int32(n))
+    }
+}

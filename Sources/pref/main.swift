@@ -1,0 +1,2 @@
+import PrefRuntime
+print(PrefVersion.string)
