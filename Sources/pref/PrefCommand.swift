@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import PrefCore
+import PrefLearn
+import PrefRuntime
+
+/// The `pref` command line: argument surface and exit codes only (DESIGN.md §1).
+struct PrefCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pref",
+        abstract: "A scripting language and REPL for preference learning.",
+        version: PrefVersion.string,
+        subcommands: [Env.self, Demo.self]
+    )
+}
+
+/// `pref env`: versions, the BLAS core and threads, the CPU's relevant flags.
+struct Env: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print pref's version, the Swift and OpenBLAS versions, the BLAS core and the CPU features.")
+
+    func run() throws {
+        print(EnvironmentReport.current(environment: ProcessInfo.processInfo.environment).text, terminator: "")
+    }
+}
+
+/// `pref demo`: fits a Bradley-Terry reward model (a logistic regression on feature
+/// differences) with the tape and prints the loss falling.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fit a linear Bradley-Terry reward model with the autodiff tape and show the loss falling.")
+
+    @Option(help: "Number of preference pairs.") var pairs = 4000
+    @Option(help: "Feature dimension.") var dim = 16
+    @Option(help: "Training epochs.") var epochs = 8
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard pairs >= 10, pairs <= 10_000_000 else { throw ValidationError("--pairs must be between 10 and 10000000") }
+        guard dim >= 1, dim <= 4096 else { throw ValidationError("--dim must be between 1 and 4096") }
+        guard epochs >= 1, epochs <= 1000 else { throw ValidationError("--epochs must be between 1 and 1000") }
+    }
+
+    func run() throws {
+        let report = try BradleyTerryDemo.run(pairs: pairs, dim: dim, epochs: epochs, seed: seed) { epoch, loss, accuracy in
+            print(String(format: "epoch %2d  loss %.4f  accuracy %.3f", epoch, loss, accuracy))
+        }
+        print(String(format: "true-weight cosine %.3f, held-out accuracy %.3f (Bayes %.3f), %.1f ms",
+                     report.cosine, report.testAccuracy, report.bayesAccuracy, report.milliseconds))
+    }
+}
