@@ -241,6 +241,10 @@ func f32RandomBits(_ k: Kernel32) {
     #expect(rep.maxDenormalSteps <= 1.0)
 }
 
+/// Denormal inputs (literals would warn about underflow).
+let denormal1e40 = Float(bitPattern: 0x0001_16C2)  // ~1.0e-40
+let denormal3e39 = Float(bitPattern: 0x0020_AAA9)  // ~3.0e-39
+
 private func one(_ k: Fwd32, _ x: Float) -> Float { apply(k, [x])[0] }
 private func one(_ k: Fwd64, _ x: Double) -> Double { apply(k, [x])[0] }
 
@@ -277,8 +281,8 @@ private func one(_ k: Fwd64, _ x: Double) -> Double { apply(k, [x])[0] }
     #expect(one(pk_log_f32, .nan).isNaN)
     #expect(one(pk_log_f32, 1) == 0)
     for x: Float in [
-        .leastNonzeroMagnitude, .leastNormalMagnitude, .leastNormalMagnitude.nextDown, 1e-40, 3e-39,
-        .greatestFiniteMagnitude, 1.0.nextUp, 1.0.nextDown, 2, 0.5,
+        .leastNonzeroMagnitude, .leastNormalMagnitude, .leastNormalMagnitude.nextDown, denormal1e40, denormal3e39,
+        .greatestFiniteMagnitude, Float(1).nextUp, Float(1).nextDown, 2, 0.5,
     ] {
         let r = Foundation.log(Double(x))
         #expect(abs(Double(one(pk_log_f32, x)) - r) <= 4e-7 * abs(r), "x = \(x)")
@@ -294,7 +298,7 @@ private func one(_ k: Fwd64, _ x: Double) -> Double { apply(k, [x])[0] }
     #expect(one(pk_log1p_f32, .infinity) == .infinity)
     #expect(one(pk_log1p_f32, .nan).isNaN)
     // Tiny and denormal inputs: log1p(x) = x to float precision.
-    for x: Float in [.leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e-40, 1e-30, -1e-30, 1e-10, -1e-10] {
+    for x: Float in [.leastNonzeroMagnitude, -.leastNonzeroMagnitude, denormal1e40, 1e-30, -1e-30, 1e-10, -1e-10] {
         #expect(one(pk_log1p_f32, x) == x, "x = \(x)")
     }
     // Around the rounding of 1 + x (v - 1 cancels against the correction).
@@ -351,7 +355,7 @@ private func one(_ k: Fwd64, _ x: Double) -> Double { apply(k, [x])[0] }
     #expect(one(pk_tanh_f32, -10) == -1)
     #expect(one(pk_tanh_f32, 1e30) == 1)
     #expect(one(pk_tanh_f32, -.greatestFiniteMagnitude) == -1)
-    for x: Float in [.leastNonzeroMagnitude, -.leastNonzeroMagnitude, 1e-40, 1e-30, -1e-20, 1e-5] {
+    for x: Float in [.leastNonzeroMagnitude, -.leastNonzeroMagnitude, denormal1e40, 1e-30, -1e-20, 1e-5] {
         #expect(one(pk_tanh_f32, x) == x, "x = \(x)")
     }
     // Saturation is monotone: never exceeds 1 in magnitude.

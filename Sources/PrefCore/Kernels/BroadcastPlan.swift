@@ -11,7 +11,27 @@ struct BroadcastPlan {
     var strideB = Shape()
 
     /// The plan for `a` and `b` broadcast against each other to `out` (already validated).
+    @inline(__always)
     init(_ a: Shape, _ b: Shape, out: Shape) {
+        // Fast paths for equal shapes and scalar operands: one flat row, no merging needed.
+        let n = out.count
+        if a == b || (a.count == n && b.count == n) {
+            self.init(flat: n, 1, 1)
+        } else if b.count == 1 && a.count == n {
+            self.init(flat: n, 1, 0)
+        } else if a.count == 1 && b.count == n {
+            self.init(flat: n, 0, 1)
+        } else {
+            self.init(general: a, b, out: out)
+        }
+    }
+
+    @inline(__always)
+    private init(flat n: Int, _ sa: Int, _ sb: Int) {
+        dims.append(n); strideA.append(sa); strideB.append(sb)
+    }
+
+    private init(general a: Shape, _ b: Shape, out: Shape) {
         let r = out.rank
         var sa = Shape(), sb = Shape(), d = Shape()
         let ca = BroadcastPlan.contiguousStrides(a), cb = BroadcastPlan.contiguousStrides(b)

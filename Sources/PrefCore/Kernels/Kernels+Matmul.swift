@@ -18,9 +18,9 @@ struct MatmulGeometry {
             throw TensorError.shapes("matmul", a, b, "inner dimensions differ (\(k) vs \(kb))",
                                      hint: "the last dimension of the left operand must equal the first matrix dimension of the right")
         }
-        batchA = Shape(Array(a.dims.dropLast(a.rank == 1 ? 1 : 2)))
-        batchB = Shape(Array(b.dims.dropLast(b.rank == 1 ? 1 : 2)))
-        batchOut = try Shape.broadcast(batchA, batchB, op: "matmul")
+        batchA = a.prefix(Swift.max(0, a.rank - 2))
+        batchB = b.prefix(Swift.max(0, b.rank - 2))
+        batchOut = batchA == batchB ? batchA : try Shape.broadcast(batchA, batchB, op: "matmul")
         var o = batchOut
         if a.rank > 1 { o.append(m) }
         if b.rank > 1 { o.append(n) }

@@ -31,8 +31,9 @@ enum SoftmaxKernels {
                     s += e
                 }
                 if log {
-                    let lse = m + T.logScalar(s)
-                    for j in 0..<n { yo[j * inner + i] = xo[j * inner + i] - lse }
+                    // (x − m) − log s, not x − (m + log s): the latter loses digits when |m| is large.
+                    let ls = T.logScalar(s)
+                    for j in 0..<n { yo[j * inner + i] = (xo[j * inner + i] - m) - ls }
                 } else {
                     let r = 1 / s
                     for j in 0..<n { yo[j * inner + i] *= r }

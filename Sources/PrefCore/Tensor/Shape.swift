@@ -1,10 +1,11 @@
-/// A tensor shape of rank 0...6, stored inline so that creating or copying one never allocates
-/// (core-performance.md §1: an `[Int]` shape cost about 25 % more per small op).
+/// A tensor shape of rank 0...6, stored inline in a SIMD vector so that creating, copying or
+/// comparing one never allocates (core-performance.md §1: an `[Int]` shape cost about 25 % more
+/// per small op). Lanes at and beyond `rank` are always 0, so whole-vector equality is exact.
 public struct Shape: Sendable, Hashable, CustomStringConvertible, ExpressibleByArrayLiteral {
     /// The largest rank a tensor may have.
     public static let maxRank = 6
 
-    @usableFromInline var storage: (Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0)
+    @usableFromInline var storage = SIMD8<Int>()
     /// The number of dimensions.
     public private(set) var rank: Int = 0
 
@@ -39,29 +40,27 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible, ExpressibleByA
         return Shape(dims)
     }
 
-    @inlinable public subscript(i: Int) -> Int {
-        get {
-            withUnsafeBytes(of: storage) { $0.load(fromByteOffset: i * MemoryLayout<Int>.stride, as: Int.self) }
-        }
+    public subscript(i: Int) -> Int {
+        get { storage[i] }
         set {
-            withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: newValue, toByteOffset: i * MemoryLayout<Int>.stride, as: Int.self) }
+            storage[i] = newValue
+            count = 1
+            for k in 0..<rank { count &*= storage[k] }
         }
     }
 
     mutating func append(_ d: Int) {
-        self[rank] = d
+        storage[rank] = d
         rank += 1
+        count &*= d
     }
 
     /// The dimensions as an array.
     public var dims: [Int] { (0..<rank).map { self[$0] } }
 
     /// The number of elements (1 for a scalar).
-    @inlinable public var count: Int {
-        var n = 1
-        for i in 0..<rank { n &*= self[i] }
-        return n
-    }
+    /// Kept up to date by every mutation, because ops ask for it constantly.
+    public private(set) var count: Int = 1
 
     /// The last dimension, or 1 for a scalar.
     public var last: Int { rank == 0 ? 1 : self[rank - 1] }
@@ -98,15 +97,20 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible, ExpressibleByA
         return (outer, self[axis], inner)
     }
 
-    public static func == (a: Shape, b: Shape) -> Bool {
-        guard a.rank == b.rank else { return false }
-        for i in 0..<a.rank where a[i] != b[i] { return false }
-        return true
+    @inlinable public static func == (a: Shape, b: Shape) -> Bool {
+        a.rank == b.rank && a.storage == b.storage
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(rank)
-        for i in 0..<rank { hasher.combine(self[i]) }
+        hasher.combine(storage)
+    }
+
+    /// The first `n` dimensions.
+    func prefix(_ n: Int) -> Shape {
+        var s = Shape()
+        for i in 0..<Swift.min(n, rank) { s.append(self[i]) }
+        return s
     }
 
     public var description: String { "[" + dims.map(String.init).joined(separator: ", ") + "]" }
@@ -115,6 +119,7 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible, ExpressibleByA
 extension Shape {
     /// NumPy broadcasting: shapes are right-aligned; each pair of dimensions must be equal or 1.
     public static func broadcast(_ a: Shape, _ b: Shape, op: String) throws(TensorError) -> Shape {
+        if a == b { return a }
         let rank = Swift.max(a.rank, b.rank)
         var out = Shape()
         for i in 0..<rank {
