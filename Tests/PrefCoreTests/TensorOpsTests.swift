@@ -128,6 +128,9 @@ import _PrefTestSupport
         #expect(throws: TensorError.self) { try a.reshaped([4, -1]) }
         #expect(throws: TensorError.self) { try a.transposed([0, 0]) }
         #expect(throws: TensorError.self) { try a.slice(axis: 0, step: 0) }
+        #expect(throws: TensorError.self) { try a.slice(axis: 0, step: Int.min) }
+        #expect(try a.slice(axis: 1, step: Int.max).shape == [2, 1])
+        #expect(try a.slice(axis: 1, start: Int.max, end: Int.min, step: -Int.max).shape == [2, 1])
         #expect(throws: TensorError.self) { try Tensor.concat([a, b]) }
         #expect(throws: TensorError.self) { try Shape.checked([1, 2, 3, 4, 5, 6, 7], op: "zeros") }
         #expect(throws: TensorError.self) { try Shape.checked([-1], op: "zeros") }

@@ -57,6 +57,7 @@ enum OpGeometry {
     static func slice(_ s: Shape, axis: Int, start: Int?, end: Int?, step: Int) throws(TensorError) -> Strided {
         let a = try s.axis(axis, op: "slice")
         guard step != 0 else { throw TensorError(op: "slice", "slice step cannot be zero") }
+        guard step != Int.min else { throw TensorError(op: "slice", "slice step \(step) is out of range") }
         let n = s[a]
         func clampBound(_ v: Int?, _ dflt: Int, lo: Int, hi: Int) -> Int {
             guard let v else { return dflt }
@@ -68,11 +69,11 @@ enum OpGeometry {
         if step > 0 {
             lo = clampBound(start, 0, lo: 0, hi: n)
             hi = clampBound(end, n, lo: 0, hi: n)
-            count = hi > lo ? (hi - lo + step - 1) / step : 0
+            count = hi > lo ? (hi - lo - 1) / step + 1 : 0
         } else {
             lo = clampBound(start, n - 1, lo: -1, hi: n - 1)
             hi = clampBound(end, -1, lo: -1, hi: n - 1)
-            count = lo > hi ? (lo - hi - step - 1) / (-step) : 0
+            count = lo > hi ? (lo - hi - 1) / (-step) + 1 : 0
         }
         let st = BroadcastPlan.contiguousStrides(s)
         var out = s, strides = st

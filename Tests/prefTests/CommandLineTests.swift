@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// The `pref` binary end to end: subcommands, exit codes, and the OpenBLAS core it ends up with.
+@Suite("pref command line") struct CommandLineTests {
+    /// The built `pref` next to the test bundle (SwiftPM puts products and tests in one folder).
+    static var binary: URL {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for dir in [here, here.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("pref")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        // Fall back to the debug build folder of this checkout.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/pref")
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func envReportsAGoodBLASCoreEvenWithoutTheVariable() throws {
+        // Without OPENBLAS_CORETYPE, pref must end up on a non-generic core by itself
+        // (re-executing when OpenBLAS misdetected the CPU).
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "OPENBLAS_CORETYPE")
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        p.arguments = ["env"]
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text.hasPrefix("pref        "))
+        #expect(text.contains("blas core   "))
+        #expect(!text.contains("warning"), "\(text)")
+        #expect(!text.contains("blas core   Prescott"))
+    }
+
+    @Test func versionAndHelp() throws {
+        let v = try run(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+        let h = try run(["--help"])
+        #expect(h.stdout.contains("env") && h.stdout.contains("demo"))
+    }
+
+    @Test func usageErrorsExitWith64AndSayWhy() throws {
+        let r = try run(["demo", "--pairs", "3"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("--pairs must be between 10 and 10000000"))
+        let unknown = try run(["frobnicate"])
+        #expect(unknown.status == 64)
+        let notANumber = try run(["demo", "--epochs", "many"])
+        #expect(notANumber.status == 64)
+        #expect(notANumber.stderr.contains("epochs"))
+    }
+
+    @Test func demoPrintsTheLossFalling() throws {
+        let r = try run(["demo", "--pairs", "600", "--dim", "4", "--epochs", "3", "--seed", "5"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let losses = r.stdout.split(separator: "\n").filter { $0.hasPrefix("epoch") }.compactMap { line -> Double? in
+            guard let range = line.range(of: #"loss (\d+\.\d+)"#, options: .regularExpression) else { return nil }
+            return Double(line[range].dropFirst(5))
+        }
+        #expect(losses.count == 3)
+        #expect(losses[2] < losses[0])
+        #expect(r.stdout.contains("held-out accuracy"))
+    }
+}
