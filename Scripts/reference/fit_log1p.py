@@ -1,166 +1,194 @@
 #!/usr/bin/env python3
-"""Fit log1p(u) ~= u * q(u) on u in [0, 1] for the float32 kernels in
-Sources/CKernels (log_sigmoid and softplus use log1p(exp(-|x|)), whose
+"""Fit the log1p(u), u in [0, 1], polynomial used by the float32 kernels in
+Sources/CKernels (log_sigmoid and softplus evaluate log1p(exp(-|x|)), whose
 argument always lies in [0, 1]).
 
-q(u) = 1 + c1*u + ... + cd*u^d.  q(0) = 1 is fixed so that log1p(u) = u
-exactly as u -> 0 (relative, not absolute, accuracy for tiny u).  The free
-coefficients minimise the maximum *relative* error |u*q(u) - log1p(u)| /
-log1p(u) (equivalently |q - f| / f with f(u) = log1p(u)/u) by a Remez
-exchange on a dense grid, in float64.
+Form (no division):
 
-The coefficients are then rounded to float32 and the error of the float32
-Horner evaluation (with FMA, as the C code compiles on AVX2/AVX-512) is
-measured on a dense grid (evaluated as u + u*(q(u) - 1), see
-horner_f32_fma), so the printed numbers are what the C kernel achieves for
-log1p on [0, 1] before the error of exp() is added.
+    log1p(u) ~= u * q(u),   q(u) = 1 + u * t(s),   s = u - 1/2,
 
-Usage:  python3 Scripts/reference/fit_log1p.py [degree ...]   (default 6 7 8)
+with t a polynomial of degree D in s (q has degree D + 1).  The C kernel
+evaluates it as
+
+    s = u - 0.5f
+    t = b_D;  t = t*s + b_k  for k = D-1 .. 0     (Horner, FMA when available)
+    p = t * u                                     (= q(u) - 1, in [-0.31, 0])
+    log1p(u) = p*u + u                            (FMA: one rounding)
+
+Why this shape:
+  * q(0) = 1 exactly, so log1p(u) -> u with *relative* accuracy as u -> 0
+    (the rounding of t and p is scaled by u there);
+  * writing u*q as u + u*(q - 1) puts a single rounding on the result; the
+    rounding of p only enters scaled by |q - 1| <= 0.31;
+  * expanding t around s = 0 (u = 1/2) instead of u = 0 makes the Horner
+    terms shrink by about 1/3 per power on the whole interval, so the
+    rounding errors of the evaluation do not pile up at u = 1 (in the plain
+    power basis the alternating coefficients have a condition number of ~5
+    there).  Same minimax error, about 15 % less float32 error for one extra
+    subtraction.
+
+The coefficients minimise the maximum relative error
+|u + u^2 t(s) - log1p(u)| / log1p(u) (a weighted minimax problem for t) by a
+Remez exchange in float64, are rounded to float32, and the float32
+evaluation above is then simulated on a dense grid, both with FMA (the
+AVX2/AVX-512 clones) and without (the baseline clone; each a*b + c rounds
+twice).  The printed float32 figures are what the kernel achieves for
+log1p on [0, 1]; the composite kernels add the error of exp().
+
+The same script also fits the polynomial of pk_expf (exp on the reduced
+range, see fit_exp below), which every composite kernel uses.
+
+Usage:  python3 Scripts/reference/fit_log1p.py [D ...]   (default 5 6 7 8)
 Requires numpy only.
 """
 import sys
 
 import numpy as np
 
+CENTER = 0.5
 
-def f_target(u):
-    """log1p(u)/u, with the u -> 0 limit 1."""
+
+def t_target(u):
+    """T(u) = (log1p(u)/u - 1)/u, the exact t for u > 0."""
     u = np.asarray(u, dtype=np.float64)
-    out = np.ones_like(u)
-    nz = u != 0
-    out[nz] = np.log1p(u[nz]) / u[nz]
-    return out
+    return (np.log1p(u) / u - 1.0) / u
 
 
-def q_eval(c, u):
-    """1 + c1 u + ... + cd u^d in float64 (c = [c1..cd])."""
-    acc = np.zeros_like(u)
-    for cj in c[::-1]:
-        acc = acc * u + cj
-    return 1.0 + acc * u
+def weight(u):
+    """Relative error of the result = weight(u) * (t - T)."""
+    u = np.asarray(u, dtype=np.float64)
+    return u * u / np.log1p(u)
 
 
-def rel_err(c, u):
-    f = f_target(u)
-    return (q_eval(c, u) - f) / f
-
-
-def remez(d, fixed=(), grid_n=200001, iters=60):
-    """Minimax relative fit of q with q(0)=1 and coefficients c1..cd, where
-    c1..c_len(fixed) are given (already rounded to float32) and the rest are
-    free.
-
-    The error e(u) = (q(u) - f(u)) / f(u) is identically 0 at u = 0, so the
-    m + 1 alternation points (m free coefficients) lie in (0, 1].
-    """
-    fixed = [float(v) for v in fixed]
-    nf = len(fixed)
-    m = d - nf
-    # Dense grid, denser near both ends (Chebyshev-like), excluding 0.
-    t = np.linspace(0.0, np.pi, grid_n)
-    grid = 0.5 * (1.0 - np.cos(t))
-    grid = grid[grid > 0.0]
-    # Initial reference: Chebyshev extrema mapped to (0, 1].
-    k = np.arange(1, m + 2)
-    ref = 0.5 * (1.0 - np.cos(np.pi * k / (m + 1)))
-    c = np.array(fixed + [0.0] * m)
-    last_e = None
+def remez_weighted(target, wfun, lo, hi, deg, center, grid_n=200001, iters=100):
+    """Minimise max |wfun(x) * (sum_j a_j (x - center)^j - target(x))| over
+    [lo, hi] (deg + 1 coefficients) by a Remez exchange on a dense grid."""
+    th = np.linspace(0.0, np.pi, grid_n)
+    grid = lo + (hi - lo) * 0.5 * (1.0 - np.cos(th))
+    m = deg + 1
+    k = np.arange(m + 1)
+    ref = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.pi * (k + 0.5) / (m + 1)))
+    last = None
+    coef = np.zeros(m)
+    cur = np.inf
     for _ in range(iters):
-        f = f_target(ref)
-        # sum_{free j} c_j u^j - (-1)^i E f(u_i) = f(u_i) - 1 - sum_{fixed} c_j u^j
+        s = ref - center
         a = np.zeros((m + 1, m + 1))
         for j in range(m):
-            a[:, j] = ref ** (nf + j + 1)
-        a[:, m] = -((-1.0) ** np.arange(m + 1)) * f
-        b = f - 1.0
-        for j in range(nf):
-            b = b - fixed[j] * ref ** (j + 1)
-        sol = np.linalg.solve(a, b)
-        c = np.array(fixed + list(sol[:m]))
-        e = rel_err(c, grid)
-        # New reference: the extremum of |e| inside each sign-constant run.
+            a[:, j] = s ** j
+        a[:, m] = -((-1.0) ** np.arange(m + 1)) / wfun(ref)
+        coef = np.linalg.solve(a, target(ref))[:m]
+        e = (np.polyval(coef[::-1], grid - center) - target(grid)) * wfun(grid)
         sign = np.sign(e)
         sign[sign == 0] = 1
         breaks = np.flatnonzero(np.diff(sign) != 0) + 1
         runs = np.split(np.arange(len(grid)), breaks)
-        ext = [r[np.argmax(np.abs(e[r]))] for r in runs]
+        ext = np.array([r[np.argmax(np.abs(e[r]))] for r in runs])
         if len(ext) < m + 1:
             break
         # Keep m+1 consecutive extrema containing the global maximum.
-        ext = np.array(ext)
-        gmax = int(np.argmax(np.abs(e[ext])))
-        lo = max(0, min(gmax, len(ext) - (m + 1)))
-        ext = ext[lo:lo + m + 1]
-        ref = grid[ext]
+        g = int(np.argmax(np.abs(e[ext])))
+        start = max(0, min(g, len(ext) - (m + 1)))
+        ref = grid[ext[start:start + m + 1]]
         cur = float(np.max(np.abs(e)))
-        if last_e is not None and abs(cur - last_e) <= 1e-6 * cur:
+        if last is not None and abs(cur - last) <= 1e-7 * cur:
             break
-        last_e = cur
-    return c, float(np.max(np.abs(rel_err(c, grid))))
+        last = cur
+    return coef, cur
 
 
-def f32(v):
-    return np.float32(v)
+def remez(deg):
+    """Weighted minimax fit of t (deg + 1 coefficients, in s = u - 1/2).
+    T(u) cancels for tiny u, where the weight (~u) makes the error vanish
+    anyway; starting the grid at 1e-4 keeps T accurate to ~1e-12."""
+    return remez_weighted(t_target, weight, 1e-4, 1.0, deg, CENTER)
 
 
-def fit_rounded(d):
-    """Round c1 to float32, refit c2..cd around it, round c2, and so on, so
-    the later coefficients absorb the rounding of the earlier ones (rounding
-    all of the float64 minimax coefficients at once roughly doubles the
-    error at degree 8)."""
-    c, emax = remez(d)
-    fixed = []
-    for j in range(d):
-        if j > 0:
-            c, _ = remez(d, fixed=fixed)
-        fixed.append(f32(c[j]))
-    return np.array(fixed, dtype=np.float32), emax
+def r32(v):
+    return v.astype(np.float32).astype(np.float64)
 
 
-def horner_f32_fma(c32, u32):
-    """log1p(u) in float32 exactly as the C kernel evaluates it:
-
-        t = c_d; t = fma(t, u, c_j) for j = d-1 .. 1     (Horner, FMA)
-        p = t * u                                         (= q(u) - 1)
-        log1p(u) = fma(p, u, u)                           (= u + u*(q - 1))
-
-    Writing u*q as u + u*(q-1) leaves a single rounding on the result; the
-    rounding of p only enters scaled by |q - 1| <= 0.31.
-    """
+def eval_f32(b32, u32, fma):
+    """The C evaluation in float32.  With fma, a*b + c rounds once (the
+    product of two float32 values is exact in float64; the float64 sum is
+    then rounded to float32, a double rounding that is negligible here)."""
     u = u32.astype(np.float64)
-
-    def r32(v):
-        # exact product of two float32 values fits in float64; one rounding
-        # to float64 then to float32 (double rounding is negligible here).
-        return v.astype(np.float32).astype(np.float64)
-
-    t = np.full_like(u, float(c32[-1]))
-    for cj in list(c32[:-1])[::-1]:
-        t = r32(t * u + float(cj))
+    s = r32(u - CENTER)
+    t = np.full_like(u, float(b32[-1]))
+    for bk in list(b32[:-1])[::-1]:
+        t = r32(t * s + float(bk)) if fma else r32(r32(t * s) + float(bk))
     p = r32(t * u)
-    return (p * u + u).astype(np.float32)
+    return r32(p * u + u) if fma else r32(r32(p * u) + u)
+
+
+# ---------------------------------------------------------------------------
+# exp(r) on the reduced range |r| <= ln2/2 (plus margin), for pk_expf:
+#     exp(r) ~= 1 + r * P(r),  P of degree 5 in r,
+# evaluated as p = e6; p = p*r + e_k (k = 5..1); exp(r) = p*r + 1, so the
+# result is rounded once and the rounding of P enters scaled by |r| <= 0.35.
+# Minimax for relative error: weight |r| / exp(r) on P - (exp(r) - 1)/r.
+# This replaces Cephes' 1 + r + r^2 P5(r) (same accuracy, two operations
+# fewer: no r^2 and no separate "+ r").
+EXP_R = 0.35  # ln2/2 = 0.3466 plus margin for the rounding of k
+
+
+def exp_target(r):
+    r = np.asarray(r, dtype=np.float64)
+    out = np.ones_like(r)
+    nz = r != 0
+    out[nz] = np.expm1(r[nz]) / r[nz]
+    return out
+
+
+def exp_weight(r):
+    r = np.asarray(r, dtype=np.float64)
+    return np.maximum(np.abs(r), 1e-300) / np.exp(r)
+
+
+def eval_exp_f32(e32, r32_in, fma):
+    r = r32_in.astype(np.float64)
+    p = np.full_like(r, float(e32[-1]))
+    for ek in list(e32[:-1])[::-1]:
+        p = r32(p * r + float(ek)) if fma else r32(r32(p * r) + float(ek))
+    return r32(p * r + 1.0) if fma else r32(r32(p * r) + 1.0)
+
+
+def fit_exp(deg=5):
+    coef, emax = remez_weighted(exp_target, exp_weight, -EXP_R, EXP_R, deg, 0.0)
+    e32 = coef.astype(np.float32)
+    r = np.linspace(-EXP_R, EXP_R, 2_000_001).astype(np.float32)
+    ref = np.exp(r.astype(np.float64))
+    e_fma = float(np.max(np.abs(eval_exp_f32(e32, r, True) - ref) / ref))
+    e_nofma = float(np.max(np.abs(eval_exp_f32(e32, r, False) - ref) / ref))
+    print(f"exp: 1 + r*P(r), P degree {deg} on |r| <= {EXP_R}: max rel error minimax "
+          f"{emax:.3e}, float32 with FMA {e_fma:.3e}, without FMA {e_nofma:.3e} "
+          f"(before the final scaling by 2^k, which is exact for normal results)")
+    for j, v in enumerate(e32, 1):
+        print(f"    e{j} = {float(v):+.9e}f")
 
 
 def main():
-    degrees = [int(a) for a in sys.argv[1:]] or [6, 7, 8]
+    degrees = [int(a) for a in sys.argv[1:]] or [5, 6, 7, 8]
     rng = np.random.default_rng(1)
     u_dense = np.linspace(0.0, 1.0, 2_000_001, dtype=np.float64)[1:]
-    u_tiny = np.exp(rng.uniform(np.log(1e-30), 0.0, 1_000_000))
-    u_all = np.concatenate([u_dense, u_tiny]).astype(np.float32)
-    u_all = u_all[u_all > 0]
-    ref = np.log1p(u_all.astype(np.float64))
-    for d in degrees:
-        c32, emax = fit_rounded(d)
-        exact = float(np.max(np.abs(rel_err(c32.astype(np.float64),
-                                            u_dense))))
-        got = horner_f32_fma(c32, u_all).astype(np.float64)
-        err32 = float(np.max(np.abs(got - ref) / ref))
-        print(f"degree {d}: minimax rel err, float64 coeffs = {emax:.3e}; "
-              f"float32 coeffs evaluated exactly = {exact:.3e}; "
-              f"float32 Horner+FMA = {err32:.3e}")
-        print("  q(u) = 1 + u*(c1 + u*(c2 + ...)), coefficients c1..c%d:" % d)
-        for j, v in enumerate(c32, 1):
-            print(f"    c{j} = {float(v):+.9e}f")
+    u_tiny = np.exp(rng.uniform(np.log(1e-30), 0.0, 500_000))
+    u32 = np.concatenate([u_dense, u_tiny]).astype(np.float32)
+    u32 = u32[u32 > 0]
+    ref = np.log1p(u32.astype(np.float64))
+    for deg in degrees:
+        coef, emax = remez(deg)
+        b32 = coef.astype(np.float32)
+        g = u_dense[u_dense >= 1e-4]
+        exact = float(np.max(np.abs(
+            (np.polyval(b32.astype(np.float64)[::-1], g - CENTER) - t_target(g)) * weight(g))))
+        e_fma = float(np.max(np.abs(eval_f32(b32, u32, True) - ref) / ref))
+        e_nofma = float(np.max(np.abs(eval_f32(b32, u32, False) - ref) / ref))
+        print(f"t degree {deg} (q degree {deg + 1}): max rel error of log1p on [0,1]: "
+              f"minimax {emax:.3e}, float32 coefficients evaluated exactly {exact:.3e}, "
+              f"float32 with FMA {e_fma:.3e}, without FMA {e_nofma:.3e}")
+        for j, v in enumerate(b32):
+            print(f"    b{j} = {float(v):+.9e}f")
+    fit_exp()
 
 
 if __name__ == "__main__":

@@ -61,22 +61,24 @@ void pk_softplus_f32(const float *x, float *y, int64_t n) {
     }
 }
 
-/// Cephes tanhf.  |x| < 0.625: x + x z P(z), z = x^2 (odd, keeps -0);
-/// else 1 - 2 / (exp(2|x|) + 1) with the sign of x (exp -> inf gives 1).
-/// NaN takes the polynomial branch and stays NaN.
+/// Cephes tanhf.  |x| < 0.625: x + x z P(z), z = x^2 (odd polynomial);
+/// else 1 - 2 / (exp(2|x|) + 1) (exp -> inf gives exactly 1).  Both are
+/// computed for |x| and x respectively and the sign bit of x is OR-ed into
+/// the blend: tanh(-0) = -0, and NaN takes the polynomial branch and stays
+/// NaN.
 static inline float pk_tanhf(float x) {
     float ax = pk_absf(x);
     float s = pk_expf(ax + ax);
     float big = 1.0f - 2.0f / (s + 1.0f);
-    big = pk_u2f(pk_f2u(big) | (pk_f2u(x) & 0x80000000u));
     float z = x * x;
     float p = -5.70498872745e-3f;
     p = p * z + 2.06390887954e-2f;
     p = p * z + -5.37397155531e-2f;
     p = p * z + 1.33314422036e-1f;
     p = p * z + -3.33332819422e-1f;
-    float small = (p * z) * x + x;
-    return ax >= 0.625f ? big : small;
+    float small = (p * z) * ax + ax;
+    float r = ax >= 0.625f ? big : small;
+    return pk_u2f(pk_f2u(r) | (pk_f2u(x) & 0x80000000u));
 }
 
 PK_CLONES

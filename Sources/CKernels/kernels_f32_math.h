@@ -34,11 +34,17 @@ static inline float pk_u2f(uint32_t u) {
 
 static inline float pk_absf(float x) { return pk_u2f(pk_f2u(x) & 0x7fffffffu); }
 
-/// exp(x).  Cephes expf: x = k ln2 + r, |r| <= ln2/2, k rounded by adding
-/// 1.5*2^23; exp(r) = 1 + r + r^2 P(r).  2^k is applied as 2^k1 * 2^k2 with
-/// k1 = floor(k/2), k2 = k - k1, both normal floats for every k the clamped
-/// input can produce, so overflow gives +inf and results below 2^-126 are
-/// rounded once into the denormal range (0 below about -103.97).
+/// exp(x).  Cephes-style range reduction: x = k ln2 + r, |r| <= ln2/2, k
+/// rounded by adding 1.5*2^23, ln2 subtracted in two parts (Cody-Waite).
+/// exp(r) = 1 + r P(r), P of degree 5 fitted for minimax relative error by
+/// Scripts/reference/fit_log1p.py (fit_exp; its output: max rel error
+/// minimax 2.116e-09, float32 with FMA 7.715e-08, without FMA 1.007e-07),
+/// evaluated by Horner so the result is rounded once; this is two operations
+/// cheaper than Cephes' 1 + r + r^2 P(r) at the same accuracy.
+/// 2^k is applied as 2^k1 * 2^k2 with k1 = floor(k/2), k2 = k - k1, both
+/// normal floats for every k the clamped input can produce, so overflow gives
+/// +inf and results below 2^-126 are rounded once into the denormal range
+/// (0 below about -103.97).
 static inline float pk_expf(float x) {
     const float magic = 12582912.0f;  // 1.5 * 2^23
     // Clamp so that k stays in [-159, 145]; NaN passes through both.
@@ -47,17 +53,15 @@ static inline float pk_expf(float x) {
     float t = x * 1.44269504088896341f + magic;
     float kf = t - magic;  // round(x / ln2), exact integer
     uint32_t k = pk_f2u(t) - pk_f2u(magic);
-    float r = x - kf * 0.693359375f;  // ln2 in two parts (Cody-Waite)
+    float r = x - kf * 0.693359375f;
     r = r - kf * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    float z = r * r;
-    p = p * z + r;
-    p = p + 1.0f;
+    float p = 1.384272240e-03f;
+    p = p * r + 8.374955505e-03f;
+    p = p * r + 4.166805744e-02f;
+    p = p * r + 1.666642129e-01f;
+    p = p * r + 4.999999404e-01f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
     uint32_t k1 = (uint32_t)((int32_t)k >> 1);
     uint32_t k2 = k - k1;
     float s1 = pk_u2f((k1 + 127u) << 23);
@@ -119,32 +123,36 @@ static inline float pk_log1pf(float x) {
     return x == 0.0f ? x : r;
 }
 
-// log1p(u) ~= u + u^2 t(u) on [0, 1], t(u) = c1 + c2 u + ... + c8 u^7, i.e.
-// u q(u) with q = 1 + u t.  Coefficients from Scripts/reference/fit_log1p.py
-// (minimax relative error, float32-rounded with refit; its output:
-//   degree 8: minimax rel err, float64 coeffs = 3.304e-08;
-//   float32 coeffs evaluated exactly = 3.313e-08; float32 Horner+FMA = 1.338e-07).
-// Degree 7 would give 3.1e-7 and degree 6 1.5e-6 (same script).
-#define PK_L1P_C1 (-4.999964833e-01f)
-#define PK_L1P_C2 (+3.332132995e-01f)
-#define PK_L1P_C3 (-2.485721707e-01f)
-#define PK_L1P_C4 (+1.915384829e-01f)
-#define PK_L1P_C5 (-1.375418901e-01f)
-#define PK_L1P_C6 (+7.920888811e-02f)
-#define PK_L1P_C7 (-3.006837703e-02f)
-#define PK_L1P_C8 (+5.365454126e-03f)
+// log1p(u) on [0, 1] as u q(u), q(u) = 1 + u t(u - 1/2), t of degree 7 (q of
+// degree 8), evaluated as u + (t u) u so the result is rounded once.
+// Coefficients printed by Scripts/reference/fit_log1p.py (minimax relative
+// error; its output for this degree:
+//   t degree 7 (q degree 8): max rel error of log1p on [0,1]: minimax
+//   3.304e-08, float32 coefficients evaluated exactly 3.563e-08, float32
+//   with FMA 1.181e-07, without FMA 1.413e-07).
+// Tradeoff (same script): t degree 6 gives 3.0e-7, degree 5 gives 1.5e-6,
+// degree 8 gives 1.0e-7.
+#define PK_L1P_B0 (-3.781395555e-01f)
+#define PK_L1P_B1 (+1.792258471e-01f)
+#define PK_L1P_B2 (-9.323418885e-02f)
+#define PK_L1P_B3 (+5.104291439e-02f)
+#define PK_L1P_B4 (-2.880229801e-02f)
+#define PK_L1P_B5 (+1.717248559e-02f)
+#define PK_L1P_B6 (-1.128890831e-02f)
+#define PK_L1P_B7 (+5.364826415e-03f)
 
 /// log1p(u) for u in [0, 1] (no division); NaN -> NaN.
 static inline float pk_log1pf_01(float u) {
-    float t = PK_L1P_C8;
-    t = t * u + PK_L1P_C7;
-    t = t * u + PK_L1P_C6;
-    t = t * u + PK_L1P_C5;
-    t = t * u + PK_L1P_C4;
-    t = t * u + PK_L1P_C3;
-    t = t * u + PK_L1P_C2;
-    t = t * u + PK_L1P_C1;
-    float p = t * u;  // q(u) - 1, in [-0.31, 0]
+    float s = u - 0.5f;
+    float t = PK_L1P_B7;
+    t = t * s + PK_L1P_B6;
+    t = t * s + PK_L1P_B5;
+    t = t * s + PK_L1P_B4;
+    t = t * s + PK_L1P_B3;
+    t = t * s + PK_L1P_B2;
+    t = t * s + PK_L1P_B1;
+    t = t * s + PK_L1P_B0;
+    float p = t * u;   // q(u) - 1, in [-0.31, 0]
     return p * u + u;  // one rounding on the result
 }
 
