@@ -1,0 +1,158 @@
+extension Compiler {
+    /// Binds a pattern's names to a value (destructuring lists and records).
+    func binder(_ pattern: Pattern, declare: Bool) -> (Frame, Value) throws -> Void {
+        let file = self.file
+        switch pattern {
+        case .name(let n):
+            guard let ref = resolution.refs[n.id] else { return { _, _ in } }
+            let store = write(ref, declare: declare)
+            return { fp, v in store(fp, v) }
+        case .list(let parts, let rest, let range):
+            let binders = parts.map { binder($0, declare: declare) }
+            let restBinder = rest.map { binder(.name($0), declare: declare) }
+            let n = parts.count
+            return { fp, v in
+                guard case .list(let l) = v else {
+                    throw RuntimeError("cannot destructure a \(v.typeName) as a list", file: file, range: range)
+                }
+                let items = l.items
+                if restBinder == nil ? items.count != n : items.count < n {
+                    throw RuntimeError("cannot destructure a list of \(items.count) into \(n) name\(n == 1 ? "" : "s")",
+                                       hint: restBinder == nil ? "add '...rest' to collect the remaining elements" : nil, file: file, range: range)
+                }
+                for i in 0..<n { try binders[i](fp, items[i]) }
+                if let restBinder { try restBinder(fp, .list(ListBox(Array(items[n...])))) }
+            }
+        case .record(let fields, let range):
+            let parts = fields.map { ($0.field, binder($0.pattern, declare: declare)) }
+            return { fp, v in
+                guard case .record(let r) = v else {
+                    throw RuntimeError("cannot destructure a \(v.typeName) as a record", file: file, range: range)
+                }
+                for (field, bind) in parts {
+                    guard let x = r[field] else {
+                        let hint = Suggestion.closest(to: field, in: r.keys).map { "did you mean '\($0)'?" }
+                        throw RuntimeError("the record has no field '\(field)'", hint: hint, file: file, range: range)
+                    }
+                    try bind(fp, x)
+                }
+            }
+        }
+    }
+
+    func assignment(_ target: Expr, _ op: AssignOperator, _ value: Expr, _ range: SourceRange) -> StmtCode {
+        let v = expression(value)
+        let combine: ((Value, Value) throws -> Value)? = compoundOperator(op, range)
+        switch target {
+        case .name(let n):
+            guard let ref = resolution.refs[n.id] else { return { _ in } }
+            let store = write(ref, declare: false), load = read(ref, n)
+            guard let combine else { return { fp in store(fp, try v(fp)) } }
+            return { fp in store(fp, try combine(try load(fp), try v(fp))) }
+        case .index, .member:
+            // Containers have value semantics: the update happens in place on the variable's own
+            // box when nothing else shares it, and on a copy otherwise.
+            let update = pathUpdate(target)
+            return { fp in
+                let new = try v(fp)
+                if let combine {
+                    try update(fp) { old in old = try combine(old, new) }
+                } else {
+                    try update(fp) { old in old = new }
+                }
+            }
+        default:
+            let e = error("cannot assign to this expression", target.range)
+            return { _ in throw e }
+        }
+    }
+
+    func compoundOperator(_ op: AssignOperator, _ range: SourceRange) -> ((Value, Value) throws -> Value)? {
+        let file = self.file
+        let binary: BinaryOperator
+        switch op {
+        case .assign: return nil
+        case .add: binary = .add
+        case .subtract: binary = .subtract
+        case .multiply: binary = .multiply
+        case .divide: binary = .divide
+        }
+        return { a, b in try Operators.binary(binary, a, b, file: file, range: range) }
+    }
+
+    /// Returns a function that lets `change` modify the element at `target` (x[i], r.f, nested)
+    /// in place, copying shared containers on the way (copy-on-write).
+    func pathUpdate(_ target: Expr) -> (Frame, (inout Value) throws -> Void) throws -> Void {
+        let file = self.file
+        switch target {
+        case .name(let n):
+            guard let ref = resolution.refs[n.id] else { return { _, _ in } }
+            return modify(ref)
+        case .index(let base, let index, let range):
+            let parent = pathUpdate(base), idx = expression(index)
+            return { fp, change in
+                let i = try idx(fp)
+                try parent(fp) { container in try Indexing.update(&container, i, change, file: file, range: range) }
+            }
+        case .member(let base, let name, let range):
+            let parent = pathUpdate(base)
+            return { fp, change in
+                try parent(fp) { container in
+                    guard case .record(var r) = container else {
+                        throw RuntimeError("cannot set field '\(name)' of a \(container.typeName)", file: file, range: range)
+                    }
+                    guard r[name] != nil else {
+                        throw RuntimeError("the record has no field '\(name)'", hint: "records get their fields when they are made: {\(name): …}", file: file, range: range)
+                    }
+                    container = .none  // drop the variable's reference so the box can be unique
+                    defer { container = .record(r) }
+                    if !isKnownUniquelyReferenced(&r) { r = r.copy() }
+                    try r.modify(name, change)
+                }
+            }
+        default:
+            let e = error("cannot assign to this expression", target.range)
+            return { _, _ in throw e }
+        }
+    }
+
+    /// In-place access to a variable's storage.
+    func modify(_ ref: VarRef) -> (Frame, (inout Value) throws -> Void) throws -> Void {
+        switch ref {
+        case .local(let slot) where layout.cellSlots.contains(slot):
+            return { fp, change in
+                if case .cell(let c) = fp[slot] { try change(&c.value) } else { try change(&fp[slot]) }
+            }
+        case .local(let slot):
+            return { fp, change in try change(&fp[slot]) }
+        case .upvalue(let i):
+            return { fp, change in
+                if case .function(let f) = fp[0] { try change(&f.captures[i].value) }
+            }
+        case .global(let i):
+            let interp = self.interp
+            return { _, change in try change(&interp.globalValues[i]) }
+        }
+    }
+
+    func subscriptRead(_ base: Expr, _ index: Expr, _ range: SourceRange) -> Code {
+        let b = expression(base)
+        let file = self.file
+        if case .range(let lo, let hi, let inclusive, _) = index {
+            let l = lo.map(expression), h = hi.map(expression)
+            return { fp in
+                let container = try b(fp)
+                let a = try l?(fp), z = try h?(fp)
+                return try Indexing.slice(container, a, z, inclusive: inclusive, file: file, range: range)
+            }
+        }
+        let i = expression(index)
+        return { fp in
+            let container = try b(fp), key = try i(fp)
+            if case .list(let list) = container, case .number(let x) = key, x >= 0, x < Double(list.items.count), x == x.rounded() {
+                return list.items[Int(x)]
+            }
+            return try Indexing.get(container, key, file: file, range: range)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import PrefCore
+
+extension Compiler {
+    func call(_ callee: Expr, _ args: [Argument], _ range: SourceRange) -> Code {
+        let calleeCode = expression(callee)
+        let argCodes = args.map { expression($0.value) }
+        let labels = args.map(\.label)
+        let hasLabels = labels.contains { $0 != nil }
+        let interp = self.interp, file = self.file
+        return { fp in
+            let f = try calleeCode(fp)
+            switch f {
+            case .function(let fn):
+                return try interp.invoke(fn, argCodes, hasLabels ? labels : nil, fp, file, range)
+            case .builtin(let b):
+                var values = [Value]()
+                values.reserveCapacity(argCodes.count)
+                for c in argCodes { values.append(try c(fp)) }
+                return try interp.callBuiltin(b.builtin, values, labels, file, range)
+            default:
+                throw RuntimeError("cannot call a \(f.typeName)", file: file, range: callee.range)
+            }
+        }
+    }
+}
+
+extension Interpreter {
+    /// Calls a pref function: arguments are evaluated straight into the callee's frame slots on
+    /// the value stack; nothing is allocated per call.
+    func invoke(_ f: FunctionBox, _ args: [Code], _ labels: [String?]?, _ fp: Frame, _ file: SourceFile, _ range: SourceRange) throws -> Value {
+        let code = f.code
+        let size = code.frameSize
+        guard depth < maxDepth, top + size <= stackCapacity else {
+            throw RuntimeError("stack overflow: more than \(maxDepth) nested calls", hint: "check that the recursion reaches its base case",
+                               file: file, range: range)
+        }
+        let base = stack + top
+        top += size
+        depth += 1
+        defer {
+            for i in 0..<size { base[i] = .none }
+            top -= size
+            depth -= 1
+        }
+        base[0] = .function(f)
+        let slots = code.parameterSlots
+        if let labels {
+            try bindLabeled(code, args, labels, fp, base, file, range)
+        } else {
+            guard args.count <= slots.count else {
+                throw RuntimeError("\(code.name)() takes \(slots.count) argument\(slots.count == 1 ? "" : "s") but \(args.count) were given",
+                                   hint: "the signature is \(code.signature)", file: file, range: range)
+            }
+            for i in 0..<args.count { base[slots[i]] = try args[i](fp) }
+            if args.count < slots.count { try fillDefaults(code, from: args.count, base, file, range) }
+        }
+        for slot in code.cellParameters { base[slot] = .cell(CellBox(base[slot])) }
+        try tick()
+        do {
+            return try code.body(base)
+        } catch var e as RuntimeError {
+            e.leave(function: code.name, callFile: file, callRange: range)
+            throw e
+        }
+    }
+
+    private func fillDefaults(_ code: CodeObject, from start: Int, _ base: Frame, _ file: SourceFile, _ range: SourceRange) throws {
+        for i in start..<code.parameterSlots.count {
+            guard let d = code.defaults[i] else {
+                throw RuntimeError("missing argument '\(code.parameterNames[i])' for \(code.name)()",
+                                   hint: "the signature is \(code.signature)", file: file, range: range)
+            }
+            base[code.parameterSlots[i]] = try d(base)
+        }
+    }
+
+    private func bindLabeled(_ code: CodeObject, _ args: [Code], _ labels: [String?], _ fp: Frame, _ base: Frame,
+                             _ file: SourceFile, _ range: SourceRange) throws {
+        let slots = code.parameterSlots
+        var given = [Bool](repeating: false, count: slots.count)
+        for (i, arg) in args.enumerated() {
+            let index: Int
+            if let label = labels[i] {
+                guard let k = code.parameterIndex[label] else {
+                    let hint = Suggestion.closest(to: label, in: code.parameterNames).map { "did you mean '\($0)'?" }
+                        ?? "the signature is \(code.signature)"
+                    throw RuntimeError("unknown keyword '\(label)' for \(code.name)()", hint: hint, file: file, range: range)
+                }
+                index = k
+            } else {
+                guard i < slots.count else {
+                    throw RuntimeError("\(code.name)() takes \(slots.count) arguments but \(args.count) were given", file: file, range: range)
+                }
+                index = i
+            }
+            if given[index] {
+                throw RuntimeError("argument '\(code.parameterNames[index])' given twice to \(code.name)()", file: file, range: range)
+            }
+            given[index] = true
+            base[slots[index]] = try arg(fp)
+        }
+        for i in 0..<slots.count where !given[i] {
+            guard let d = code.defaults[i] else {
+                throw RuntimeError("missing argument '\(code.parameterNames[i])' for \(code.name)()",
+                                   hint: "the signature is \(code.signature)", file: file, range: range)
+            }
+            base[slots[i]] = try d(base)
+        }
+    }
+
+    /// Calls any callable value with already evaluated arguments (used by builtins such as
+    /// `map` and `grad` that call back into pref).
+    public func call(_ callee: Value, _ args: [Value], labels: [String?]? = nil) throws -> Value {
+        switch callee {
+        case .function(let f):
+            let file = f.code.file, range = f.code.range
+            let codes: [Code] = args.map { v in { _ in v } }
+            return try invoke(f, codes, labels, stack, file, range)
+        case .builtin(let b):
+            return try callBuiltin(b.builtin, args, labels ?? Array(repeating: nil, count: args.count), nil, nil)
+        default:
+            throw RuntimeError("cannot call a \(callee.typeName)")
+        }
+    }
+
+    /// Binds arguments to a builtin's declared parameters (defaults, types, keywords) and runs it.
+    func callBuiltin(_ b: Builtin, _ values: [Value], _ labels: [String?], _ file: SourceFile?, _ range: SourceRange?) throws -> Value {
+        do {
+            let call = try BuiltinBinding.bind(b, values, labels, interpreter: self)
+            return try b.body(call)
+        } catch let e as RuntimeError {
+            guard let file, let range else { throw e }
+            throw e.located(file, range)
+        } catch let e as TensorError {
+            throw RuntimeError(e.message.isEmpty ? e.op : "\(e.op): \(e.message)", hint: e.hint, file: file, range: range)
+        }
+    }
+}
+
+extension CodeObject {
+    /// `name(a, b)` for hints.
+    var signature: String { "\(name)(\(parameterNames.joined(separator: ", ")))" }
+}

@@ -1,0 +1,147 @@
+extension Compiler {
+    func statement(_ s: Stmt) -> StmtCode {
+        switch s {
+        case .binding(_, let pattern, let value, _):
+            let v = expression(value), bind = binder(pattern, declare: true)
+            return { fp in try bind(fp, try v(fp)) }
+        case .function(let f):
+            let make = closure(f)
+            guard let n = f.name, let ref = resolution.refs[n.id] else { return { _ in } }
+            let store = write(ref, declare: false)
+            if case .local(let slot) = ref, layout.cellSlots.contains(slot) {
+                // A fresh cell first, so a function that calls itself captures the cell it is stored in.
+                return { fp in
+                    fp[slot] = .cell(CellBox(.none))
+                    store(fp, try make(fp))
+                }
+            }
+            return { fp in store(fp, try make(fp)) }
+        case .assign(let target, let op, let value, let range):
+            return assignment(target, op, value, range)
+        case .expression(let e):
+            let code = expression(e)
+            if displayTopLevel && atTopLevel {
+                let interp = self.interp
+                return { fp in
+                    let v = try code(fp)
+                    if case .none = v { return }
+                    interp.output(v.reprText + "\n")
+                }
+            }
+            return { fp in _ = try code(fp) }
+        case .forLoop(let pattern, let sequence, let body, _, let range):
+            return forLoop(pattern, sequence, body, range)
+        case .whileLoop(let condition, let body, _):
+            return whileLoop(condition, body)
+        case .breakLoop:
+            let interp = self.interp
+            return { _ in interp.signal = .breakLoop }
+        case .continueLoop:
+            let interp = self.interp
+            return { _ in interp.signal = .continueLoop }
+        case .returnValue(let value, _):
+            let interp = self.interp
+            let v = value.map(expression) ?? { _ in .none }
+            return { fp in
+                interp.returnValue = try v(fp)
+                interp.signal = .returnValue
+            }
+        case .importModule(let module, let isPath, let alias, let range):
+            let target = alias ?? Name(id: -1, text: module, range: range)
+            guard let entry = interp.globals.lookup(target.text) else { return { _ in } }
+            let interp = self.interp, file = self.file
+            return { _ in
+                guard let loader = interp.moduleLoader else {
+                    throw RuntimeError("imports are not available here", file: file, range: range)
+                }
+                do {
+                    interp.globalValues[entry.index] = try loader.load(module: module, isPath: isPath, from: file)
+                } catch let e as RuntimeError {
+                    throw e.located(file, range)
+                }
+            }
+        }
+    }
+
+    func whileLoop(_ condition: Expr, _ body: Block) -> StmtCode {
+        let cond = test(condition), run = blockStatements(body)
+        let interp = self.interp
+        return { fp in
+            while try cond(fp) {
+                try interp.tick()
+                try run(fp)
+                switch interp.signal {
+                case .none: continue
+                case .continueLoop: interp.signal = .none
+                case .breakLoop:
+                    interp.signal = .none
+                    return
+                case .returnValue: return
+                }
+            }
+        }
+    }
+
+    func forLoop(_ pattern: Pattern, _ sequence: Expr, _ body: Block, _ range: SourceRange) -> StmtCode {
+        let seq = expression(sequence), bind = binder(pattern, declare: true), run = blockStatements(body)
+        let interp = self.interp
+        let file = self.file
+        let seqRange = sequence.range
+        return { fp in
+            let items = try Iteration.items(of: try seq(fp), file: file, range: seqRange)
+            for item in items {
+                try interp.tick()
+                try bind(fp, item)
+                try run(fp)
+                switch interp.signal {
+                case .none: continue
+                case .continueLoop: interp.signal = .none
+                case .breakLoop:
+                    interp.signal = .none
+                    return
+                case .returnValue: return
+                }
+            }
+        }
+    }
+
+    /// A block run for its effects (loop bodies).
+    func blockStatements(_ b: Block) -> StmtCode {
+        let wasTop = atTopLevel
+        atTopLevel = false
+        defer { atTopLevel = wasTop }
+        return sequence(b.statements.map(statement)[...])
+    }
+
+    /// A condition: must be a bool.
+    func test(_ e: Expr) -> (Frame) throws -> Bool {
+        let code = expression(e)
+        let err = { (v: Value) in self.error("condition must be a bool, got \(v.typeName)", e.range, hint: "compare explicitly, e.g. 'x != 0' or 'len(xs) > 0'") }
+        return { fp in
+            let v = try code(fp)
+            if case .bool(let b) = v { return b }
+            throw err(v)
+        }
+    }
+}
+
+/// What `for` iterates over.
+enum Iteration {
+    static func items(of v: Value, file: SourceFile, range: SourceRange) throws -> [Value] {
+        switch v {
+        case .list(let l): return l.items
+        case .range(let r):
+            let n = r.count
+            return (0..<n).map { .number(r.lower + Double($0)) }
+        case .string(let s): return s.value.map { .str(String($0)) }
+        case .record(let r): return r.keys.map { .str($0) }
+        case .tensor(let t):
+            guard let rows = try? TensorValues.rows(t) else {
+                throw RuntimeError("cannot iterate over a scalar tensor", file: file, range: range)
+            }
+            return rows
+        default:
+            throw RuntimeError("cannot iterate over a \(v.typeName)", hint: "iterate over a list, range, string, record or tensor", file: file, range: range)
+        }
+    }
+}

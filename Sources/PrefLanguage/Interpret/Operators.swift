@@ -1,0 +1,140 @@
+import PrefCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The slow paths of the operators: everything that is not number-with-number. Strings and
+/// lists concatenate with `+`; tensors follow NumPy broadcasting; comparisons of different types
+/// are errors except `==`/`!=`, which are structural.
+enum Operators {
+    static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, tape: Tape? = nil, file: SourceFile, range: SourceRange) throws -> Value {
+        do {
+            return try compute(op, a, b, tape: tape)
+        } catch let e as RuntimeError {
+            throw e.located(file, range)
+        } catch let e as TensorError {
+            throw RuntimeError("\(e.op): \(e.message)", hint: e.hint, file: file, range: range)
+        }
+    }
+
+    private static func compute(_ op: BinaryOperator, _ a: Value, _ b: Value, tape: Tape?) throws -> Value {
+        switch (op, a, b) {
+        case (.equal, _, _): return .bool(equal(a, b))
+        case (.notEqual, _, _): return .bool(!equal(a, b))
+        case (_, .number(let x), .number(let y)): return try number(op, x, y)
+        case (_, .tensor, .tensor), (_, .tensor, .number), (_, .number, .tensor):
+            return try tensor(op, a, b, tape: tape)
+        case (.add, .string(let x), .string(let y)): return .str(x.value + y.value)
+        case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
+        case (.multiply, .string(let s), .number(let n)), (.multiply, .number(let n), .string(let s)):
+            return .str(String(repeating: s.value, count: try count(n)))
+        case (.multiply, .list(let l), .number(let n)), (.multiply, .number(let n), .list(let l)):
+            let k = try count(n)
+            var out = [Value]()
+            for _ in 0..<k { out += l.items }
+            return .list(ListBox(out))
+        case (.less, .string(let x), .string(let y)): return .bool(x.value < y.value)
+        case (.lessEqual, .string(let x), .string(let y)): return .bool(x.value <= y.value)
+        case (.greater, .string(let x), .string(let y)): return .bool(x.value > y.value)
+        case (.greaterEqual, .string(let x), .string(let y)): return .bool(x.value >= y.value)
+        default:
+            var hint: String? = nil
+            if op == .add, case .string = a { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }
+            if op == .add, case .string = b { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }
+            throw RuntimeError("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)", hint: hint)
+        }
+    }
+
+    static func count(_ n: Double) throws -> Int {
+        guard n == n.rounded(), n >= 0, n < 1e8 else { throw RuntimeError("repetition count must be a whole number ≥ 0, got \(Value.format(number: n))") }
+        return Int(n)
+    }
+
+    /// Numbers follow IEEE 754 (division by zero gives ±inf or nan); `%` takes the sign of the
+    /// divisor, as in Python.
+    static func number(_ op: BinaryOperator, _ x: Double, _ y: Double) throws -> Value {
+        switch op {
+        case .add: return .number(x + y)
+        case .subtract: return .number(x - y)
+        case .multiply: return .number(x * y)
+        case .divide: return .number(x / y)
+        case .remainder: return .number(remainder(x, y))
+        case .power: return .number(pow(x, y))
+        case .less: return .bool(x < y)
+        case .lessEqual: return .bool(x <= y)
+        case .greater: return .bool(x > y)
+        case .greaterEqual: return .bool(x >= y)
+        case .equal: return .bool(x == y)
+        case .notEqual: return .bool(x != y)
+        case .matmul: throw RuntimeError("'@' needs tensors, got two numbers", hint: "use '*' to multiply numbers")
+        case .and, .or: throw RuntimeError("'\(op.rawValue)' needs bools, got numbers")
+        }
+    }
+
+    /// Python's modulo: the result has the divisor's sign. Integral operands take an integer path
+    /// (fmod is slow for large quotients).
+    @inline(__always)
+    static func remainder(_ x: Double, _ y: Double) -> Double {
+        if let a = Int64(exactly: x), let b = Int64(exactly: y), b != 0, !(a == .min && b == -1) {
+            let r = a % b
+            return Double(r != 0 && (r < 0) != (b < 0) ? r + b : r)
+        }
+        let r = x.truncatingRemainder(dividingBy: y)
+        return r != 0 && (r < 0) != (y < 0) ? r + y : r
+    }
+
+    static func tensor(_ op: BinaryOperator, _ a: Value, _ b: Value, tape: Tape?) throws -> Value {
+        let core: BinaryOp?
+        switch op {
+        case .add: core = .add
+        case .subtract: core = .sub
+        case .multiply: core = .mul
+        case .divide: core = .div
+        case .power: core = .pow
+        case .matmul: core = nil
+        case .less: core = .lt
+        case .lessEqual: core = .le
+        case .greater: core = .gt
+        case .greaterEqual: core = .ge
+        case .equal: core = .eq
+        case .notEqual: core = .ne
+        case .remainder, .and, .or:
+            throw RuntimeError("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)")
+        }
+        if op == .matmul {
+            guard case .tensor = a, case .tensor = b else { throw RuntimeError("'@' needs two tensors", hint: "use '*' to scale by a number") }
+        }
+        return try TensorValues.binary(core, a, b, tape: tape)
+    }
+
+    static func negate(_ v: Value, file: SourceFile, range: SourceRange) throws -> Value {
+        guard case .tensor(let t) = v else {
+            throw RuntimeError("cannot negate a \(v.typeName)", file: file, range: range)
+        }
+        do {
+            return try TensorValues.unary(.neg, t, tape: nil)
+        } catch let e as TensorError {
+            throw RuntimeError("\(e.op): \(e.message)", file: file, range: range)
+        }
+    }
+
+    /// Structural equality: numbers by value, containers element by element, objects by identity.
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.none, .none): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x === y || x.value == y.value
+        case (.list(let x), .list(let y)):
+            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1) })
+        case (.record(let x), .record(let y)):
+            return x === y || (x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1) })
+        case (.range(let x), .range(let y)): return x.lower == y.lower && x.upper == y.upper && x.inclusive == y.inclusive
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x.builtin === y.builtin
+        case (.tensor(let x), .tensor(let y)): return x === y
+        case (.native(let x), .native(let y)): return x.object === y.object
+        default: return false
+        }
+    }
+}

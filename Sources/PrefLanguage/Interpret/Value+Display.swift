@@ -1,0 +1,103 @@
+import PrefCore
+
+extension Value {
+    /// How `print` and string interpolation show a value: strings raw, everything else as
+    /// `reprText`.
+    public var displayText: String {
+        if case .string(let s) = self { return s.value }
+        return reprText
+    }
+
+    /// How a value shows inside containers and in the REPL: strings quoted.
+    public var reprText: String {
+        switch self {
+        case .none: return "none"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let x): return Value.format(number: x)
+        case .string(let s): return Value.quote(s.value)
+        case .list(let l): return "[" + l.items.map(\.reprText).joined(separator: ", ") + "]"
+        case .record(let r):
+            if r.count == 0 { return "{}" }
+            let fields = zip(r.keys, r.values).map { "\(Value.fieldName($0)): \($1.reprText)" }
+            return "{" + fields.joined(separator: ", ") + "}"
+        case .range(let r):
+            return "\(Value.format(number: r.lower))\(r.inclusive ? ".." : "..<")\(Value.format(number: r.upper))"
+        case .function(let f): return "<fn \(f.code.name)>"
+        case .builtin(let b): return "<builtin \(b.builtin.name)>"
+        case .tensor(let t): return TensorFormatter.text(t)
+        case .native(let n): return n.object.displayText
+        case .cell(let c): return c.value.reprText
+        case .undefined: return "<undefined>"
+        }
+    }
+
+    /// Integral numbers without a point (`3`), others in the shortest form that round-trips.
+    public static func format(number x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+        if x == x.rounded(), Swift.abs(x) < 1e16 {
+            if x == 0 { return x.sign == .minus ? "-0" : "0" }
+            return String(Int64(x))
+        }
+        return x.description
+    }
+
+    /// A string literal that reads back as the same string.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "{": out += "\\{"
+            default:
+                if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Record keys print bare when they are identifiers, quoted otherwise.
+    static func fieldName(_ key: String) -> String {
+        guard let first = key.unicodeScalars.first, first == "_" || first.properties.isAlphabetic,
+              key.unicodeScalars.allSatisfy({ $0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0) })
+        else { return quote(key) }
+        return key
+    }
+}
+
+/// NumPy-style tensor text: values, then dtype and shape; long dimensions abbreviated with `...`.
+enum TensorFormatter {
+    static let edge = 3
+    static let threshold = 8
+
+    static func text(_ box: TensorBox) -> String {
+        let t: Tensor
+        switch box.content {
+        case .constant(let c): t = c
+        case .parameter(let p): t = p.value
+        case .recorded(let v):
+            guard let value = try? v.value() else { return "tensor(<from a finished autodiff step>)" }
+            t = value
+        }
+        let values = t.scalars
+        let body = format(values, shape: t.shape.dims, offset: 0, depth: 0)
+        let kind = if case .parameter = box.content { "param" } else { "tensor" }
+        return "\(kind)(\(body), \(t.dtype), shape \(t.shape))"
+    }
+
+    private static func format(_ v: [Double], shape: [Int], offset: Int, depth: Int) -> String {
+        guard let n = shape.first else { return Value.format(number: v[offset]) }
+        let inner = shape.dropFirst().reduce(1, *)
+        let indices: [Int?] = n > threshold ? Array(0..<edge).map { $0 } + [nil] + Array((n - edge)..<n).map { $0 } : Array(0..<n).map { $0 }
+        let parts = indices.map { i -> String in
+            guard let i else { return "..." }
+            return format(v, shape: Array(shape.dropFirst()), offset: offset + i * inner, depth: depth + 1)
+        }
+        let sep = shape.count > 1 ? ",\n" + String(repeating: " ", count: depth + 8) : ", "
+        return "[" + parts.joined(separator: sep) + "]"
+    }
+}

@@ -1,0 +1,155 @@
+import PrefCore
+
+/// A pref value. Every payload is at most one word (DESIGN.md §4 Interpreter): numbers and bools
+/// inline, everything else a reference to a final class, so copying a value is cheap and the
+/// enum fits in 9 bytes.
+public enum Value: @unchecked Sendable {
+    case none
+    case bool(Bool)
+    case number(Double)
+    case string(StringBox)
+    case list(ListBox)
+    case record(RecordBox)
+    case range(RangeBox)
+    case function(FunctionBox)
+    case builtin(BuiltinBox)
+    case tensor(TensorBox)
+    /// Objects defined outside the language (datasets, policies, losses, runs…).
+    case native(NativeBox)
+    /// A captured variable's storage; only ever found in frame slots, never as a user value.
+    case cell(CellBox)
+    /// A global declared but not yet given a value (use before definition is an error).
+    case undefined
+
+    /// The name `type(x)` returns.
+    public var typeName: String {
+        switch self {
+        case .none: "none"
+        case .bool: "bool"
+        case .number: "number"
+        case .string: "string"
+        case .list: "list"
+        case .record: "record"
+        case .range: "range"
+        case .function, .builtin: "function"
+        case .tensor: "tensor"
+        case .native(let n): n.object.typeName
+        case .cell(let c): c.value.typeName
+        case .undefined: "undefined"
+        }
+    }
+
+    /// Python-like truthiness is deliberately not used: conditions must be bools.
+    public var isTrue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    public static func str(_ s: String) -> Value { .string(StringBox(s)) }
+    public static func list(_ items: [Value]) -> Value { .list(ListBox(items)) }
+}
+
+/// An immutable string (strings are values; `+` builds a new one, appending in place when the
+/// box is uniquely referenced).
+public final class StringBox: @unchecked Sendable {
+    public var value: String
+    public init(_ value: String) { self.value = value }
+}
+
+/// A list. Lists have value semantics: the box is copied before a write when it is shared.
+public final class ListBox: @unchecked Sendable {
+    public var items: [Value]
+    public init(_ items: [Value]) { self.items = items }
+}
+
+/// A record: fields in insertion order. Value semantics, like lists.
+public final class RecordBox: @unchecked Sendable {
+    public private(set) var keys: [String]
+    public private(set) var values: [Value]
+    private var index: [String: Int]
+
+    public init(_ fields: [(String, Value)] = []) {
+        keys = []
+        values = []
+        index = [:]
+        for (k, v) in fields { set(k, v) }
+    }
+
+    public subscript(key: String) -> Value? {
+        guard let i = index[key] else { return nil }
+        return values[i]
+    }
+
+    public func set(_ key: String, _ value: Value) {
+        if let i = index[key] {
+            values[i] = value
+        } else {
+            index[key] = keys.count
+            keys.append(key)
+            values.append(value)
+        }
+    }
+
+    public var count: Int { keys.count }
+
+    /// In-place access to an existing field's value.
+    public func modify(_ key: String, _ change: (inout Value) throws -> Void) rethrows {
+        guard let i = index[key] else { return }
+        try change(&values[i])
+    }
+
+    public func copy() -> RecordBox { RecordBox(Array(zip(keys, values))) }
+}
+
+/// `lo..hi` or `lo..<hi` over numbers.
+public final class RangeBox: @unchecked Sendable {
+    public let lower: Double
+    public let upper: Double
+    public let inclusive: Bool
+    public init(lower: Double, upper: Double, inclusive: Bool) {
+        self.lower = lower
+        self.upper = upper
+        self.inclusive = inclusive
+    }
+
+    /// The number of integers it covers (it counts in steps of 1 from `lower`).
+    public var count: Int {
+        let span = (inclusive ? upper - lower + 1 : upper - lower).rounded(.up)
+        return span > 0 ? Int(Swift.min(span, Double(Int32.max))) : 0
+    }
+}
+
+/// A captured variable.
+public final class CellBox: @unchecked Sendable {
+    public var value: Value
+    public init(_ value: Value) { self.value = value }
+}
+
+/// A tensor value: a plain tensor, a trainable parameter, or a value on an autodiff tape.
+public final class TensorBox: @unchecked Sendable {
+    public enum Content {
+        case constant(Tensor)
+        case parameter(PrefCore.Parameter)
+        case recorded(Var)
+    }
+    public let content: Content
+    public init(_ content: Content) { self.content = content }
+    public convenience init(_ t: Tensor) { self.init(.constant(t)) }
+}
+
+/// What a native object must provide to live in a pref value.
+public protocol NativeObject: AnyObject {
+    /// The name `type(x)` returns, e.g. "dataset".
+    var typeName: String { get }
+    /// One-line display text.
+    var displayText: String { get }
+    /// A field or method by name, or nil when it has none.
+    func member(_ name: String) -> Value?
+    /// Names offered by completion and in "did you mean" hints.
+    var memberNames: [String] { get }
+}
+
+public final class NativeBox: @unchecked Sendable {
+    public let object: any NativeObject
+    public init(_ object: any NativeObject) { self.object = object }
+}
