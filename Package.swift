@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "pref", targets: ["pref"]),
         .library(name: "PrefCore", targets: ["PrefCore"]),
         .library(name: "PrefLearn", targets: ["PrefLearn"]),
+        .library(name: "PrefLanguage", targets: ["PrefLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -10,8 +10,52 @@ struct PrefCommand: ParsableCommand {
         commandName: "pref",
         abstract: "A scripting language and REPL for preference learning.",
         version: PrefVersion.string,
-        subcommands: [Env.self, Demo.self]
+        subcommands: [Run.self, Check.self, Env.self, Demo.self]
     )
+
+    @Option(name: .customShort("e"), help: "Run a line of pref code and exit.") var code: String?
+    @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
+
+    func run() throws {
+        if let code {
+            throw ExitCode(ScriptRunner(session: Session(seed: seed)).run(source: code, path: "<-e>"))
+        }
+        if isatty(0) == 0 {
+            // Piped input is a script: `echo 'print(1)' | pref`.
+            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            throw ExitCode(ScriptRunner(session: Session(seed: seed)).run(source: text, path: "<stdin>"))
+        }
+        print(PrefCommand.helpMessage())
+    }
+}
+
+/// `pref run FILE [--set k=v]... [--seed N]`.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a .pref script.")
+
+    @Argument(help: "The script to run.") var file: String
+    @Option(name: .customLong("set"), help: "Override a param: --set beta=0.3 (repeatable).") var overrides: [String] = []
+    @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
+
+    func run() throws {
+        throw ExitCode(ScriptRunner(session: Session(seed: seed)).run(path: file, overrides: overrides))
+    }
+}
+
+/// `pref check FILE...`: syntax and names without running.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Check scripts for syntax and name errors without running them.")
+
+    @Argument(help: "Scripts to check.") var files: [String]
+
+    func run() throws {
+        var worst: Int32 = 0
+        for f in files {
+            let code = ScriptRunner(session: Session()).check(path: f)
+            worst = Swift.max(worst, code)
+        }
+        throw ExitCode(worst)
+    }
 }
 
 /// `pref env`: versions, the BLAS core and threads, the CPU's relevant flags.

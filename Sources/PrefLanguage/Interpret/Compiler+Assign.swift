@@ -46,9 +46,38 @@ extension Compiler {
         switch target {
         case .name(let n):
             guard let ref = resolution.refs[n.id] else { return { _ in } }
-            let store = write(ref, declare: false), load = read(ref, n)
+            let store = write(ref, declare: false)
             guard let combine else { return { fp in store(fp, try v(fp)) } }
-            return { fp in store(fp, try combine(try load(fp), try v(fp))) }
+            let update = modify(ref), file = self.file
+            if case .local(let slot) = ref, !layout.cellSlots.contains(slot), let fast = Compiler.numberOperation(op) {
+                // Superinstruction: `x op= e` on a plain local holding a number.
+                return { fp in
+                    let new = try v(fp)
+                    if case .number(let a) = fp[slot], case .number(let b) = new {
+                        fp[slot] = .number(fast(a, b))
+                        return
+                    }
+                    try update(fp) { old in
+                        if op == .add {
+                            try Operators.appendInPlace(&old, new, combine: combine, file: file, range: range)
+                        } else {
+                            old = try combine(old, new)
+                        }
+                    }
+                }
+            }
+            if op == .add {
+                // `xs += [v]` and `s += "x"` append in place when the box is not shared:
+                // amortised O(1), so building a list or string in a loop is linear.
+                return { fp in
+                    let new = try v(fp)
+                    try update(fp) { old in try Operators.appendInPlace(&old, new, combine: combine, file: file, range: range) }
+                }
+            }
+            return { fp in
+                let new = try v(fp)
+                try update(fp) { old in old = try combine(old, new) }
+            }
         case .index, .member:
             // Containers have value semantics: the update happens in place on the variable's own
             // box when nothing else shares it, and on a copy otherwise.
@@ -64,6 +93,16 @@ extension Compiler {
         default:
             let e = error("cannot assign to this expression", target.range)
             return { _ in throw e }
+        }
+    }
+
+    static func numberOperation(_ op: AssignOperator) -> ((Double, Double) -> Double)? {
+        switch op {
+        case .assign: return nil
+        case .add: return { $0 + $1 }
+        case .subtract: return { $0 - $1 }
+        case .multiply: return { $0 * $1 }
+        case .divide: return { $0 / $1 }
         }
     }
 

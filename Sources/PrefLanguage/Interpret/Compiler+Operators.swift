@@ -20,7 +20,7 @@ extension Compiler {
         default: break
         }
         func slow(_ x: Value, _ y: Value) throws -> Value {
-            try Operators.binary(op, x, y, tape: interp.activeTape, file: file, range: range)
+            try Operators.binary(op, x, y, context: interp.gradContext, file: file, range: range)
         }
         switch op {
         case .add:

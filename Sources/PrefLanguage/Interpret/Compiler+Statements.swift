@@ -1,8 +1,11 @@
 extension Compiler {
     func statement(_ s: Stmt) -> StmtCode {
         switch s {
-        case .binding(_, let pattern, let value, _):
+        case .binding(let kind, let pattern, let value, let range):
             let v = expression(value), bind = binder(pattern, declare: true)
+            if kind == .param, case .name(let n) = pattern, atTopLevel, let override = interp.paramOverrides[n.text] {
+                return { fp in try bind(fp, try Compiler.checkOverride(n.text, default: try v(fp), override, file: self.file, range: range)) }
+            }
             return { fp in try bind(fp, try v(fp)) }
         case .function(let f):
             let make = closure(f)
@@ -61,6 +64,17 @@ extension Compiler {
                 }
             }
         }
+    }
+
+    /// A `--set` value must have the type of the param's default.
+    static func checkOverride(_ name: String, default d: Value, _ o: Value, file: SourceFile, range: SourceRange) throws -> Value {
+        guard d.typeName == o.typeName else {
+            var e = RuntimeError("--set \(name): expected a \(d.typeName) like the default \(d.reprText), got \(o.typeName) \(o.reprText)",
+                                 file: file, range: range)
+            e.isUsageError = true
+            throw e
+        }
+        return o
     }
 
     func whileLoop(_ condition: Expr, _ body: Block) -> StmtCode {

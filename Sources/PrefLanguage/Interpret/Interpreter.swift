@@ -35,6 +35,14 @@ public final class CodeObject: @unchecked Sendable {
     }
 }
 
+/// While `grad(f, wrt: [...])` runs `f`, tensor operations record on this tape, and the tensors
+/// listed in `wrt` (by identity) are the tape's leaves.
+public final class GradContext {
+    public let tape: Tape
+    public var leaves: [ObjectIdentifier: Var] = [:]
+    public init(tape: Tape) { self.tape = tape }
+}
+
 /// A closure: code plus the cells it captured.
 public final class FunctionBox: @unchecked Sendable {
     public let code: CodeObject
@@ -65,8 +73,13 @@ public final class Interpreter: @unchecked Sendable {
     public let interruptFlag: UnsafeMutablePointer<Int32>
     /// Where `print` and displayed values go.
     public var output: (String) -> Void = { print($0, terminator: "") }
-    /// The autodiff tape of the `grad` call being evaluated, if any.
-    public var activeTape: Tape?
+    /// The autodiff context of the `grad` call being evaluated, if any.
+    public var gradContext: GradContext?
+    /// The session that owns this interpreter (builtins reach their RNG streams and settings
+    /// through it).
+    public weak var host: AnyObject?
+    /// Values for `param` bindings given on the command line (`--set name=value`).
+    public var paramOverrides: [String: Value] = [:]
     /// Satisfies `import` statements.
     public weak var moduleLoader: (any ModuleLoader)?
     /// Compiled code is kept alive for the interpreter's lifetime (closures refer to it unowned).

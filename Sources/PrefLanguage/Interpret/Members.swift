@@ -16,7 +16,7 @@ enum Members {
             case "rank": return .number(Double((try TensorValues.shape(t)).rank))
             case "T":
                 do {
-                    switch TensorValues.operand(t, tape: nil) {
+                    switch TensorValues.operand(t, context: nil) {
                     case .eager(let x): return TensorValues.wrap(try x.transposed())
                     case .recorded(let x): return TensorValues.wrap(try x.transposed())
                     }

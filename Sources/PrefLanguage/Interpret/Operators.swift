@@ -7,9 +7,9 @@ import Glibc
 /// lists concatenate with `+`; tensors follow NumPy broadcasting; comparisons of different types
 /// are errors except `==`/`!=`, which are structural.
 enum Operators {
-    static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, tape: Tape? = nil, file: SourceFile, range: SourceRange) throws -> Value {
+    static func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, context: GradContext? = nil, file: SourceFile, range: SourceRange) throws -> Value {
         do {
-            return try compute(op, a, b, tape: tape)
+            return try compute(op, a, b, context: context)
         } catch let e as RuntimeError {
             throw e.located(file, range)
         } catch let e as TensorError {
@@ -17,13 +17,13 @@ enum Operators {
         }
     }
 
-    private static func compute(_ op: BinaryOperator, _ a: Value, _ b: Value, tape: Tape?) throws -> Value {
+    private static func compute(_ op: BinaryOperator, _ a: Value, _ b: Value, context: GradContext?) throws -> Value {
         switch (op, a, b) {
         case (.equal, _, _): return .bool(equal(a, b))
         case (.notEqual, _, _): return .bool(!equal(a, b))
         case (_, .number(let x), .number(let y)): return try number(op, x, y)
         case (_, .tensor, .tensor), (_, .tensor, .number), (_, .number, .tensor):
-            return try tensor(op, a, b, tape: tape)
+            return try tensor(op, a, b, context: context)
         case (.add, .string(let x), .string(let y)): return .str(x.value + y.value)
         case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
         case (.multiply, .string(let s), .number(let n)), (.multiply, .number(let n), .string(let s)):
@@ -42,6 +42,27 @@ enum Operators {
             if op == .add, case .string = a { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }
             if op == .add, case .string = b { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }
             throw RuntimeError("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)", hint: hint)
+        }
+    }
+
+    /// `old += new`: numbers add; lists and strings append in place when their box is unique.
+    static func appendInPlace(_ old: inout Value, _ new: Value, combine: (Value, Value) throws -> Value,
+                              file: SourceFile, range: SourceRange) throws {
+        // No tuple switch: a temporary tuple would hold a second reference to the box.
+        if case .number(let a) = old, case .number(let b) = new {
+            old = .number(a + b)
+        } else if case .list(var box) = old, case .list(let extra) = new {
+            old = .none
+            if !isKnownUniquelyReferenced(&box) { box = ListBox(box.items) }
+            box.items.append(contentsOf: extra.items)
+            old = .list(box)
+        } else if case .string(var box) = old, case .string(let extra) = new {
+            old = .none
+            if !isKnownUniquelyReferenced(&box) { box = StringBox(box.value) }
+            box.value += extra.value
+            old = .string(box)
+        } else {
+            old = try combine(old, new)
         }
     }
 
@@ -83,7 +104,7 @@ enum Operators {
         return r != 0 && (r < 0) != (y < 0) ? r + y : r
     }
 
-    static func tensor(_ op: BinaryOperator, _ a: Value, _ b: Value, tape: Tape?) throws -> Value {
+    static func tensor(_ op: BinaryOperator, _ a: Value, _ b: Value, context: GradContext?) throws -> Value {
         let core: BinaryOp?
         switch op {
         case .add: core = .add
@@ -104,7 +125,7 @@ enum Operators {
         if op == .matmul {
             guard case .tensor = a, case .tensor = b else { throw RuntimeError("'@' needs two tensors", hint: "use '*' to scale by a number") }
         }
-        return try TensorValues.binary(core, a, b, tape: tape)
+        return try TensorValues.binary(core, a, b, context: context)
     }
 
     static func negate(_ v: Value, file: SourceFile, range: SourceRange) throws -> Value {
@@ -112,7 +133,7 @@ enum Operators {
             throw RuntimeError("cannot negate a \(v.typeName)", file: file, range: range)
         }
         do {
-            return try TensorValues.unary(.neg, t, tape: nil)
+            return try TensorValues.unary(.neg, t, context: nil)
         } catch let e as TensorError {
             throw RuntimeError("\(e.op): \(e.message)", file: file, range: range)
         }

@@ -7,6 +7,8 @@ public struct RuntimeError: Error, Sendable {
     public var file: SourceFile?
     public var range: SourceRange?
     public var trace: [String] = []
+    /// A problem with how pref was invoked (e.g. a `--set` of the wrong type): exit code 64.
+    public var isUsageError = false
     /// Where the error currently is while it unwinds through calls (the header keeps the
     /// innermost location; each crossed function adds a trace line at this location).
     var unwindFile: SourceFile?

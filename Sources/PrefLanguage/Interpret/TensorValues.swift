@@ -3,7 +3,7 @@ import PrefCore
 /// Tensor values in the language: plain tensors compute eagerly; a value recorded on a tape (or
 /// a parameter while `grad` has a tape active) makes the whole operation recorded.
 public enum TensorValues {
-    enum Operand {
+    public enum Operand {
         case eager(Tensor)
         case recorded(Var)
     }
@@ -18,7 +18,7 @@ public enum TensorValues {
         }
     }
 
-    static func shape(_ box: TensorBox) throws -> Shape {
+    public static func shape(_ box: TensorBox) throws -> Shape {
         switch box.content {
         case .constant(let t): return t.shape
         case .parameter(let p): return p.value.shape
@@ -26,7 +26,7 @@ public enum TensorValues {
         }
     }
 
-    static func dtype(_ box: TensorBox) -> DType {
+    public static func dtype(_ box: TensorBox) -> DType {
         switch box.content {
         case .constant(let t): return t.dtype
         case .parameter(let p): return p.value.dtype
@@ -34,29 +34,32 @@ public enum TensorValues {
         }
     }
 
-    static func operand(_ box: TensorBox, tape: Tape?) -> Operand {
+    /// How a tensor value takes part in an operation: recorded when it is a `grad` leaf or
+    /// already on a tape, eager otherwise.
+    public static func operand(_ box: TensorBox, context: GradContext?) -> Operand {
+        if let context, let leaf = context.leaves[ObjectIdentifier(box)] { return .recorded(leaf) }
         switch box.content {
         case .constant(let t): return .eager(t)
         case .parameter(let p):
-            if let tape { return .recorded(tape.parameter(p)) }
+            if let context { return .recorded(context.tape.parameter(p)) }
             return .eager(p.value)
         case .recorded(let v): return .recorded(v)
         }
     }
 
-    static func lift(_ o: Operand, on tape: Tape) -> Var {
+    public static func lift(_ o: Operand, on tape: Tape) -> Var {
         switch o {
         case .eager(let t): return tape.constant(t)
         case .recorded(let v): return v
         }
     }
 
-    static func wrap(_ t: Tensor) -> Value { .tensor(TensorBox(t)) }
-    static func wrap(_ v: Var) -> Value { .tensor(TensorBox(.recorded(v))) }
+    public static func wrap(_ t: Tensor) -> Value { .tensor(TensorBox(t)) }
+    public static func wrap(_ v: Var) -> Value { .tensor(TensorBox(.recorded(v))) }
 
     /// An elementwise binary op (or matmul) on two values at least one of which is a tensor;
     /// numbers become scalars of the tensor's dtype.
-    static func binary(_ op: BinaryOp?, _ a: Value, _ b: Value, tape active: Tape?) throws -> Value {
+    public static func binary(_ op: BinaryOp?, _ a: Value, _ b: Value, context active: GradContext?) throws -> Value {
         let dtype: DType
         switch (a, b) {
         case (.tensor(let t), _), (_, .tensor(let t)): dtype = TensorValues.dtype(t)
@@ -64,7 +67,7 @@ public enum TensorValues {
         }
         func operand(_ v: Value) throws -> Operand {
             switch v {
-            case .tensor(let t): return TensorValues.operand(t, tape: active)
+            case .tensor(let t): return TensorValues.operand(t, context: active)
             case .number(let x): return .eager(Tensor(scalar: x, dtype: dtype))
             default: throw RuntimeError("cannot combine a tensor with a \(v.typeName)")
             }
@@ -82,8 +85,8 @@ public enum TensorValues {
         }
     }
 
-    static func unary(_ op: UnaryOp, _ box: TensorBox, tape: Tape?, _ p0: Double = 0, _ p1: Double = 0) throws -> Value {
-        switch operand(box, tape: tape) {
+    public static func unary(_ op: UnaryOp, _ box: TensorBox, context: GradContext?, _ p0: Double = 0, _ p1: Double = 0) throws -> Value {
+        switch operand(box, context: context) {
         case .eager(let t): return wrap(t.unary(op, p0, p1))
         case .recorded(let v): return wrap(try v.tape.unary(op, v, p0, p1))
         }
@@ -100,7 +103,7 @@ public enum TensorValues {
 
     /// Row `i` along the first axis: a number for rank-1 tensors, a tensor otherwise.
     static func row(_ box: TensorBox, _ i: Int, file: SourceFile? = nil, range: SourceRange? = nil) throws -> Value {
-        switch operand(box, tape: nil) {
+        switch operand(box, context: nil) {
         case .eager(let t):
             let r = try t.rows(i..<(i + 1))
             if t.rank == 1 { return .number(try r.item()) }
@@ -113,7 +116,7 @@ public enum TensorValues {
     }
 
     static func slice(_ box: TensorBox, _ r: Range<Int>, file: SourceFile, range: SourceRange) throws -> Value {
-        switch operand(box, tape: nil) {
+        switch operand(box, context: nil) {
         case .eager(let t): return wrap(try t.rows(r).copy())
         case .recorded(let v): return wrap(try v.slice(axis: 0, start: r.lowerBound, end: r.upperBound))
         }

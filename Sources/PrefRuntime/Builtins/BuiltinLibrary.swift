@@ -1,0 +1,11 @@
+import PrefLanguage
+
+/// Every builtin, by area. Each area lives in one file with its table of names
+/// (`Builtins+Core.swift`, `Builtins+Math.swift`…), so a pref name finds its implementation in
+/// one search (DESIGN.md §4 Builtins).
+public enum BuiltinLibrary {
+    /// All builtins, in documentation order.
+    public static var all: [Builtin] {
+        core + math + tensors + autodiff
+    }
+}

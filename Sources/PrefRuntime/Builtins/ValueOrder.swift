@@ -1,0 +1,100 @@
+import PrefLanguage
+
+/// Ordering and equality of values for sort, min, max, has, count and index_of: numbers (nan
+/// after every other number, so sorting never sees an inconsistent order), strings, bools
+/// (false < true), and lists lexicographically, as Python compares them.
+enum ValueOrder {
+    /// Nesting deeper than this is an error rather than a deep recursion.
+    static let maxDepth = 64
+
+    /// -1, 0 or 1; values of different types cannot be compared.
+    static func compare(_ a: Value, _ b: Value, op: String, depth: Int = 0) throws -> Int {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return compare(x, y)
+        case (.string(let x), .string(let y)): return x.value < y.value ? -1 : (x.value == y.value ? 0 : 1)
+        case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
+        case (.list(let x), .list(let y)):
+            guard depth < maxDepth else { throw RuntimeError("\(op)(): lists are nested too deeply to compare") }
+            for (p, q) in zip(x.items, y.items) {
+                let c = try compare(p, q, op: op, depth: depth + 1)
+                if c != 0 { return c }
+            }
+            return x.items.count < y.items.count ? -1 : (x.items.count == y.items.count ? 0 : 1)
+        default:
+            throw RuntimeError("\(op)(): cannot compare a \(a.typeName) with a \(b.typeName)",
+                               hint: "\(op)() orders numbers, strings, bools and lists of those")
+        }
+    }
+
+    /// A total order on numbers: nan is larger than everything, equal to itself.
+    @inline(__always)
+    static func compare(_ x: Double, _ y: Double) -> Int {
+        if x < y { return -1 }
+        if x > y { return 1 }
+        if x == y { return 0 }
+        return x.isNaN ? (y.isNaN ? 0 : 1) : -1
+    }
+
+    /// Structural equality, as `==` in the language: numbers by value, containers element by
+    /// element, functions, tensors and objects by identity.
+    static func equal(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
+        guard depth < maxDepth else { return false }
+        switch (a, b) {
+        case (.none, .none): return true
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.number(let x), .number(let y)): return x == y
+        case (.string(let x), .string(let y)): return x === y || x.value == y.value
+        case (.list(let x), .list(let y)):
+            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1, depth: depth + 1) })
+        case (.record(let x), .record(let y)):
+            return x === y || (x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1, depth: depth + 1) })
+        case (.range(let x), .range(let y)): return x.lower == y.lower && x.upper == y.upper && x.inclusive == y.inclusive
+        case (.function(let x), .function(let y)): return x === y
+        case (.builtin(let x), .builtin(let y)): return x.builtin === y.builtin
+        case (.tensor(let x), .tensor(let y)): return x === y
+        case (.native(let x), .native(let y)): return x.object === y.object
+        default: return false
+        }
+    }
+
+    /// Stable sort: equal elements keep their order (also when `descending`). A list of numbers
+    /// is unboxed and sorted as doubles.
+    static func sorted(_ items: [Value], descending: Bool, op: String) throws -> [Value] {
+        let sign = descending ? -1 : 1
+        if let xs = numbers(items) {
+            var order = Array(xs.indices)
+            order.sort { i, j in
+                let c = compare(xs[i], xs[j]) * sign
+                return c < 0 || (c == 0 && i < j)
+            }
+            return order.map { .number(xs[$0]) }
+        }
+        var order = Array(items.indices)
+        try order.sort { i, j in
+            let c = try compare(items[i], items[j], op: op) * sign
+            return c < 0 || (c == 0 && i < j)
+        }
+        return order.map { items[$0] }
+    }
+
+    /// The elements as doubles when every one is a number.
+    static func numbers(_ items: [Value]) -> [Double]? {
+        var xs = [Double]()
+        xs.reserveCapacity(items.count)
+        for v in items {
+            guard case .number(let x) = v else { return nil }
+            xs.append(x)
+        }
+        return xs
+    }
+
+    /// The largest (or smallest) element; the first one on ties, as Python's max and min.
+    static func extreme(_ items: [Value], largest: Bool, op: String) throws -> Value {
+        guard var best = items.first else { throw RuntimeError("\(op)(): the list is empty") }
+        for v in items.dropFirst() {
+            let c = try compare(v, best, op: op)
+            if largest ? c > 0 : c < 0 { best = v }
+        }
+        return best
+    }
+}
