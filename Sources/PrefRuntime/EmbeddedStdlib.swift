@@ -57,5 +57,27 @@ fn all(xs, pred) {
   true
 }
 """####,
+        "stats": ####"""
+# Descriptive statistics over lists of numbers: `import stats`.
+
+# The arithmetic mean.
+fn mean(xs) { sum(xs) / len(xs) }
+
+# The sample variance (n − 1 in the denominator).
+fn variance(xs) {
+  let m = mean(xs)
+  sum([(x - m) ^ 2 for x in xs]) / (len(xs) - 1)
+}
+
+# The sample standard deviation.
+fn std(xs) { sqrt(variance(xs)) }
+
+# The middle value (the mean of the two middle values for an even count).
+fn median(xs) {
+  let s = sort(xs)
+  let n = len(s)
+  if n % 2 == 1 { s[(n - 1) / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2 }
+}
+"""####,
     ]
 }

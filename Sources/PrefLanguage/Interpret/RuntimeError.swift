@@ -40,7 +40,25 @@ public struct RuntimeError: Error, Sendable {
 
     /// The diagnostic the CLI and the REPL render.
     public var diagnostic: Diagnostic {
-        Diagnostic(.error, message, file: file, range: range, hints: hint.map { [$0] } ?? [], trace: trace)
+        Diagnostic(.error, message, file: file, range: range, hints: hint.map { [$0] } ?? [], trace: RuntimeError.compress(trace))
+    }
+
+    /// Runs of the same frame (deep recursion) shown once with a count, as Python does.
+    static func compress(_ trace: [String]) -> [String] {
+        var out = [String]()
+        var i = 0
+        while i < trace.count {
+            var j = i + 1
+            while j < trace.count && trace[j] == trace[i] { j += 1 }
+            out.append(trace[i])
+            if j - i > 2 {
+                out.append("… the line above repeats \(j - i - 1) more times")
+            } else if j - i == 2 {
+                out.append(trace[i])
+            }
+            i = j
+        }
+        return out
     }
 }
 

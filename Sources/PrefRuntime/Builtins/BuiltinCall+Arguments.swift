@@ -20,12 +20,9 @@ extension BuiltinCall {
     }
 
     /// The error for an argument of the wrong kind, worded like the binder's own type errors.
-    func typeError(_ i: Int, expected: String) -> RuntimeError {
-        typeError(builtin.parameters[i].name, arguments[i], expected: expected)
-    }
-
-    func typeError(_ name: String, _ v: Value, expected: String) -> RuntimeError {
-        RuntimeError("argument '\(name)' of \(builtin.name)() must be \(expected), got \(v.typeName)")
+    func typeError(_ i: Int, expected: String, hint: String? = nil) -> RuntimeError {
+        RuntimeError("argument '\(builtin.parameters[i].name)' of \(builtin.name)() must be \(expected), got \(arguments[i].typeName)",
+                     hint: hint)
     }
 
     /// A whole number read from any value (list elements, shape entries).
@@ -60,10 +57,10 @@ extension BuiltinCall {
     }
 
     /// Dimensions from a number (`zeros(3)`) or a list of whole numbers (`zeros([2, 3])`).
-    func dims(_ i: Int) throws -> [Int] {
+    func dims(_ i: Int, what: String = "shape") throws -> [Int] {
         switch arguments[i] {
-        case .number: return [try whole(arguments[i], "the shape")]
-        case .list(let l): return try l.items.enumerated().map { try whole($1, "shape entry \($0)") }
+        case .number: return [try whole(arguments[i], "the \(what)")]
+        case .list(let l): return try l.items.enumerated().map { try whole($1, "\(what) entry \($0)") }
         default: throw typeError(i, expected: "a list of whole numbers")
         }
     }

@@ -157,11 +157,3 @@ extension BuiltinLibrary {
         return (0..<r.count).map { .number(r.lower + Double($0)) }
     }
 }
-
-extension BuiltinCall {
-    func typeError(_ i: Int, expected: String, hint: String) -> RuntimeError {
-        var e = typeError(i, expected: expected)
-        e.hint = hint
-        return e
-    }
-}

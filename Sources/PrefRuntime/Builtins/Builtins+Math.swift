@@ -15,7 +15,7 @@ extension BuiltinLibrary {
             elementwise("log1p", .log1p, "ln(1 + x), accurate for small x.", "log1p(1e-10)   # 1e-10", Foundation.log1p),
             elementwise("sqrt", .sqrt, "√x; negative x gives nan.", "sqrt(16)   # 4", Foundation.sqrt),
             elementwise("abs", .abs, "|x|.", "abs(-2.5)   # 2.5") { Swift.abs($0) },
-            elementwise("sign", .sign, "-1, 0 or 1 by the sign of x (nan stays nan); no gradient.", "sign(-3)   # -1") { x in
+            elementwise("sign", .sign, "-1, 0 or 1 by the sign of x (nan stays nan).", "sign(-3)   # -1", differentiable: false) { x in
                 x > 0 ? 1 : (x < 0 ? -1 : x)
             },
             elementwise("sigmoid", .sigmoid, "σ(x) = 1 / (1 + e^−x), computed without overflow.", "sigmoid(0)   # 0.5", Scalar.sigmoid),
@@ -42,10 +42,11 @@ extension BuiltinLibrary {
     }
 
     /// A unary math function on numbers and, through the core op, elementwise on tensors.
-    private static func elementwise(_ name: String, _ op: UnaryOp, _ formula: String, _ example: String,
+    private static func elementwise(_ name: String, _ op: UnaryOp, _ formula: String, _ example: String, differentiable: Bool = true,
                                     _ f: @escaping (Double) -> Double) -> Builtin {
-        Builtin(name, [BuiltinParameter("x", doc: "a number or a tensor")], category: "math",
-                doc: "\(formula) Works on numbers and elementwise on tensors (differentiable inside grad).", example: example) { call in
+        let grad = differentiable ? "differentiable inside grad" : "passes no gradient"
+        return Builtin(name, [BuiltinParameter("x", doc: "a number or a tensor")], category: "math",
+                       doc: "\(formula) Works on numbers and elementwise on tensors (\(grad)).", example: example) { call in
             switch call[0] {
             case .number(let x): return .number(f(x))
             case .tensor(let t): return try TensorValues.unary(op, t, context: call.context)
@@ -86,12 +87,7 @@ extension BuiltinLibrary {
                 example: "round(2.675, 2)   # 2.67") { call in
             let d = try call.int(1)
             guard Swift.abs(d) <= 308 else { throw call.error("digits must be between -308 and 308, got \(d)") }
-            let scale = Foundation.pow(10.0, Double(Swift.abs(d)))
-            let f: (Double) -> Double = { x in
-                if d == 0 || !x.isFinite { return x.rounded(.toNearestOrEven) }
-                let y = d > 0 ? (x * scale).rounded(.toNearestOrEven) / scale : (x / scale).rounded(.toNearestOrEven) * scale
-                return y.isFinite ? y : x
-            }
+            let f: (Double) -> Double = { x in Scalar.round(x, digits: d) }
             switch call[0] {
             case .number(let x): return .number(f(x))
             case .tensor(let t): return TensorValues.wrap(try TensorArgs.map(try TensorValues.tensor(t), f))
@@ -106,19 +102,20 @@ extension BuiltinLibrary {
     /// cannot yet declare keyword-only parameters, so for numbers the values that land in those
     /// slots positionally (`max(1, 2, 3)`) are taken as further numbers.
     private static func extremum(_ name: String, largest: Bool) -> Builtin {
-        let word = largest ? "largest" : "smallest"
+        let word = largest ? "largest" : "smallest", pairwise = largest ? "maximum" : "minimum"
         return Builtin(name, [BuiltinParameter("x", doc: "a list, a tensor, or the first of several numbers"),
                               BuiltinParameter("axis", default: Value.none, doc: "tensors: the axis to reduce; none for all elements"),
                               BuiltinParameter("keepdims", default: .bool(false), doc: "tensors: keep the reduced axis with size 1")],
                        variadic: true, category: "math",
                        doc: "The \(word) of several numbers (\(name)(a, b, c)), of a list (numbers, strings or lists; the first on ties), or of a tensor. "
                            + "A tensor reduces over all elements to a number, or along `axis` to a tensor (keepdims keeps that axis with size 1); "
-                           + "differentiable inside grad. nan propagates. For the elementwise \(word) of two tensors use \(largest ? "maximum" : "minimum")(a, b).",
+                           + "differentiable inside grad. nan propagates. For the elementwise \(word) of two tensors use \(pairwise)(a, b).",
                        example: "\(name)(3, 7, 5)   # \(largest ? 7 : 3)\n\(name)(tensor([[1, 9], [4, 2]]), axis: 1)   # tensor([\(largest ? "9, 4" : "1, 2")], …)") { call in
             switch call[0] {
             case .tensor(let box):
-                guard call.rest.isEmpty, case .bool(let keep) = call[2] else {
-                    throw call.error("takes one tensor, an axis and keepdims", hint: "use \(largest ? "maximum" : "minimum")(a, b) for the elementwise \(word) of two tensors")
+                let isTensor: (Value) -> Bool = { if case .tensor = $0 { true } else { false } }
+                guard call.rest.isEmpty, !isTensor(call[1]), case .bool(let keep) = call[2] else {
+                    throw call.error("takes one tensor, an axis and keepdims", hint: "use \(pairwise)(a, b) for the elementwise \(word) of two tensors")
                 }
                 let axis = try call.axis(1)
                 let r = try TensorArgs.apply(TensorValues.operand(box, context: call.context),
@@ -136,7 +133,7 @@ extension BuiltinLibrary {
                 if case .bool(false) = call[2] {} else { items.append(call[2]) }
                 items += call.rest
                 if items.contains(where: { if case .tensor = $0 { true } else { false } }) {
-                    throw call.error("cannot mix tensors with other arguments", hint: "use \(largest ? "maximum" : "minimum")(a, b) for an elementwise \(word)")
+                    throw call.error("cannot mix tensors with other arguments", hint: "use \(pairwise)(a, b) for an elementwise \(word)")
                 }
                 guard items.count > 1 else {
                     throw call.error("needs a list, a tensor or at least two numbers, got one \(call[0].typeName)")
@@ -222,8 +219,24 @@ extension Value {
     }
 }
 
-/// Scalar versions of the stable activations, matching the tensor kernels.
+/// Scalar versions of the stable activations (matching the tensor kernels) and of round.
 enum Scalar {
+    /// x rounded to `digits` decimals, halves to even, deciding as Python does by the exact
+    /// value of the double: 2.675 is stored as 2.67499999…, so round(2.675, 2) is 2.67.
+    static func round(_ x: Double, digits d: Int) -> Double {
+        // + 0 turns -0 into 0: Python's round(-0.4) is the integer 0.
+        if d == 0 || !x.isFinite { return x.rounded(.toNearestOrEven) + 0 }
+        // 10^d is exact up to 10^22; the residual of one product or quotient is exact (fma), so
+        // it tells on which side of a computed tie the true value lies.
+        let scale = Foundation.pow(10.0, Double(Swift.abs(d)))
+        let p = d > 0 ? x * scale : x / scale
+        let residual = d > 0 ? Foundation.fma(x, scale, -p) : Foundation.fma(-p, scale, x)
+        var r = p.rounded(.toNearestOrEven)
+        if Swift.abs(p - r) == 0.5, residual != 0 { r = residual > 0 ? p.rounded(.up) : p.rounded(.down) }
+        let y = d > 0 ? r / scale : r * scale
+        return y.isFinite ? y : x
+    }
+
     static func sigmoid(_ x: Double) -> Double {
         if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
         let e = Foundation.exp(x)

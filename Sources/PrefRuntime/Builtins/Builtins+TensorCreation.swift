@@ -1,6 +1,6 @@
+import Foundation
 import PrefCore
 import PrefLanguage
-import Synchronization
 
 extension BuiltinLibrary {
     /// Making tensors: from nested lists, filled, random, ranges and the identity.
@@ -106,14 +106,16 @@ extension BuiltinLibrary {
 }
 
 /// How many unseeded draws a session's randn (or rand) has made.
-final class DrawCounter: Sendable {
-    private let count = Mutex<UInt64>(0)
+// A lock rather than `Mutex`: Synchronization needs macOS 15, and the package sets no platform.
+final class DrawCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count: UInt64 = 0
 
     /// The current count, then increments it.
     func next() -> UInt64 {
-        count.withLock { n in
-            defer { n += 1 }
-            return n
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count - 1
     }
 }

@@ -40,7 +40,8 @@ enum TensorLiteral {
             case .list(let l):
                 guard depth < dims.count else { throw mismatch(path, found: "a list", expected: "a number") }
                 guard l.items.count == dims[depth] else {
-                    throw RuntimeError("\(op)(): ragged nested list: item \(Self.text(path)) has \(l.items.count) elements, expected \(dims[depth])",
+                    let n = l.items.count
+                    throw RuntimeError("\(op)(): ragged nested list: item \(Self.text(path)) has \(n) element\(n == 1 ? "" : "s"), expected \(dims[depth])",
                                        hint: "every row at one depth must have the same length")
                 }
                 for (i, item) in l.items.enumerated() {
