@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PrefCore
 import PrefLearn
+import PrefLanguage
 import PrefRuntime
 
 /// The `pref` command line: argument surface and exit codes only (DESIGN.md §1).
@@ -10,7 +11,7 @@ struct PrefCommand: ParsableCommand {
         commandName: "pref",
         abstract: "A scripting language and REPL for preference learning.",
         version: PrefVersion.string,
-        subcommands: [Run.self, Check.self, Env.self, Demo.self]
+        subcommands: [Run.self, Check.self, Doc.self, Env.self, Demo.self]
     )
 
     @Option(name: .customShort("e"), help: "Run a line of pref code and exit.") var code: String?
@@ -33,7 +34,7 @@ struct PrefCommand: ParsableCommand {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a .pref script.")
 
-    @Argument(help: "The script to run.") var file: String
+    @ArgumentParser.Argument(help: "The script to run.") var file: String
     @Option(name: .customLong("set"), help: "Override a param: --set beta=0.3 (repeatable).") var overrides: [String] = []
     @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
 
@@ -46,7 +47,7 @@ struct Run: ParsableCommand {
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Check scripts for syntax and name errors without running them.")
 
-    @Argument(help: "Scripts to check.") var files: [String]
+    @ArgumentParser.Argument(help: "Scripts to check.") var files: [String]
 
     func run() throws {
         var worst: Int32 = 0
@@ -55,6 +56,28 @@ struct Check: ParsableCommand {
             worst = Swift.max(worst, code)
         }
         throw ExitCode(worst)
+    }
+}
+
+/// `pref doc [NAME]`: writes docs/builtins.md, or prints one builtin's entry.
+struct Doc: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the builtin reference (docs/builtins.md), or print one builtin's documentation.")
+
+    @ArgumentParser.Argument(help: "A builtin's name.") var name: String?
+    @Option(help: "Where to write the reference.") var output = "docs/builtins.md"
+
+    func run() throws {
+        guard let name else {
+            try BuiltinDocs.markdown().write(toFile: output, atomically: true, encoding: .utf8)
+            print("wrote \(output) (\(BuiltinLibrary.all.count) builtins)")
+            return
+        }
+        guard let b = BuiltinDocs.lookup(name) else {
+            let hint = Suggestion.closest(to: name, in: BuiltinLibrary.all.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+            FileHandle.standardError.write("error: no builtin named '\(name)'\(hint)\n".data(using: .utf8) ?? Data())
+            throw ExitCode(ExitStatus.usage)
+        }
+        print(BuiltinDocs.entry(b, markdown: false), terminator: "")
     }
 }
 

@@ -176,13 +176,13 @@ extension Compiler {
 
     func subscriptRead(_ base: Expr, _ index: Expr, _ range: SourceRange) -> Code {
         let b = expression(base)
-        let file = self.file
+        let file = self.file, interp = self.interp
         if case .range(let lo, let hi, let inclusive, _) = index {
             let l = lo.map(expression), h = hi.map(expression)
             return { fp in
                 let container = try b(fp)
                 let a = try l?(fp), z = try h?(fp)
-                return try Indexing.slice(container, a, z, inclusive: inclusive, file: file, range: range)
+                return try Indexing.slice(container, a, z, inclusive: inclusive, context: interp.gradContext, file: file, range: range)
             }
         }
         let i = expression(index)
@@ -191,7 +191,7 @@ extension Compiler {
             if case .list(let list) = container, case .number(let x) = key, x >= 0, x < Double(list.items.count), x == x.rounded() {
                 return list.items[Int(x)]
             }
-            return try Indexing.get(container, key, file: file, range: range)
+            return try Indexing.get(container, key, context: interp.gradContext, file: file, range: range)
         }
     }
 }

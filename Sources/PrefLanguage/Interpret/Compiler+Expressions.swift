@@ -46,7 +46,8 @@ extension Compiler {
         case .member(let base, let name, let range):
             let b = expression(base)
             let file = self.file
-            return { fp in try Members.get(try b(fp), name, file: file, range: range) }
+            let interp = self.interp
+            return { fp in try Members.get(try b(fp), name, context: interp.gradContext, file: file, range: range) }
         case .index(let base, let index, let range): return subscriptRead(base, index, range)
         case .ifElse(let condition, let then, let otherwise, _):
             let c = test(condition), t = block(then)
@@ -117,7 +118,7 @@ extension Compiler {
 
     func unary(_ op: UnaryOperator, _ x: Expr, _ range: SourceRange) -> Code {
         let code = expression(x)
-        let file = self.file
+        let file = self.file, interp = self.interp
         switch op {
         case .not:
             return { fp in
@@ -131,7 +132,7 @@ extension Compiler {
             return { fp in
                 let v = try code(fp)
                 if case .number(let n) = v { return .number(-n) }
-                return try Operators.negate(v, file: file, range: range)
+                return try Operators.negate(v, context: interp.gradContext, file: file, range: range)
             }
         case .plus:
             return { fp in

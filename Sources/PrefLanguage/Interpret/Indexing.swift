@@ -3,6 +3,15 @@ import PrefCore
 /// `x[i]`, `x[a..<b]` and `x[i] = v` for lists, strings, records and tensors. Negative indices
 /// count from the end (as in Python); out-of-range indices are errors, never traps.
 enum Indexing {
+    /// Core errors from tensor indexing get the subscript's location.
+    static func located(_ file: SourceFile, _ range: SourceRange, _ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch let e as TensorError {
+            throw RuntimeError("\(e.op): \(e.message)", hint: e.hint, file: file, range: range)
+        }
+    }
+
     static func position(_ key: Value, count: Int, what: String, file: SourceFile, range: SourceRange) throws -> Int {
         guard case .number(let x) = key else {
             throw RuntimeError("\(what) index must be a number, got \(key.typeName)", file: file, range: range)
@@ -18,7 +27,7 @@ enum Indexing {
         return i
     }
 
-    static func get(_ container: Value, _ key: Value, file: SourceFile, range: SourceRange) throws -> Value {
+    static func get(_ container: Value, _ key: Value, context: GradContext? = nil, file: SourceFile, range: SourceRange) throws -> Value {
         switch container {
         case .list(let l):
             return l.items[try position(key, count: l.items.count, what: "list", file: file, range: range)]
@@ -38,7 +47,7 @@ enum Indexing {
             let shape = try TensorValues.shape(t)
             guard shape.rank > 0 else { throw RuntimeError("cannot index a scalar tensor", file: file, range: range) }
             let i = try position(key, count: shape[0], what: "tensor", file: file, range: range)
-            return try TensorValues.row(t, i, file: file, range: range)
+            return try located(file, range) { try TensorValues.row(t, i, context: context) }
         default:
             throw RuntimeError("cannot index a \(container.typeName)", file: file, range: range)
         }
@@ -60,7 +69,7 @@ enum Indexing {
         return a..<Swift.max(a, b)
     }
 
-    static func slice(_ container: Value, _ lo: Value?, _ hi: Value?, inclusive: Bool, file: SourceFile, range: SourceRange) throws -> Value {
+    static func slice(_ container: Value, _ lo: Value?, _ hi: Value?, inclusive: Bool, context: GradContext? = nil, file: SourceFile, range: SourceRange) throws -> Value {
         switch container {
         case .list(let l):
             return .list(ListBox(Array(l.items[try bounds(lo, hi, inclusive: inclusive, count: l.items.count, file: file, range: range)])))
@@ -71,7 +80,7 @@ enum Indexing {
             let shape = try TensorValues.shape(t)
             guard shape.rank > 0 else { throw RuntimeError("cannot slice a scalar tensor", file: file, range: range) }
             let r = try bounds(lo, hi, inclusive: inclusive, count: shape[0], file: file, range: range)
-            return try TensorValues.slice(t, r, file: file, range: range)
+            return try located(file, range) { try TensorValues.slice(t, r, context: context) }
         default:
             throw RuntimeError("cannot slice a \(container.typeName)", file: file, range: range)
         }

@@ -2,7 +2,7 @@ import PrefCore
 
 /// `x.name`: record fields, tensor properties, and native objects' members.
 enum Members {
-    static func get(_ v: Value, _ name: String, file: SourceFile, range: SourceRange) throws -> Value {
+    static func get(_ v: Value, _ name: String, context: GradContext? = nil, file: SourceFile, range: SourceRange) throws -> Value {
         switch v {
         case .record(let r):
             if let x = r[name] { return x }
@@ -16,7 +16,7 @@ enum Members {
             case "rank": return .number(Double((try TensorValues.shape(t)).rank))
             case "T":
                 do {
-                    switch TensorValues.operand(t, context: nil) {
+                    switch TensorValues.operand(t, context: context) {
                     case .eager(let x): return TensorValues.wrap(try x.transposed())
                     case .recorded(let x): return TensorValues.wrap(try x.transposed())
                     }

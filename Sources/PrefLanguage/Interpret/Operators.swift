@@ -19,6 +19,10 @@ enum Operators {
 
     private static func compute(_ op: BinaryOperator, _ a: Value, _ b: Value, context: GradContext?) throws -> Value {
         switch (op, a, b) {
+        // With a tensor on either side, == and != compare elementwise (NumPy); otherwise structurally.
+        case (.equal, .tensor, .tensor), (.equal, .tensor, .number), (.equal, .number, .tensor),
+             (.notEqual, .tensor, .tensor), (.notEqual, .tensor, .number), (.notEqual, .number, .tensor):
+            return try tensor(op, a, b, context: context)
         case (.equal, _, _): return .bool(equal(a, b))
         case (.notEqual, _, _): return .bool(!equal(a, b))
         case (_, .number(let x), .number(let y)): return try number(op, x, y)
@@ -128,12 +132,12 @@ enum Operators {
         return try TensorValues.binary(core, a, b, context: context)
     }
 
-    static func negate(_ v: Value, file: SourceFile, range: SourceRange) throws -> Value {
+    static func negate(_ v: Value, context: GradContext?, file: SourceFile, range: SourceRange) throws -> Value {
         guard case .tensor(let t) = v else {
             throw RuntimeError("cannot negate a \(v.typeName)", file: file, range: range)
         }
         do {
-            return try TensorValues.unary(.neg, t, context: nil)
+            return try TensorValues.unary(.neg, t, context: context)
         } catch let e as TensorError {
             throw RuntimeError("\(e.op): \(e.message)", file: file, range: range)
         }

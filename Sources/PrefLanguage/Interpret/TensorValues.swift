@@ -102,8 +102,8 @@ public enum TensorValues {
     }
 
     /// Row `i` along the first axis: a number for rank-1 tensors, a tensor otherwise.
-    static func row(_ box: TensorBox, _ i: Int, file: SourceFile? = nil, range: SourceRange? = nil) throws -> Value {
-        switch operand(box, context: nil) {
+    static func row(_ box: TensorBox, _ i: Int, context: GradContext? = nil) throws -> Value {
+        switch operand(box, context: context) {
         case .eager(let t):
             let r = try t.rows(i..<(i + 1))
             if t.rank == 1 { return .number(try r.item()) }
@@ -115,8 +115,8 @@ public enum TensorValues {
         }
     }
 
-    static func slice(_ box: TensorBox, _ r: Range<Int>, file: SourceFile, range: SourceRange) throws -> Value {
-        switch operand(box, context: nil) {
+    static func slice(_ box: TensorBox, _ r: Range<Int>, context: GradContext?) throws -> Value {
+        switch operand(box, context: context) {
         case .eager(let t): return wrap(try t.rows(r).copy())
         case .recorded(let v): return wrap(try v.slice(axis: 0, start: r.lowerBound, end: r.upperBound))
         }

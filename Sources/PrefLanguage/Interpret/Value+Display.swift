@@ -84,18 +84,24 @@ enum TensorFormatter {
             t = value
         }
         let values = t.scalars
-        let body = format(values, shape: t.shape.dims, offset: 0, depth: 0)
+        let body = format(values, shape: t.shape.dims, offset: 0, depth: 0, f32: t.dtype == .f32)
         let kind = if case .parameter = box.content { "param" } else { "tensor" }
         return "\(kind)(\(body), \(t.dtype), shape \(t.shape))"
     }
 
-    private static func format(_ v: [Double], shape: [Int], offset: Int, depth: Int) -> String {
-        guard let n = shape.first else { return Value.format(number: v[offset]) }
+    /// f32 elements print in the shortest form that reads back as the same f32.
+    static func element(_ x: Double, f32: Bool) -> String {
+        guard f32, x.isFinite, x != x.rounded() else { return Value.format(number: x) }
+        return Float(x).description
+    }
+
+    private static func format(_ v: [Double], shape: [Int], offset: Int, depth: Int, f32: Bool) -> String {
+        guard let n = shape.first else { return element(v[offset], f32: f32) }
         let inner = shape.dropFirst().reduce(1, *)
         let indices: [Int?] = n > threshold ? Array(0..<edge).map { $0 } + [nil] + Array((n - edge)..<n).map { $0 } : Array(0..<n).map { $0 }
         let parts = indices.map { i -> String in
             guard let i else { return "..." }
-            return format(v, shape: Array(shape.dropFirst()), offset: offset + i * inner, depth: depth + 1)
+            return format(v, shape: Array(shape.dropFirst()), offset: offset + i * inner, depth: depth + 1, f32: f32)
         }
         let sep = shape.count > 1 ? ",\n" + String(repeating: " ", count: depth + 8) : ", "
         return "[" + parts.joined(separator: sep) + "]"

@@ -70,6 +70,7 @@ extension BuiltinCall {
         try Self.checkedShape(try dims(i), op: builtin.name)
     }
 
+    /// `Shape.checked` (rank, negative sizes, overflow) plus the element limit.
     static func checkedShape(_ dims: [Int], op: String) throws -> Shape {
         let s = try Shape.checked(dims, op: op)
         guard s.count <= maxElements else {

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import PrefRuntime
+
+/// Every example runs in the suite, small (`--set quick=true`), and passes `pref check`.
+@Suite("examples") struct ExamplesTests {
+    static var directory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples")
+    }
+
+    static var examples: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".pref") }.sorted()
+    }
+
+    @Test(arguments: ExamplesTests.examples)
+    func runsQuickly(_ name: String) {
+        var out = "", err = ""
+        let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
+        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent(name).path, overrides: ["quick=true"])
+        #expect(code == 0, "\(name) failed:\n\(err)")
+        #expect(!out.isEmpty)
+    }
+
+    @Test(arguments: ExamplesTests.examples)
+    func passesCheck(_ name: String) {
+        var err = ""
+        let session = Session(output: { _ in }, errorOutput: { err += $0 })
+        #expect(ScriptRunner(session: session).check(path: ExamplesTests.directory.appendingPathComponent(name).path) == 0, "\(err)")
+    }
+
+    @Test func languageTourFitsItsLogisticRegression() throws {
+        var out = ""
+        let session = Session(output: { out += $0 }, errorOutput: { _ in })
+        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent("language_tour.pref").path, overrides: ["quick=true"])
+        #expect(code == 0)
+        // The printed losses fall, and the final training accuracy is high.
+        let losses = out.split(separator: "\n").filter { $0.hasPrefix("step") }.compactMap { Double($0.split(separator: " ").last ?? "") }
+        #expect(losses.count == 5)
+        #expect(zip(losses, losses.dropFirst()).allSatisfy { $0 > $1 }, "\(losses)")
+        let accuracy = out.split(separator: "\n").last.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(accuracy > 0.95)
+    }
+}
