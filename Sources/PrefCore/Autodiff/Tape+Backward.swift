@@ -64,8 +64,8 @@ extension Tape {
         case .binary:
             let op = BinaryOp(rawValue: e.sub).unsafelyUnwrapped
             let a = nodes[Int(e.a)], b = nodes[Int(e.b)]
-            if a.requiresGrad { BinaryKernels.backward(op, wrt: 0, a.view, b.view, out.view, g, into: gradBuffer(e.a)) }
-            if b.requiresGrad { BinaryKernels.backward(op, wrt: 1, a.view, b.view, out.view, g, into: gradBuffer(e.b)) }
+            BinaryKernels.backward(op, a.view, b.view, out.view, g, ga: a.requiresGrad ? gradBuffer(e.a) : nil,
+                                   gb: b.requiresGrad ? gradBuffer(e.b) : nil)
         case .unary:
             let x = nodes[Int(e.a)]
             UnaryKernels.backward(UnaryOp(rawValue: e.sub).unsafelyUnwrapped, x.view, out.view, g, into: gradBuffer(e.a), e.p0, e.p1)

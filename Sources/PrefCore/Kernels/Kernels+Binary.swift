@@ -20,10 +20,16 @@ enum BinaryKernels {
         }
     }
 
-    /// Accumulates the gradient of operand `wrt` (0 for a, 1 for b) into `grad` (the operand's
-    /// shape): grad += reduce_to_operand(g · ∂f/∂operand). Broadcast dimensions are summed.
-    static func backward(_ op: BinaryOp, wrt: Int, _ a: View, _ b: View, _ y: View, _ g: View, into grad: View) {
+    /// Accumulates the gradients of the operands that need one (`ga`, `gb`, each of its
+    /// operand's shape): grad += reduce_to_operand(g · ∂f/∂operand), summing broadcast
+    /// dimensions. One broadcast plan serves both.
+    static func backward(_ op: BinaryOp, _ a: View, _ b: View, _ y: View, _ g: View, ga: View?, gb: View?) {
         let plan = BroadcastPlan(a.shape, b.shape, out: y.shape)
+        if let ga { gradient(op, 0, plan, a, b, y, g, ga) }
+        if let gb { gradient(op, 1, plan, a, b, y, g, gb) }
+    }
+
+    private static func gradient(_ op: BinaryOp, _ wrt: Int, _ plan: BroadcastPlan, _ a: View, _ b: View, _ y: View, _ g: View, _ grad: View) {
         switch op {
         case .add: grad1(AddF.self, wrt, plan, a, b, y, g, grad)
         case .sub: grad1(SubF.self, wrt, plan, a, b, y, g, grad)
