@@ -11,7 +11,7 @@ struct PrefCommand: ParsableCommand {
         commandName: "pref",
         abstract: "A scripting language and REPL for preference learning.",
         version: PrefVersion.string,
-        subcommands: [Run.self, Check.self, Doc.self, Env.self, Demo.self]
+        subcommands: [Run.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self]
     )
 
     @Option(name: .customShort("e"), help: "Run a line of pref code and exit.") var code: String?
@@ -56,6 +56,88 @@ struct Check: ParsableCommand {
             worst = Swift.max(worst, code)
         }
         throw ExitCode(worst)
+    }
+}
+
+/// `pref fmt [--check] FILE...`: rewrites scripts in the canonical layout (docs/language.md,
+/// Formatting), or with `--check` prints what would change.
+struct Fmt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Format scripts in place, or with --check show the changes without writing them.")
+
+    @Flag(help: "Change nothing; print a diff for each file that is not formatted, and exit 1 if any is not.")
+    var check = false
+    @ArgumentParser.Argument(help: "Scripts to format.") var files: [String]
+
+    func run() throws {
+        var status = ExitStatus.success
+        var unformatted = false
+        for path in files {
+            let code = format(path, unformatted: &unformatted)
+            status = Swift.max(status, code)
+        }
+        if status == ExitStatus.success && unformatted && check { status = 1 }
+        throw ExitCode(status)
+    }
+
+    /// Formats one file; returns its exit status (a file with syntax errors is left untouched).
+    private func format(_ path: String, unformatted: inout Bool) -> Int32 {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            printError("error: \(exists ? "cannot read" : "no such file") '\(path)'\n")
+            return exists ? ExitStatus.dataError : ExitStatus.missingInput
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            printError("\(path): error: the file is not valid UTF-8 text\n")
+            return ExitStatus.dataError
+        }
+        let formatted: String
+        do {
+            formatted = try PrefLanguage.format(text, path: path)
+        } catch let error as DiagnosticError {
+            for d in error.diagnostics { printError(d.rendered()) }
+            return ExitStatus.dataError
+        } catch {
+            printError("\(error)\n")
+            return ExitStatus.runtimeError
+        }
+        guard formatted != text else { return ExitStatus.success }
+        unformatted = true
+        if check {
+            print(unifiedDiff(old: text, new: formatted, path: path), terminator: "")
+            return ExitStatus.success
+        }
+        do {
+            try replaceAtomically(path, with: formatted)
+            return ExitStatus.success
+        } catch {
+            printError("error: cannot write '\(path)': \(error.localizedDescription)\n")
+            return ExitStatus.runtimeError
+        }
+    }
+
+    /// Writes a temporary file next to the target, with its permissions, then renames it over
+    /// the target, so a crash or a full disk never leaves a half-written script.
+    private func replaceAtomically(_ path: String, with text: String) throws {
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).pref-fmt-\(ProcessInfo.processInfo.processIdentifier)")
+        try Data(text.utf8).write(to: temporary)
+        do {
+            if let mode = try? FileManager.default.attributesOfItem(atPath: target.path)[.posixPermissions] {
+                try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary.path)
+            }
+            guard rename(temporary.path, target.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: String(cString: strerror(errno))])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    private func printError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 

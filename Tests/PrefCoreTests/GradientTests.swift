@@ -16,11 +16,11 @@ import _PrefTestSupport
         #expect(r.maxError < GradientTests.tolerance, "\(label): \(r)")
     }
 
-    @Test(arguments: [BinaryOp.add, .sub, .mul, .div, .pow, .maximum, .minimum])
+    @Test(arguments: [BinaryOp.add, .sub, .mul, .div, .pow, .maximum, .minimum, .mod])
     func binary(_ op: BinaryOp) throws {
         for (k, (sa, sb)) in GradientTests.binaryShapes.enumerated() {
             // pow and div need a positive base or divisor; keep away from 0.
-            let positive = op == .pow || op == .div
+            let positive = op == .pow || op == .div || op == .mod
             let a = randomTensor(sa, seed: UInt64(k + 1), scale: positive ? 0.5 : 1, offset: positive ? 1.5 : 0)
             let b = randomTensor(sb, seed: UInt64(k + 50), scale: positive ? 0.5 : 1, offset: positive ? 1.2 : 0)
             try expectGradient([a, b], "\(op.name) \(sa) \(sb)") { t, v in try t.binary(op, v[0], v[1]) }

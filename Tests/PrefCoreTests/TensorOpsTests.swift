@@ -27,6 +27,8 @@ import _PrefTestSupport
         #expect(try a.compare(.eq, b).scalars == [0, 1, 0])
         #expect(try Tensor.select(a.compare(.gt, b), a, b).scalars == [2, 5, 3])
         #expect(try a.maximum(b).scalars == [2, 5, 3])
+        // NumPy mod: the sign of the divisor, like Python's %.
+        #expect(try Tensor.binary(.mod, t([7, -7, 7, 7.5], [4]), t([3, 3, -3, 2], [4])).scalars == [1, 2, -2, 1.5])
         #expect(try a.minimum(b).scalars == [1, 5, 1])
     }
 

@@ -1,6 +1,6 @@
 /// Elementwise operations of two broadcast operands.
 public enum BinaryOp: UInt8, Sendable, CaseIterable {
-    case add, sub, mul, div, pow, maximum, minimum
+    case add, sub, mul, div, pow, maximum, minimum, mod
     case eq, ne, lt, le, gt, ge
 
     /// The pref name, used in error messages.
@@ -13,6 +13,7 @@ public enum BinaryOp: UInt8, Sendable, CaseIterable {
         case .pow: "pow"
         case .maximum: "maximum"
         case .minimum: "minimum"
+        case .mod: "mod"
         case .eq: "eq"
         case .ne: "ne"
         case .lt: "lt"
@@ -67,6 +68,17 @@ enum PowF: BinaryFunction {
     @inline(__always) static func db<T: TensorScalar>(_ a: T, _ b: T, _ y: T) -> T {
         a == 0 ? 0 : y * T.logScalar(a)
     }
+}
+
+/// NumPy's `mod`: a − floor(a/b)·b, with the sign of the divisor (as Python's `%`);
+/// d/da = 1, d/db = −floor(a/b).
+enum ModF: BinaryFunction {
+    @inline(__always) static func f<T: TensorScalar>(_ a: T, _ b: T) -> T {
+        let r = a - (a / b).rounded(.down) * b
+        return r
+    }
+    @inline(__always) static func da<T: TensorScalar>(_ a: T, _ b: T, _ y: T) -> T { 1 }
+    @inline(__always) static func db<T: TensorScalar>(_ a: T, _ b: T, _ y: T) -> T { -(a / b).rounded(.down) }
 }
 
 /// Elementwise maximum; the gradient goes to `a` on ties (a ≥ b).

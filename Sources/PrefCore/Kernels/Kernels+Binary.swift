@@ -11,6 +11,7 @@ enum BinaryKernels {
         case .pow: run(PowF.self, plan, a, b, out)
         case .maximum: run(MaxF.self, plan, a, b, out)
         case .minimum: run(MinF.self, plan, a, b, out)
+        case .mod: run(ModF.self, plan, a, b, out)
         case .eq: run(EqF.self, plan, a, b, out)
         case .ne: run(NeF.self, plan, a, b, out)
         case .lt: run(LtF.self, plan, a, b, out)
@@ -38,6 +39,7 @@ enum BinaryKernels {
         case .pow: grad1(PowF.self, wrt, plan, a, b, y, g, grad)
         case .maximum: grad1(MaxF.self, wrt, plan, a, b, y, g, grad)
         case .minimum: grad1(MinF.self, wrt, plan, a, b, y, g, grad)
+        case .mod: grad1(ModF.self, wrt, plan, a, b, y, g, grad)
         case .eq, .ne, .lt, .le, .gt, .ge: return
         }
     }

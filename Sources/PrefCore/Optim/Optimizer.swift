@@ -72,7 +72,7 @@ func checkedGradients(_ parameters: [Parameter], op: String) throws(TensorError)
         }
         guard g.dtype == p.value.dtype else {
             throw TensorError(op: op, "the gradient of \(optimizerLabel(p, i)) has dtype \(g.dtype) but its value has dtype \(p.value.dtype)",
-                              hint: "convert the gradient with .to(\"\(p.value.dtype)\")")
+                              hint: "convert the gradient to \(p.value.dtype) (Tensor.to(.\(p.value.dtype)))")
         }
         grads.append(g)
     }

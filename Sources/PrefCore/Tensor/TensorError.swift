@@ -25,6 +25,6 @@ public struct TensorError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static func dtypes(_ op: String, _ a: DType, _ b: DType) -> TensorError {
-        TensorError(op: op, "dtype mismatch: \(a) and \(b)", hint: "convert one side with .to(\"\(a)\") or .to(\"\(b)\")")
+        TensorError(op: op, "dtype mismatch: \(a) and \(b)", hint: "convert one side with astype(x, \"\(a)\") or astype(x, \"\(b)\")")
     }
 }

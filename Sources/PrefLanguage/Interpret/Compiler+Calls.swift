@@ -7,6 +7,9 @@ extension Compiler {
         let labels = args.map(\.label)
         let hasLabels = labels.contains { $0 != nil }
         let interp = self.interp, file = self.file
+        if !hasLabels && argCodes.count <= 3 {
+            return fixedArityCall(calleeCode, argCodes, callee.range, range)
+        }
         return { fp in
             let f = try calleeCode(fp)
             switch f {
@@ -24,7 +27,115 @@ extension Compiler {
     }
 }
 
+extension Compiler {
+    /// Calls with up to three positional arguments: each argument closure is held on its own
+    /// (never read out of an array, which goes through reabstraction thunks) and evaluated
+    /// straight into the callee's frame.
+    func fixedArityCall(_ calleeCode: @escaping Code, _ args: [Code], _ calleeRange: SourceRange, _ range: SourceRange) -> Code {
+        let interp = self.interp, file = self.file
+        let notCallable = { (v: Value) in RuntimeError("cannot call a \(v.typeName)", file: file, range: calleeRange) }
+        func other(_ f: Value, _ fp: Frame) throws -> Value {
+            guard case .builtin(let b) = f else { throw notCallable(f) }
+            var values = [Value]()
+            for c in args { values.append(try c(fp)) }
+            return try interp.callBuiltin(b.builtin, values, Array(repeating: nil, count: values.count), file, range)
+        }
+        switch args.count {
+        case 0:
+            return { fp in
+                let f = try calleeCode(fp)
+                guard case .function(let fn) = f else { return try other(f, fp) }
+                let base = try interp.enter(fn, argc: 0, file, range)
+                defer { interp.leave(fn, base) }
+                return try interp.run(fn, base, given: 0, file, range)
+            }
+        case 1:
+            let a0 = args[0]
+            return { fp in
+                let f = try calleeCode(fp)
+                guard case .function(let fn) = f else { return try other(f, fp) }
+                let base = try interp.enter(fn, argc: 1, file, range)
+                defer { interp.leave(fn, base) }
+                let slots = fn.code.parameterSlots
+                base[slots[0]] = try a0(fp)
+                return try interp.run(fn, base, given: 1, file, range)
+            }
+        case 2:
+            let a0 = args[0], a1 = args[1]
+            return { fp in
+                let f = try calleeCode(fp)
+                guard case .function(let fn) = f else { return try other(f, fp) }
+                let base = try interp.enter(fn, argc: 2, file, range)
+                defer { interp.leave(fn, base) }
+                let slots = fn.code.parameterSlots
+                base[slots[0]] = try a0(fp)
+                base[slots[1]] = try a1(fp)
+                return try interp.run(fn, base, given: 2, file, range)
+            }
+        default:
+            let a0 = args[0], a1 = args[1], a2 = args[2]
+            return { fp in
+                let f = try calleeCode(fp)
+                guard case .function(let fn) = f else { return try other(f, fp) }
+                let base = try interp.enter(fn, argc: 3, file, range)
+                defer { interp.leave(fn, base) }
+                let slots = fn.code.parameterSlots
+                base[slots[0]] = try a0(fp)
+                base[slots[1]] = try a1(fp)
+                base[slots[2]] = try a2(fp)
+                return try interp.run(fn, base, given: 3, file, range)
+            }
+        }
+    }
+}
+
 extension Interpreter {
+    /// Pushes a frame for `f` after checking depth, stack room and positional arity.
+    @inline(__always)
+    func enter(_ f: FunctionBox, argc: Int, _ file: SourceFile, _ range: SourceRange) throws -> Frame {
+        let code = f.code
+        let size = code.frameSize
+        guard depth < maxDepth, top + size <= stackCapacity else {
+            throw RuntimeError("stack overflow: more than \(maxDepth) nested calls", hint: "check that the recursion reaches its base case",
+                               file: file, range: range)
+        }
+        guard argc <= code.parameterSlots.count else {
+            let n = code.parameterSlots.count
+            throw RuntimeError("\(code.name)() takes \(n) argument\(n == 1 ? "" : "s") but \(argc) were given",
+                               hint: "the signature is \(code.signature)", file: file, range: range)
+        }
+        let base = stack + top
+        top += size
+        depth += 1
+        base[0] = .function(f)
+        return base
+    }
+
+    /// Pops the frame, clearing its slots so nothing stays referenced.
+    @inline(__always)
+    func leave(_ f: FunctionBox, _ base: Frame) {
+        let size = f.code.frameSize
+        for i in 0..<size { base[i] = .none }
+        top -= size
+        depth -= 1
+    }
+
+    /// Fills defaults, boxes captured parameters and runs the body, adding this function to the
+    /// trace of an error that leaves it.
+    @inline(__always)
+    func run(_ f: FunctionBox, _ base: Frame, given: Int, _ file: SourceFile, _ range: SourceRange) throws -> Value {
+        let code = f.code
+        if given < code.parameterSlots.count { try fillDefaults(code, from: given, base, file, range) }
+        for slot in code.cellParameters { base[slot] = .cell(CellBox(base[slot])) }
+        try tick()
+        do {
+            return try code.body(base)
+        } catch var e as RuntimeError {
+            e.leave(function: code.name, callFile: file, callRange: range)
+            throw e
+        }
+    }
+
     /// Calls a pref function: arguments are evaluated straight into the callee's frame slots on
     /// the value stack; nothing is allocated per call.
     func invoke(_ f: FunctionBox, _ args: [Code], _ labels: [String?]?, _ fp: Frame, _ file: SourceFile, _ range: SourceRange) throws -> Value {
@@ -64,7 +175,7 @@ extension Interpreter {
         }
     }
 
-    private func fillDefaults(_ code: CodeObject, from start: Int, _ base: Frame, _ file: SourceFile, _ range: SourceRange) throws {
+    func fillDefaults(_ code: CodeObject, from start: Int, _ base: Frame, _ file: SourceFile, _ range: SourceRange) throws {
         for i in start..<code.parameterSlots.count {
             guard let d = code.defaults[i] else {
                 throw RuntimeError("missing argument '\(code.parameterNames[i])' for \(code.name)()",

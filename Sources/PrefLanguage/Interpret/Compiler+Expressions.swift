@@ -106,11 +106,12 @@ extension Compiler {
         let interp = self.interp, file = self.file, seqRange = sequence.range
         return { fp in
             var out = [Value]()
-            for item in try Iteration.items(of: try seq(fp), file: file, range: seqRange) {
+            try Iteration.forEach(try seq(fp), file: file, range: seqRange) { item in
                 try interp.tick()
                 try bind(fp, item)
-                if let cond, !(try cond(fp)) { continue }
+                if let cond, !(try cond(fp)) { return true }
                 out.append(try value(fp))
+                return true
             }
             return .list(ListBox(out))
         }

@@ -102,18 +102,19 @@ extension Compiler {
         let file = self.file
         let seqRange = sequence.range
         return { fp in
-            let items = try Iteration.items(of: try seq(fp), file: file, range: seqRange)
-            for item in items {
+            try Iteration.forEach(try seq(fp), file: file, range: seqRange) { item in
                 try interp.tick()
                 try bind(fp, item)
                 try run(fp)
                 switch interp.signal {
-                case .none: continue
-                case .continueLoop: interp.signal = .none
+                case .none: return true
+                case .continueLoop:
+                    interp.signal = .none
+                    return true
                 case .breakLoop:
                     interp.signal = .none
-                    return
-                case .returnValue: return
+                    return false
+                case .returnValue: return false
                 }
             }
         }
@@ -129,8 +130,31 @@ extension Compiler {
 
     /// A condition: must be a bool.
     func test(_ e: Expr) -> (Frame) throws -> Bool {
+        let err = { [file] (v: Value) in
+            RuntimeError("condition must be a bool, got \(v.typeName)", hint: "compare explicitly, e.g. 'x != 0' or 'len(xs) > 0'", file: file, range: e.range)
+        }
+        // `local < const` and friends: compare without building a bool value.
+        if case .binary(let op, let l, let r, _) = e, case .local(let a) = operand(l), case .constant(let c) = operand(r) {
+            let general = expression(e)
+            let compare: ((Double, Double) -> Bool)? = switch op {
+            case .less: { $0 < $1 }
+            case .lessEqual: { $0 <= $1 }
+            case .greater: { $0 > $1 }
+            case .greaterEqual: { $0 >= $1 }
+            case .equal: { $0 == $1 }
+            case .notEqual: { $0 != $1 }
+            default: nil
+            }
+            if let compare {
+                return { fp in
+                    if case .number(let x) = fp[a] { return compare(x, c) }
+                    let v = try general(fp)
+                    if case .bool(let b) = v { return b }
+                    throw err(v)
+                }
+            }
+        }
         let code = expression(e)
-        let err = { (v: Value) in self.error("condition must be a bool, got \(v.typeName)", e.range, hint: "compare explicitly, e.g. 'x != 0' or 'len(xs) > 0'") }
         return { fp in
             let v = try code(fp)
             if case .bool(let b) = v { return b }
@@ -139,21 +163,31 @@ extension Compiler {
     }
 }
 
-/// What `for` iterates over.
+/// What `for` and comprehensions iterate over. Ranges are walked lazily (a `for` over 0..<1e9
+/// allocates nothing); other containers are snapshotted, so changing them inside the loop does
+/// not change the iteration.
 enum Iteration {
-    static func items(of v: Value, file: SourceFile, range: SourceRange) throws -> [Value] {
+    /// Calls `body` per element until it returns false.
+    static func forEach(_ v: Value, file: SourceFile, range: SourceRange, _ body: (Value) throws -> Bool) throws {
         switch v {
-        case .list(let l): return l.items
         case .range(let r):
             let n = r.count
-            return (0..<n).map { .number(r.lower + Double($0)) }
-        case .string(let s): return s.value.map { .str(String($0)) }
-        case .record(let r): return r.keys.map { .str($0) }
+            var i = 0
+            while i < n {
+                guard try body(.number(r.lower + Double(i))) else { return }
+                i += 1
+            }
+        case .list(let l):
+            for item in l.items { guard try body(item) else { return } }
+        case .string(let s):
+            for ch in s.value { guard try body(.str(String(ch))) else { return } }
+        case .record(let r):
+            for k in r.keys { guard try body(.str(k)) else { return } }
         case .tensor(let t):
             guard let rows = try? TensorValues.rows(t) else {
                 throw RuntimeError("cannot iterate over a scalar tensor", file: file, range: range)
             }
-            return rows
+            for row in rows { guard try body(row) else { return } }
         default:
             throw RuntimeError("cannot iterate over a \(v.typeName)", hint: "iterate over a list, range, string, record or tensor", file: file, range: range)
         }

@@ -40,9 +40,12 @@ enum Indexing {
             }
             guard let v = r[k.value] else {
                 let hint = Suggestion.closest(to: k.value, in: r.keys).map { "did you mean '\($0)'?" }
+                    ?? (r.count == 0 ? "the record is empty" : "its fields are \(r.keys.joined(separator: ", "))")
                 throw RuntimeError("the record has no field \(Value.quote(k.value))", hint: hint, file: file, range: range)
             }
             return v
+        case .range(let r):
+            return .number(r.lower + Double(try position(key, count: r.count, what: "range", file: file, range: range)))
         case .tensor(let t):
             let shape = try TensorValues.shape(t)
             guard shape.rank > 0 else { throw RuntimeError("cannot index a scalar tensor", file: file, range: range) }
@@ -76,6 +79,9 @@ enum Indexing {
         case .string(let s):
             let chars = Array(s.value)
             return .str(String(chars[try bounds(lo, hi, inclusive: inclusive, count: chars.count, file: file, range: range)]))
+        case .range(let rg):
+            let b = try bounds(lo, hi, inclusive: inclusive, count: rg.count, file: file, range: range)
+            return .list(ListBox(b.map { .number(rg.lower + Double($0)) }))
         case .tensor(let t):
             let shape = try TensorValues.shape(t)
             guard shape.rank > 0 else { throw RuntimeError("cannot slice a scalar tensor", file: file, range: range) }
@@ -106,7 +112,12 @@ enum Indexing {
             if r[k.value] == nil { r.set(k.value, .none) }
             try r.modify(k.value, change)
         default:
-            throw RuntimeError("cannot assign into a \(container.typeName)", hint: container.typeName == "string" ? "strings are immutable; build a new one" : nil,
+            let hint = switch container {
+            case .string: "strings are immutable; build a new one"
+            case .tensor: "tensors cannot change in place; build a new one, e.g. t = where(mask, new_values, t)"
+            default: Optional<String>.none
+            }
+            throw RuntimeError("cannot assign into a \(container.typeName)", hint: hint,
                                file: file, range: range)
         }
     }

@@ -14,6 +14,10 @@ public final class CodeObject: @unchecked Sendable {
     let parameterIndex: [String: Int]
     /// Default value code per parameter, evaluated in the callee's frame at call time.
     var defaults: [((UnsafeMutablePointer<Value>) throws -> Value)?] = []
+    /// Parameters that must be given (no default), in order.
+    public var requiredParameters: [String] {
+        zip(parameterNames, defaults).filter { $0.1 == nil }.map(\.0)
+    }
     let frameSize: Int
     /// Parameter slots captured by inner functions: boxed into cells on entry.
     let cellParameters: [Int]

@@ -123,7 +123,8 @@ enum Operators {
         case .greaterEqual: core = .ge
         case .equal: core = .eq
         case .notEqual: core = .ne
-        case .remainder, .and, .or:
+        case .remainder: core = .mod
+        case .and, .or:
             throw RuntimeError("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)")
         }
         if op == .matmul {
@@ -143,17 +144,27 @@ enum Operators {
         }
     }
 
-    /// Structural equality: numbers by value, containers element by element, objects by identity.
-    static func equal(_ a: Value, _ b: Value) -> Bool {
+    static func equal(_ a: Value, _ b: Value) -> Bool { Value.structurallyEqual(a, b) }
+}
+
+extension Value {
+    /// Structural equality, as `==`: numbers by value, lists element by element, records by
+    /// their set of fields (order does not matter, as for Python dicts), functions, tensors and
+    /// objects by identity. Deeply nested values compare up to 200 levels.
+    public static func structurallyEqual(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
+        guard depth < 200 else { return false }
         switch (a, b) {
         case (.none, .none): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
         case (.string(let x), .string(let y)): return x === y || x.value == y.value
         case (.list(let x), .list(let y)):
-            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1) })
+            return x === y || (x.items.count == y.items.count
+                && zip(x.items, y.items).allSatisfy { structurallyEqual($0, $1, depth: depth + 1) })
         case (.record(let x), .record(let y)):
-            return x === y || (x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1) })
+            guard x !== y else { return true }
+            guard x.count == y.count else { return false }
+            return zip(x.keys, x.values).allSatisfy { k, v in y[k].map { structurallyEqual(v, $0, depth: depth + 1) } ?? false }
         case (.range(let x), .range(let y)): return x.lower == y.lower && x.upper == y.upper && x.inclusive == y.inclusive
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x.builtin === y.builtin

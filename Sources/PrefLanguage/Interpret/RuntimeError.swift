@@ -27,6 +27,12 @@ public struct RuntimeError: Error, Sendable {
         if let f, let r { trace.append("in \(name) at \(f.path):\(r.start.line):\(r.start.column)") }
         unwindFile = callFile
         unwindRange = callRange
+        // An error inside the Stdlib is reported where the user's code called into it; the
+        // Stdlib location stays in the trace.
+        if let header = file, header.path.hasPrefix("<stdlib>"), !callFile.path.hasPrefix("<stdlib>") {
+            file = callFile
+            range = callRange
+        }
     }
 
     /// Gives a location to an error raised without one (core and builtin errors).
@@ -43,23 +49,31 @@ public struct RuntimeError: Error, Sendable {
         Diagnostic(.error, message, file: file, range: range, hints: hint.map { [$0] } ?? [], trace: RuntimeError.compress(trace))
     }
 
-    /// Runs of the same frame (deep recursion) shown once with a count, as Python does.
+    /// Runs of the same frames (deep recursion, also mutual recursion through up to four
+    /// functions) shown once with a count, as Python does.
     static func compress(_ trace: [String]) -> [String] {
         var out = [String]()
         var i = 0
         while i < trace.count {
-            var j = i + 1
-            while j < trace.count && trace[j] == trace[i] { j += 1 }
-            out.append(trace[i])
-            if j - i > 2 {
-                out.append("… the line above repeats \(j - i - 1) more times")
-            } else if j - i == 2 {
-                out.append(trace[i])
+            var best = (period: 1, repeats: 1)
+            for p in 1...4 where i + 2 * p <= trace.count {
+                var k = 1
+                while i + (k + 1) * p <= trace.count && Array(trace[(i + k * p)..<(i + (k + 1) * p)]) == Array(trace[i..<(i + p)]) { k += 1 }
+                if k >= 3 && k * p > best.period * best.repeats { best = (p, k) }
             }
-            i = j
+            let (p, k) = best
+            out.append(contentsOf: trace[i..<(i + p)])
+            if k >= 3 {
+                out.append(p == 1 ? "… the line above repeats \(k - 1) more times" : "… the \(p) lines above repeat \(k - 1) more times")
+                i += p * k
+            } else {
+                i += p
+            }
         }
         return out
     }
+
+    /// Records that the error left function `name` and continues from the call at `range`.
 }
 
 /// Thrown by Ctrl-C handling between steps; exit code 130.

@@ -73,7 +73,13 @@ struct Lexer {
             }
         }
         lineLengths.append(column(pos) - 1)
-        tokens.append(Token(kind: .end, range: SourceRange(location(pos)), text: ""))
+        // "End of input" points just after the last real token, not at the empty line after the
+        // file's final newline, so the excerpt shows the code that is unfinished.
+        var end = location(pos)
+        if let last = tokens.last(where: { $0.kind != .newline }) {
+            end = SourceLocation(line: last.range.start.line, column: last.range.start.column + last.range.length)
+        }
+        tokens.append(Token(kind: .end, range: SourceRange(end), text: ""))
     }
 
     /// Keeps the bracket stack that decides whether newlines are tokens.

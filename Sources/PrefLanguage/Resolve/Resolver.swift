@@ -35,7 +35,10 @@ public final class Resolver {
     let allowsRedefinition: Bool
     var result = Resolution()
     var scope: Scope
-    var declaredHere: Set<String> = []
+    /// Globals this program defines, with where: a second definition elsewhere is an error.
+    var declaredHere: [String: SourceRange] = [:]
+    /// Duplicates already reported (hoisting and the main walk both see each definition).
+    var reportedDuplicates: Set<SourceRange> = []
 
     public init(file: SourceFile, globals: GlobalTable, allowsRedefinition: Bool = false) {
         self.file = file
@@ -49,6 +52,8 @@ public final class Resolver {
         hoist(program.statements, topLevel: true)
         for s in program.statements { statement(s) }
         result.topLevel = scope.layout
+        // Report in source order, whatever order the walk found them in.
+        result.diagnostics.sort { ($0.range?.start ?? SourceLocation(line: 0, column: 0)) < ($1.range?.start ?? SourceLocation(line: 0, column: 0)) }
         return result
     }
 
@@ -78,10 +83,12 @@ public final class Resolver {
     func declareGlobal(_ name: Name, kind: BindingKind) {
         // Builtins, the prelude and earlier REPL entries may be shadowed; a script may not
         // define the same global twice.
-        if declaredHere.contains(name.text), !allowsRedefinition {
-            error("'\(name.text)' is already defined", name.range, hint: "use a different name, or 'var' and assignment")
+        if let first = declaredHere[name.text], first != name.range, !allowsRedefinition,
+           reportedDuplicates.insert(name.range).inserted {
+            error("'\(name.text)' is already defined", name.range,
+                  hint: "it was defined at \(first.start.line):\(first.start.column); use a different name, or 'var' and assignment")
         }
-        declaredHere.insert(name.text)
+        if declaredHere[name.text] == nil { declaredHere[name.text] = name.range }
         let index = globals.declare(name.text, kind: kind)
         if name.id >= 0 { result.refs[name.id] = .global(index) }
         if !result.declaredGlobals.contains(name.text) { result.declaredGlobals.append(name.text) }
@@ -91,7 +98,7 @@ public final class Resolver {
     /// a frame slot everywhere else.
     func declare(_ name: Name, kind: BindingKind) {
         if scope.isTopLevel && scope.blocks.count == 1 {
-            if let e = globals.lookup(name.text), declaredHere.contains(name.text) {
+            if let e = globals.lookup(name.text), declaredHere[name.text] == name.range {
                 result.refs[name.id] = .global(e.index)
             } else {
                 declareGlobal(name, kind: kind)

@@ -113,6 +113,11 @@ extension BuiltinLibrary {
             interpreter.gradContext = nil
             tape.reset()
         }
+        if case .function(let f) = call[0], !f.code.requiredParameters.isEmpty {
+            let required = f.code.requiredParameters
+            throw RuntimeError("\(call.builtin.name)(): f must take no arguments, but it takes \(required.count) (\(required.joined(separator: ", ")))",
+                               hint: "wrap it in a lambda that closes over the data: \(call.builtin.name)(fn() loss(x), wrt: [w])")
+        }
         let root = try lossRoot(try interpreter.call(call[0], []), tape: tape, call)
         try tape.backward(root)
         let value = try root.value().item()

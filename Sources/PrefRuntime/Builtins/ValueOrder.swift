@@ -35,27 +35,8 @@ enum ValueOrder {
         return x.isNaN ? (y.isNaN ? 0 : 1) : -1
     }
 
-    /// Structural equality, as `==` in the language: numbers by value, containers element by
-    /// element, functions, tensors and objects by identity.
-    static func equal(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
-        guard depth < maxDepth else { return false }
-        switch (a, b) {
-        case (.none, .none): return true
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.number(let x), .number(let y)): return x == y
-        case (.string(let x), .string(let y)): return x === y || x.value == y.value
-        case (.list(let x), .list(let y)):
-            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1, depth: depth + 1) })
-        case (.record(let x), .record(let y)):
-            return x === y || (x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1, depth: depth + 1) })
-        case (.range(let x), .range(let y)): return x.lower == y.lower && x.upper == y.upper && x.inclusive == y.inclusive
-        case (.function(let x), .function(let y)): return x === y
-        case (.builtin(let x), .builtin(let y)): return x.builtin === y.builtin
-        case (.tensor(let x), .tensor(let y)): return x === y
-        case (.native(let x), .native(let y)): return x.object === y.object
-        default: return false
-        }
-    }
+    /// Structural equality, exactly as `==` in the language.
+    static func equal(_ a: Value, _ b: Value) -> Bool { Value.structurallyEqual(a, b) }
 
     /// Stable sort: equal elements keep their order (also when `descending`). A list of numbers
     /// is unboxed and sorted as doubles.

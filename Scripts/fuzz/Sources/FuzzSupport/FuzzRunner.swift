@@ -1,0 +1,1 @@
+../../../../Sources/_PrefTestSupport/FuzzRunner.swift

@@ -1,0 +1,101 @@
+/// Double fast paths specialised by operand shape (interpreter-performance.md: "fast paths by
+/// operand shape (local∘const, local∘local…)"): a plain local slot or a number literal is read
+/// without calling a closure, and the operator is a concrete type, so each shape compiles to one
+/// specialised closure.
+protocol NumberOperator {
+    static func apply(_ a: Double, _ b: Double) -> Value
+}
+
+enum AddOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(a + b) } }
+enum SubOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(a - b) } }
+enum MulOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(a * b) } }
+enum DivOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(a / b) } }
+enum RemOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(Operators.remainder(a, b)) } }
+enum LtOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a < b) } }
+enum LeOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a <= b) } }
+enum GtOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a > b) } }
+enum GeOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a >= b) } }
+enum EqOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a == b) } }
+enum NeOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a != b) } }
+
+extension Compiler {
+    /// How an operand can be read.
+    enum Operand {
+        case local(Int)
+        case constant(Double)
+        case other(Code)
+    }
+
+    func operand(_ e: Expr) -> Operand {
+        if case .number(let x, _) = e { return .constant(x) }
+        if case .name(let n) = e, case .local(let slot)? = resolution.refs[n.id], !layout.cellSlots.contains(slot) { return .local(slot) }
+        return .other(expression(e))
+    }
+
+    /// The operator's concrete type, or nil for operators without a number fast path.
+    func numberOperator(_ op: BinaryOperator) -> (any NumberOperator.Type)? {
+        switch op {
+        case .add: AddOp.self
+        case .subtract: SubOp.self
+        case .multiply: MulOp.self
+        case .divide: DivOp.self
+        case .remainder: RemOp.self
+        case .less: LtOp.self
+        case .lessEqual: LeOp.self
+        case .greater: GtOp.self
+        case .greaterEqual: GeOp.self
+        case .equal: EqOp.self
+        case .notEqual: NeOp.self
+        default: nil
+        }
+    }
+
+    /// `l op r` with a Double fast path for each operand shape; `slow` handles everything else.
+    func specializedTyped<Op: NumberOperator>(_: Op.Type, _ l: Expr, _ r: Expr, slow: @escaping (Value, Value) throws -> Value) -> Code {
+        switch (operand(l), operand(r)) {
+        case (.local(let a), .constant(let c)):
+            let k = Value.number(c)
+            return { fp in
+                if case .number(let x) = fp[a] { return Op.apply(x, c) }
+                return try slow(fp[a], k)
+            }
+        case (.constant(let c), .local(let b)):
+            let k = Value.number(c)
+            return { fp in
+                if case .number(let y) = fp[b] { return Op.apply(c, y) }
+                return try slow(k, fp[b])
+            }
+        case (.local(let a), .local(let b)):
+            return { fp in
+                if case .number(let x) = fp[a], case .number(let y) = fp[b] { return Op.apply(x, y) }
+                return try slow(fp[a], fp[b])
+            }
+        case (.other(let ca), .constant(let c)):
+            let k = Value.number(c)
+            return { fp in
+                let x = try ca(fp)
+                if case .number(let p) = x { return Op.apply(p, c) }
+                return try slow(x, k)
+            }
+        case (.local(let a), .other(let cb)):
+            return { fp in
+                let y = try cb(fp)
+                if case .number(let p) = fp[a], case .number(let q) = y { return Op.apply(p, q) }
+                return try slow(fp[a], y)
+            }
+        default:
+            let ca = expression(l), cb = expression(r)
+            return { fp in
+                let x = try ca(fp), y = try cb(fp)
+                if case .number(let p) = x, case .number(let q) = y { return Op.apply(p, q) }
+                return try slow(x, y)
+            }
+        }
+    }
+
+    /// Opens the existential once at compile time so `specialized` gets a concrete type.
+    func specialized(_ op: any NumberOperator.Type, _ l: Expr, _ r: Expr, slow: @escaping (Value, Value) throws -> Value) -> Code {
+        func open<Op: NumberOperator>(_ t: Op.Type) -> Code { specializedTyped(t, l, r, slow: slow) }
+        return open(op)
+    }
+}

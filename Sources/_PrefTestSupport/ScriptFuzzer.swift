@@ -1,0 +1,240 @@
+import Foundation
+// Scripts/fuzz compiles these files against its own build of PrefRuntime's sources, under
+// another module name (see Scripts/fuzz/Package.swift).
+#if canImport(FuzzRuntime)
+import FuzzRuntime
+#else
+import PrefRuntime
+#endif
+
+/// SplitMix64: tiny, fast and the same on every platform, so a (seed, case) pair names one
+/// script forever; `SystemRandomNumberGenerator` could not replay a failure.
+public struct FuzzRandom: Sendable {
+    public private(set) var state: UInt64
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// 0..<n (0 when n <= 0).
+    public mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+    public mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
+    public mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
+}
+
+/// The three families of generated scripts.
+public enum FuzzKind: String, CaseIterable, Sendable {
+    /// Random sequences of pref's tokens: exercises the lexer, the parser and its recovery.
+    case tokens
+    /// Random but mostly well-formed programs: exercises the resolver, the interpreter and builtins.
+    case grammar
+    /// Golden and example scripts with lines, characters or tokens deleted, duplicated, swapped or
+    /// replaced: near-valid programs reach deep paths that random text never does.
+    case mutation
+}
+
+/// One generated case; `(seed, index)` regenerates it exactly.
+public struct FuzzCase: Sendable {
+    public let index: Int
+    public let kind: FuzzKind
+    public let source: String
+}
+
+/// Generates fuzz scripts from a seed. Builtin names, parameter names and arities come from
+/// the builtin table itself, so new builtins are fuzzed without touching this file.
+public struct ScriptFuzzer: Sendable {
+    public let corpus: [String]
+    let builtins: [String]
+    /// Builtin name → its parameters (name, required).
+    let parametersOf: [String: [(String, Bool)]]
+    /// Keeps out of generated scripts what is known to crash the process or to allocate for
+    /// seconds (each one reported with a minimal reproducer), so a run's failures are new ones:
+    /// huge numbers (≥ 2^28, or inf) appear only as indices and builtin arguments, because a
+    /// `for` or a comprehension over a range materialises it first (`for i in 0..<1e10 {}`
+    /// aborts: "failed to allocate"); tensor sizes stay tiny, because a broadcast or matmul
+    /// allocates whatever it is asked for (`zeros([1e5, 1]) + zeros([1, 1e5])` aborts); no number
+    /// lies between 10^4 and 2^28 (`[0] * 9e7` takes seconds, `"x" * 9e7 * 9e7` aborts); and
+    /// binary or postfix chains stay within `maxChain` (~3,000 `+` overflow the compiler's stack).
+    public var avoidKnownCrashes = true
+    /// Longest `a + a + …` or `x.f.f…` chain generated; see `avoidKnownCrashes`.
+    public var maxChain: Int { avoidKnownCrashes ? 300 : 5000 }
+
+    public init(corpus: [String], avoidKnownCrashes: Bool = true) {
+        self.corpus = corpus.isEmpty ? ["print(1)"] : corpus
+        self.avoidKnownCrashes = avoidKnownCrashes
+        let all = BuiltinLibrary.all
+        builtins = all.map(\.name) + ["map", "filter", "reduce", "zip", "enumerate", "sort_by", "group_by", "any", "all"]
+        parametersOf = Dictionary(all.map { ($0.name, $0.parameters.map { ($0.name, $0.defaultValue == nil) }) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The golden scripts and the examples of a checkout, sorted (so the corpus order, and with
+    /// it every generated case, does not depend on the file system's listing order).
+    public static func corpus(repository root: URL) -> [String] {
+        var paths: [String] = []
+        for dir in ["Tests/Golden", "examples"] {
+            let base = root.appendingPathComponent(dir)
+            let found = FileManager.default.enumerator(atPath: base.path)?.compactMap { $0 as? String } ?? []
+            paths += found.filter { $0.hasSuffix(".pref") }.map { base.appendingPathComponent($0).path }
+        }
+        return paths.sorted().compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+    }
+
+    /// Case `index` of run `seed`: the kinds take turns so every shard gets a third of each.
+    public func make(seed: UInt64, index: Int) -> FuzzCase {
+        var r = FuzzRandom(seed: seed ^ (UInt64(index) &* 0xD6E8_FEB8_6659_FD93))
+        _ = r.next()
+        let kind = FuzzKind.allCases[index % 3]
+        let source: String
+        switch kind {
+        case .tokens: source = tokenSoup(&r)
+        case .grammar:
+            var w = ProgramWriter(r: r, fuzzer: self)
+            source = w.program()
+        case .mutation: source = mutate(&r)
+        }
+        return FuzzCase(index: index, kind: kind, source: source)
+    }
+
+    // MARK: Vocabulary
+
+    static let keywords = ["let", "var", "param", "fn", "if", "else", "for", "in", "while", "break", "continue",
+                           "return", "import", "as", "true", "false", "none", "and", "or", "not"]
+    static let operators = ["+", "-", "*", "/", "%", "^", "@", "==", "!=", "<", "<=", ">", ">=", "=", "+=", "-=", "*=",
+                            "/=", "|>", ".", "..", "..<", "...", ",", ":", ";", "(", ")", "[", "]", "{", "}", "(", ")", "[", "]"]
+    /// Characters outside the language, and the look-alikes its lexer has hints for.
+    static let strays = ["&&", "||", "!", "|", "&", "$", "`", "?", "\\", "~", "\"", "'", "“", "”", "‘", "\u{00A0}", "\t",
+                         "\r", "😀", "λ", "e\u{0301}", "\u{0000}", "\u{FEFF}", "#", "# %% cell", "#%%"]
+    /// Numbers at the edges: zero, negative, non-integral, tiny, nan.
+    static let edgeNumbers = ["0", "-1", "1", "2", "0.5", "-0", "1e-308", "5e-324", "(0 / 0)", "1_000", "007", "0.1", "-2.5"]
+    /// Huge numbers, all ≥ 2^28 so every size check refuses them at once, and infinities.
+    static let hugeNumbers = ["1e308", "-1e308", "1e9", "268435457", "4294967296", "9007199254740993", "1e18", "18446744073709551616",
+                              "(1 / 0)", "(-1 / 0)", "2 ^ 1024", "0x7FFFFFFFFFFFFFFF"]
+    /// The numbers allowed anywhere.
+    var numbers: [String] { avoidKnownCrashes ? ScriptFuzzer.edgeNumbers : ScriptFuzzer.edgeNumbers + ScriptFuzzer.hugeNumbers }
+    static let badNumbers = ["1.", ".5", "1e", "1e-", "0x", "0x1G", "1_", "1e999", "3rd", "0x_ff", "1__0"]
+    static let formatSpecs = [".3f", ">8", "<8", "^9", "*<5", "e", "%", ",", "+", "05", ".0f", ",.2f", ".1%", "x", "", ".1000f",
+                              "99999999", ">-1", "=", ".f", "z", "s", ":", "{x}", ".3f}", "^", "0<20.3e"]
+    static let names = ["x", "xs", "r", "t", "s", "f", "a", "b", "i", "n", "λ", "_tmp", "naïve", "shape", "T", "dtype", "rank",
+                        "value", "grads", "chosen", "beta", "undefined_name", "h", "stats"]
+    static let stringLiterals = ["\"a {x} b\"", "\"{x:.3f}\"", "'{r['a']}'", "\"{ {a: 1}.a }\"", "\"\\u{1F600}\"",
+                                 "\"\\u{110000}\"", "\"\\q\"", "\"{{\"", "\"}\"", "\"{\"", "\"{}\"", "\"unterminated",
+                                 "\"{\"{\"{}\"}\"}\"", "\"{f(\"a\")}\"", "''", "\"\\n\\t\\0\"", "\"{1:{2}}\"", "\"{x:}\"",
+                                 "\"_helpers.pref\"", "\"f64\"", "\"f32\"", "\"int\"", "\"{len(\"{\")}\""]
+
+    func token(_ r: inout FuzzRandom) -> String {
+        switch r.below(20) {
+        case 0..<4: return r.pick(ScriptFuzzer.keywords)
+        case 4..<9: return r.pick(ScriptFuzzer.operators)
+        case 9..<12: return r.pick(builtins)
+        case 12: return r.pick(ScriptFuzzer.names)
+        case 13: return r.pick(numbers)
+        case 14: return r.chance(0.5) ? r.pick(ScriptFuzzer.badNumbers) : String(r.below(10))
+        case 15: return r.pick(ScriptFuzzer.stringLiterals)
+        case 16, 17: return r.pick(["\n", "\n", "\r\n", "\n\n", "# comment\n", "# %% Cell\n# prose\n", ";"])
+        case 18: return r.pick(ScriptFuzzer.strays)
+        default: return String(r.below(10))
+        }
+    }
+
+    func tokenSoup(_ r: inout FuzzRandom) -> String {
+        var out = ""
+        for _ in 0..<(3 + r.below(r.chance(0.2) ? 300 : 60)) {
+            out += token(&r)
+            if r.chance(0.8) { out += " " }
+        }
+        return out
+    }
+
+    // MARK: Mutation
+
+    /// Splits text into tokens that join back to it exactly (whitespace and strings included),
+    /// so token-level edits keep the rest of the script byte for byte.
+    static func lex(_ text: String) -> [String] {
+        var out: [String] = []
+        let cs = Array(text)
+        var i = 0
+        while i < cs.count {
+            let c = cs[i]
+            var j = i + 1
+            if c.isLetter || c == "_" {
+                while j < cs.count && (cs[j].isLetter || cs[j].isNumber || cs[j] == "_") { j += 1 }
+            } else if c.isNumber {
+                while j < cs.count && (cs[j].isNumber || cs[j].isLetter || cs[j] == "_"
+                                       || (cs[j] == "." && j + 1 < cs.count && cs[j + 1].isNumber)) { j += 1 }
+            } else if c == "\"" || c == "'" {
+                while j < cs.count && cs[j] != c && cs[j] != "\n" { j += cs[j] == "\\" ? 2 : 1 }
+                j = min(j + 1, cs.count)
+            } else if c == " " {
+                while j < cs.count && cs[j] == " " { j += 1 }
+            } else if j < cs.count, ["==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "|>", ".."].contains(String([c, cs[j]])) {
+                j += 1
+            }
+            out.append(String(cs[i..<j]))
+            i = j
+        }
+        return out
+    }
+
+    /// Whether the token at `i` is an index or an argument (`[`, `(` or `,` before it, no range
+    /// operator after it): the places where huge numbers are safe (see `avoidKnownCrashes`).
+    func inIndexOrArgument(_ toks: [String], _ i: Int) -> Bool {
+        if !avoidKnownCrashes { return true }
+        let before = toks[..<i].last { $0.first != " " }, after = toks[(i + 1)...].first { $0.first != " " }
+        return ["[", "(", ","].contains(before ?? "") && !(after ?? "").hasPrefix("..")
+    }
+
+    func mutate(_ r: inout FuzzRandom) -> String {
+        var text = r.pick(corpus)
+        for _ in 0..<(1 + r.below(r.chance(0.2) ? 8 : 3)) { text = mutateOnce(text, &r) }
+        return text
+    }
+
+    func mutateOnce(_ text: String, _ r: inout FuzzRandom) -> String {
+        var lines = text.components(separatedBy: "\n")
+        var toks = ScriptFuzzer.lex(text)
+        let words = toks.indices.filter { toks[$0].first.map { $0.isLetter || $0 == "_" } ?? false }
+        let numbers = toks.indices.filter { toks[$0].first?.isNumber ?? false }
+        let li = r.below(lines.count), lj = r.below(lines.count), ti = r.below(toks.count), tj = r.below(toks.count)
+        switch r.below(14) {
+        case 0: lines.remove(at: li)
+        case 1: lines.insert(lines[li], at: lj)
+        case 2: lines.swapAt(li, lj)
+        case 3:
+            var w = ProgramWriter(r: r, fuzzer: self)
+            lines.insert(w.statement(depth: 1), at: lj)
+            r = w.r
+        case 4: return String(text.prefix(r.below(text.count + 1)))
+        case 5, 6:
+            var cs = Array(text)
+            guard !cs.isEmpty else { return token(&r) }
+            let at = r.below(cs.count)
+            switch r.below(3) {
+            case 0: cs.removeSubrange(at..<min(cs.count, at + 1 + r.below(4)))
+            case 1: cs.insert(cs[at], at: at)
+            default: cs.insert(contentsOf: Array(r.chance(0.5) ? r.pick(ScriptFuzzer.strays) : token(&r)), at: at)
+            }
+            return String(cs)
+        case 7 where !toks.isEmpty: toks.remove(at: ti); return toks.joined()
+        case 8 where !toks.isEmpty: toks.insert(toks[ti], at: tj); return toks.joined()
+        case 9 where !toks.isEmpty: toks.swapAt(ti, tj); return toks.joined()
+        case 10, 11:
+            guard !numbers.isEmpty else { return text }
+            let at = r.pick(numbers)
+            toks[at] = r.pick(self.numbers + ["3", "10"] + (inIndexOrArgument(toks, at) ? ScriptFuzzer.hugeNumbers : []))
+            return toks.joined()
+        case 12 where !words.isEmpty:
+            let other = r.chance(0.5) && words.count > 1 ? toks[r.pick(words)] : r.chance(0.5) ? r.pick(builtins) : r.pick(ScriptFuzzer.keywords + ScriptFuzzer.names)
+            toks[r.pick(words)] = other
+            return toks.joined()
+        case 13 where !toks.isEmpty: toks[ti] = token(&r); return toks.joined()
+        default: return text + "\n" + token(&r)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
