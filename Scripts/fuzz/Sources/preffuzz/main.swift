@@ -10,6 +10,7 @@ import FuzzSupport
 //   preffuzz [N] [seed] [--jobs J] [--out DIR] [--steps S] [--time-limit SECONDS] [--known]
 //            --known: also generate what is known to crash (ScriptFuzzer.avoidKnownCrashes)
 //   preffuzz show SEED INDEX                 (prints one case's script)
+//   preffuzz check FILE [STEPS]              (runs one script through the checks)
 //   preffuzz worker SEED START END STEPS TIME_LIMIT OUT KNOWN
 
 /// The checkout this binary was built from: Scripts/fuzz/Sources/preffuzz/main.swift, five up.
@@ -180,6 +181,15 @@ var args = Array(CommandLine.arguments.dropFirst())
 if args.first == "worker" {
     worker(Array(args.dropFirst()))
     exit(0)
+}
+if args.first == "check" {
+    // `preffuzz check FILE [STEPS]`: one script through the same checks, to reduce a failure.
+    guard args.count >= 2, let source = try? String(contentsOfFile: args[1], encoding: .utf8) else { fail("usage: preffuzz check FILE [STEPS]") }
+    let budget = args.count > 2 ? Int(args[2]) ?? 200_000 : 200_000
+    let o = FuzzRunner.onLargeStack { FuzzRunner.run(source, workingDirectory: golden, stepLimit: budget) }
+    print(String(format: "exit code %d, %.3f s of CPU", o.exitCode, o.seconds))
+    print(o.problem.map { "FAILED: \($0)" } ?? "passed")
+    exit(o.problem == nil ? 0 : 1)
 }
 if args.first == "show" {
     // `preffuzz show SEED INDEX`: the script of one case, to reproduce or reduce it by hand.
