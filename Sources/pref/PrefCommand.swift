@@ -85,7 +85,7 @@ struct Fmt: ParsableCommand {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             printError("error: \(exists ? "cannot read" : "no such file") '\(path)'\n")
-            return exists ? ExitStatus.dataError : ExitStatus.missingInput
+            return ExitStatus.missingInput
         }
         guard let text = String(data: data, encoding: .utf8) else {
             printError("\(path): error: the file is not valid UTF-8 text\n")
@@ -122,8 +122,8 @@ struct Fmt: ParsableCommand {
         let target = URL(fileURLWithPath: path).resolvingSymlinksInPath()
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).pref-fmt-\(ProcessInfo.processInfo.processIdentifier)")
-        try Data(text.utf8).write(to: temporary)
         do {
+            try Data(text.utf8).write(to: temporary)
             if let mode = try? FileManager.default.attributesOfItem(atPath: target.path)[.posixPermissions] {
                 try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary.path)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PrefLanguage
 @testable import PrefRuntime
 
 /// Every example runs in the suite, small (`--set quick=true`), and passes `pref check`.
@@ -27,6 +28,18 @@ import Testing
         var err = ""
         let session = Session(output: { _ in }, errorOutput: { err += $0 })
         #expect(ScriptRunner(session: session).check(path: ExamplesTests.directory.appendingPathComponent(name).path) == 0, "\(err)")
+    }
+
+    /// `pref fmt --check` passes on every example and Stdlib module.
+    @Test func examplesAndStdlibAreFormatted() throws {
+        let stdlib = ExamplesTests.directory.deletingLastPathComponent().appendingPathComponent("Stdlib")
+        let files = ExamplesTests.examples.map { ExamplesTests.directory.appendingPathComponent($0) }
+            + (try FileManager.default.contentsOfDirectory(atPath: stdlib.path)).filter { $0.hasSuffix(".pref") }.map { stdlib.appendingPathComponent($0) }
+        #expect(files.count >= 3)
+        for url in files {
+            let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(try format(text, path: url.lastPathComponent) == text, "\(url.lastPathComponent) is not formatted: run pref fmt")
+        }
     }
 
     @Test func languageTourFitsItsLogisticRegression() throws {

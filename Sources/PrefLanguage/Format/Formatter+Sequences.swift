@@ -34,8 +34,8 @@ extension Formatter {
         }
         for c in takeComments(before: end) { inner += [.hardline, .text(c.text)] }
         let commented = nextComment != firstComment
-        let content = Doc.concat([.text(open), afterOpen, .indent(.concat([.softline] + inner + [commented ? .breakParent : .empty])),
-                                  .softline, .text(close)])
+        if commented { inner.append(.breakParent) }
+        let content = Doc.concat([.text(open), afterOpen, .indent(.concat([.softline] + inner)), .softline, .text(close)])
         let candidate = hugging.first { i in
             elements.indices.contains(i) && !elements.indices.contains { $0 != i && elements[$0].isMultiline }
         }
@@ -94,8 +94,7 @@ extension Formatter {
         }
         inner.append(takeTrailing(before: end))
         for c in takeComments(before: end) { inner += [.hardline, .text(c.text)] }
-        let commented = nextComment != firstComment
-        return .group(.concat([.text("["), afterOpen, .indent(.concat([.softline] + inner + [commented ? .breakParent : .empty])),
-                               .softline, .text("]")]))
+        if nextComment != firstComment { inner.append(.breakParent) }
+        return .group(.concat([.text("["), afterOpen, .indent(.concat([.softline] + inner)), .softline, .text("]")]))
     }
 }

@@ -126,8 +126,7 @@ extension Formatter {
     func lambda(_ decl: FunctionDecl) -> Doc {
         let header = Doc.concat([.text("fn"), parameters(decl), .text(" ")])
         let body = decl.body
-        let hasBraces = tokenIndex[body.range.start].map { tokens[$0].kind == .leftBrace } ?? true
-        guard !hasBraces, body.statements.count == 1, case .expression(let value) = body.statements[0] else {
+        guard !hasBlockBody(decl), body.statements.count == 1, case .expression(let value) = body.statements[0] else {
             return .concat([header, .group(block(body).doc)])
         }
         // A body that starts with `{` would be read as a block: `fn(x) ({a: x})`.
