@@ -43,7 +43,7 @@ public struct ScriptRunner {
         guard let text = read(path) else { return ExitStatus.missingInput }
         do {
             let program = try session.parseProgram(SourceFile(path: path, text: text))
-            let diagnostics = session.interpreter.check(program).diagnostics
+            let diagnostics = session.interpreter.staticCheck(program)
             for d in diagnostics { session.errorOutput(d.rendered()) }
             return diagnostics.contains { $0.severity == .error } ? ExitStatus.dataError : ExitStatus.success
         } catch {

@@ -3,7 +3,9 @@
 public enum Suggestion {
     public static func closest(to name: String, in candidates: some Sequence<String>) -> String? {
         let target = Array(name.lowercased())
-        let limit = Swift.min(3, Swift.max(1, target.count / 3))
+        // One or two letters are too short for a typo to be recognisable.
+        guard target.count >= 3 else { return nil }
+        let limit = Swift.min(3, Swift.max(1, (target.count + 1) / 3))
         var best: (String, Int)?
         for c in candidates where c != name {
             let d = distance(target, Array(c.lowercased()), limit: limit)

@@ -1,0 +1,46 @@
+import Testing
+@testable import PrefRuntime
+
+/// `pref check`: names, calls against builtin and file-local declarations, nothing executed.
+@Suite("pref check") struct CheckTests {
+    func check(_ source: String) -> (Int32, String) {
+        var err = ""
+        var out = ""
+        let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
+        let path = "/tmp/pref-check-\(UInt32.random(in: 0...UInt32.max)).pref"
+        _ = FileManagerBridge.write(source, to: path)
+        let code = ScriptRunner(session: session).check(path: path)
+        #expect(out.isEmpty, "check must not run the script")
+        return (code, err.replacingOccurrences(of: path, with: "x.pref"))
+    }
+
+    @Test func reportsCallsAgainstDeclarations() {
+        let (code, err) = check("fn fit(model, data, epochs: 1) { model }\nfit(1, epoks: 2)\nprint(keys({a: 1}, 2))\nfit(1)\nprint(\"never runs\")\n")
+        #expect(code == 65)
+        #expect(err.contains("x.pref:2:8: error: unknown keyword 'epoks' for fit()"))
+        #expect(err.contains("= hint: did you mean 'epochs'?"))
+        #expect(err.contains("x.pref:3:7: error: keys() takes 1 argument but 2 were given"))
+        #expect(err.contains("x.pref:4:1: error: missing argument 'data' for fit()"))
+    }
+
+    @Test func aCleanScriptPasses() {
+        let (code, err) = check("let xs = [1, 2]\nfn f(a, b: 2) { a + b }\nprint(f(1), f(1, b: 3), len(xs), max(1, 2, 3))\n")
+        #expect(code == 0, "\(err)")
+        #expect(err.isEmpty)
+    }
+
+    @Test func missingFileIs66() {
+        var err = ""
+        let session = Session(output: { _ in }, errorOutput: { err += $0 })
+        #expect(ScriptRunner(session: session).check(path: "/nonexistent/x.pref") == 66)
+        #expect(err.contains("no such file"))
+    }
+}
+
+import Foundation
+
+enum FileManagerBridge {
+    static func write(_ text: String, to path: String) -> Bool {
+        FileManager.default.createFile(atPath: path, contents: text.data(using: .utf8))
+    }
+}
