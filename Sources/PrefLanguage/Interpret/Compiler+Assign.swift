@@ -169,8 +169,8 @@ extension Compiler {
                 if case .function(let f) = fp[0] { try change(&f.captures[i].value) }
             }
         case .global(let i):
-            let interp = self.interp
-            return { _, change in try change(&interp.globalValues[i]) }
+            let cell = interp.globalCells[i]
+            return { _, change in try change(&cell.value) }
         }
     }
 

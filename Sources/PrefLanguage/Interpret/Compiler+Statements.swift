@@ -58,7 +58,7 @@ extension Compiler {
                     throw RuntimeError("imports are not available here", file: file, range: range)
                 }
                 do {
-                    interp.globalValues[entry.index] = try loader.load(module: module, isPath: isPath, from: file)
+                    interp.globalCells[entry.index].value = try loader.load(module: module, isPath: isPath, from: file)
                 } catch let e as RuntimeError {
                     throw e.located(file, range)
                 }

@@ -101,10 +101,10 @@ final class Compiler {
                 return f.captures[i].value
             }
         case .global(let i):
-            let interp = self.interp
+            let cell = interp.globalCells[i]
             let e = error("'\(name.text)' is used before it is defined", name.range, hint: "move its definition above this use")
             return { _ in
-                let v = interp.globalValues[i]
+                let v = cell.value
                 if case .undefined = v { throw e }
                 return v
             }
@@ -127,8 +127,8 @@ final class Compiler {
                 if case .function(let f) = fp[0] { f.captures[i].value = v }
             }
         case .global(let i):
-            let interp = self.interp
-            return { _, v in interp.globalValues[i] = v }
+            let cell = interp.globalCells[i]
+            return { _, v in cell.value = v }
         }
     }
 }

@@ -61,7 +61,9 @@ public final class FunctionBox: @unchecked Sendable {
 /// No global state: every session owns one interpreter, and sessions run in parallel.
 public final class Interpreter: @unchecked Sendable {
     public let globals = GlobalTable()
-    @exclusivity(unchecked) public var globalValues: [Value] = []
+    /// One cell per global: compiled code captures the cell itself, so reading a global is one
+    /// load with no array indexing, and redefinitions (REPL, imports) write the same cell.
+    @exclusivity(unchecked) public private(set) var globalCells: [CellBox] = []
     let stack: UnsafeMutablePointer<Value>
     let stackCapacity: Int
     @exclusivity(unchecked) var top = 0
@@ -107,18 +109,18 @@ public final class Interpreter: @unchecked Sendable {
     public func define(_ name: String, _ value: Value, kind: BindingKind = .let, isBuiltin: Bool = false) {
         let i = globals.declare(name, kind: kind, isBuiltin: isBuiltin)
         ensureGlobalCapacity()
-        globalValues[i] = value
+        globalCells[i].value = value
     }
 
     /// A global's current value.
     public func global(_ name: String) -> Value? {
-        guard let e = globals.lookup(name), e.index < globalValues.count else { return nil }
-        if case .undefined = globalValues[e.index] { return nil }
-        return globalValues[e.index]
+        guard let e = globals.lookup(name), e.index < globalCells.count else { return nil }
+        if case .undefined = globalCells[e.index].value { return nil }
+        return globalCells[e.index].value
     }
 
     func ensureGlobalCapacity() {
-        while globalValues.count < globals.names.count { globalValues.append(.undefined) }
+        while globalCells.count < globals.names.count { globalCells.append(CellBox(.undefined)) }
     }
 
     /// Counts a step; checks the interrupt flag and the step limit.

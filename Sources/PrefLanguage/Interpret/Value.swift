@@ -121,7 +121,9 @@ public final class RangeBox: @unchecked Sendable {
 
 /// A captured variable.
 public final class CellBox: @unchecked Sendable {
-    public var value: Value
+    // Unchecked: one interpreter owns its cells, and dynamic exclusivity checks would cost a
+    // runtime call on every global read (interpreter-performance.md, item 2).
+    @exclusivity(unchecked) public var value: Value
     public init(_ value: Value) { self.value = value }
 }
 

@@ -58,7 +58,7 @@ struct CallChecker {
         if let f = functions[slot] {
             let params = f.parameters.map(\.name.text)
             checkCall(n.text, params: params, required: Set(f.parameters.filter { $0.defaultValue == nil }.map(\.name.text)), variadic: false, args, range)
-        } else if slot < interpreter.globalValues.count, case .builtin(let box) = interpreter.globalValues[slot] {
+        } else if slot < interpreter.globalCells.count, case .builtin(let box) = interpreter.globalCells[slot].value {
             let b = box.builtin
             checkCall(b.name, params: b.parameters.map(\.name), required: Set(b.parameters.filter { $0.defaultValue == nil }.map(\.name)),
                       variadic: b.variadic, args, range)
