@@ -96,6 +96,8 @@ struct ProgramWriter {
         case 13: return "if \(expr(d)) {\n\(block(d))\n} else {\n\(block(d))\n}"
         case 14 where depth == 0 || r.chance(0.1):
             return r.pick(["import stats", "import stats as st", "import \"_helpers.pref\" as h", "import nothing_here", "import prelude"])
+        case 15 where r.chance(0.3): return builder()
+        case 16 where !fuzzer.avoidKnownCrashes && r.chance(0.2): return knownCrash()
         default: return "show(\(expr(d)))"
         }
     }
@@ -249,6 +251,30 @@ struct ProgramWriter {
         if rank == 0 { return r.chance(0.95) ? String(r.below(9)) : r.pick(["\"a\"", "none", "[]", "(0 / 0)", "1e308"]) }
         let n = r.chance(0.1) ? width + 1 : width
         return "[" + (0..<n).map { _ in nested(rank - 1, width: width) }.joined(separator: ", ") + "]"
+    }
+
+    /// Values nested deeper than any literal could be (a loop wraps a value n times), then shown,
+    /// compared or released; and closures calling closures n deep.
+    mutating func builder() -> String {
+        let v = newName(), i = newName(), n = r.pick(fuzzer.avoidKnownCrashes ? [3, 100, 1000] : [3, 1000, 100_000])
+        let wrap = r.pick(["[\(v)]", "{a: \(v)}", "[1, \(v)]"])
+        let use = r.pick(["print(len(str(\(v))))", "print(\(v) == \(v))", "\(v) = 0", "show(\(v))", "print(len(\(v)))", ""])
+        if r.chance(0.3) {
+            return "var \(v) = fn() 1\nfor \(i) in 0..<\(n) {\nlet g = \(v)\n\(v) = fn() g()\n}\nprint(\(v)())"
+        }
+        return "var \(v) = \(r.pick(["[]", "{}", "0"]))\nfor \(i) in 0..<\(n) { \(v) = \(wrap) }\n\(use)"
+    }
+
+    /// One of the reported crashes (only with `avoidKnownCrashes` off): how often a long run
+    /// meets each is a measure of how much it matters.
+    mutating func knownCrash() -> String {
+        let huge = r.pick(["1e10", "1e308", "(1 / 0)", "4294967296"]), big = r.pick(["65536", "100000", "1e6"])
+        switch r.below(4) {
+        case 0: return r.chance(0.5) ? "for i in 0..<\(huge) { break }" : "print(len([i for i in 1..\(huge) if i < 3]))"
+        case 1: return "print(len(\(r.pick(["\"ab\"", "[0, 1]"])) * 9e7 * \(2 + r.below(9))))"
+        case 2: return r.chance(0.5) ? "print(shape(zeros([\(big), 1]) + ones([1, \(big)])))" : "print(shape(zeros([\(big), 0]) @ zeros([0, \(big)])))"
+        default: return "print(" + String(repeating: "1 + ", count: 3000 + r.below(5000)) + "1)"
+        }
     }
 
     /// Nesting at and beyond the parser's limit of about 100 levels.

@@ -26,6 +26,16 @@ extension Compiler {
         case other(Code)
     }
 
+    func code(of o: Operand) -> Code {
+        switch o {
+        case .local(let slot): return { fp in fp[slot] }
+        case .constant(let c):
+            let v = Value.number(c)
+            return { _ in v }
+        case .other(let c): return c
+        }
+    }
+
     func operand(_ e: Expr) -> Operand {
         if case .number(let x, _) = e { return .constant(x) }
         if case .name(let n) = e, case .local(let slot)? = resolution.refs[n.id], !layout.cellSlots.contains(slot) { return .local(slot) }
@@ -83,8 +93,10 @@ extension Compiler {
                 if case .number(let p) = fp[a], case .number(let q) = y { return Op.apply(p, q) }
                 return try slow(fp[a], y)
             }
-        default:
-            let ca = expression(l), cb = expression(r)
+        case (let x, let y):
+            // Reuse the operands' compiled code: compiling them again would double the work at
+            // every level of a nested expression (exponential in its depth).
+            let ca = code(of: x), cb = code(of: y)
             return { fp in
                 let x = try ca(fp), y = try cb(fp)
                 if case .number(let p) = x, case .number(let q) = y { return Op.apply(p, q) }

@@ -134,7 +134,8 @@ extension Compiler {
             RuntimeError("condition must be a bool, got \(v.typeName)", hint: "compare explicitly, e.g. 'x != 0' or 'len(xs) > 0'", file: file, range: e.range)
         }
         // `local < const` and friends: compare without building a bool value.
-        if case .binary(let op, let l, let r, _) = e, case .local(let a) = operand(l), case .constant(let c) = operand(r) {
+        if case .binary(let op, let l, let r, _) = e, case .name = l, case .number = r,
+           case .local(let a) = operand(l), case .constant(let c) = operand(r) {
             let general = expression(e)
             let compare: ((Double, Double) -> Bool)? = switch op {
             case .less: { $0 < $1 }

@@ -17,6 +17,11 @@ import FuzzSupport
 let root = (0..<5).reduce(URL(fileURLWithPath: #filePath)) { u, _ in u.deletingLastPathComponent() }
 let golden = root.appendingPathComponent("Tests/Golden").path
 
+/// Prints unbuffered: progress lines must appear as they happen, even when piped into a file.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("preffuzz: \(message)\n".utf8))
     exit(64)
@@ -157,20 +162,20 @@ func report(_ t: Tally, seconds: Double, seed: UInt64, jobs: Int, out: String, f
     t.lock.withLock {
         let total = t.byKind.reduce(into: [Int32: Int]()) { $0.merge($1, uniquingKeysWith: +) }
         let rate = Double(t.cases) / max(seconds, 1e-9)
-        print(String(format: "%@%d cases in %.1f s (%.0f cases/s, %d workers, seed %llu)", final ? "" : "… ", t.cases, seconds, rate, jobs, seed))
+        say(String(format: "%@%d cases in %.1f s (%.0f cases/s, %d workers, seed %llu)", final ? "" : "… ", t.cases, seconds, rate, jobs, seed))
         guard final else { return }
         func codes(_ c: [Int32: Int]) -> String { c.keys.sorted().map { "\(label($0)): \(c[$0]!)" }.joined(separator: "  ") }
-        print("exit codes  \(codes(total))")
+        say("exit codes  \(codes(total))")
         for (k, kind) in FuzzKind.allCases.enumerated() {
-            print("  \(kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(t.byKind[k].values.reduce(0, +)) cases  \(codes(t.byKind[k]))")
+            say("  \(kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(t.byKind[k].values.reduce(0, +)) cases  \(codes(t.byKind[k]))")
         }
-        print("slowest case: \(t.slowest.index) (\(t.slowest.micros / 1000) ms of CPU)")
-        print("failures: \(t.failures.count)\(t.failures.isEmpty ? "" : " (scripts and messages in \(out))")")
+        say("slowest case: \(t.slowest.index) (\(t.slowest.micros / 1000) ms of CPU)")
+        say("failures: \(t.failures.count)\(t.failures.isEmpty ? "" : " (scripts and messages in \(out))")")
         for f in t.failures.sorted(by: { $0.index < $1.index }).prefix(50) {
-            let problem = f.problem.isEmpty
-                ? ((try? String(contentsOfFile: "\(out)/case-\(f.index).txt", encoding: .utf8)) ?? "").split(separator: "\n").first.map(String.init) ?? ""
-                : f.problem
-            print("  case \(f.index) (\(f.kind)): \(problem.prefix(200))")
+            // The worker saved the message: its first line, after "case N (kind): ".
+            let saved = (try? String(contentsOfFile: "\(out)/case-\(f.index).txt", encoding: .utf8)) ?? ""
+            let problem = f.problem.isEmpty ? String(saved.split(separator: "\n").first?.split(separator: ": ", maxSplits: 1).last ?? "") : f.problem
+            say("  case \(f.index) (\(f.kind)): \(problem.prefix(200))")
         }
     }
 }
@@ -187,14 +192,14 @@ if args.first == "check" {
     guard args.count >= 2, let source = try? String(contentsOfFile: args[1], encoding: .utf8) else { fail("usage: preffuzz check FILE [STEPS]") }
     let budget = args.count > 2 ? Int(args[2]) ?? 200_000 : 200_000
     let o = FuzzRunner.onLargeStack { FuzzRunner.run(source, workingDirectory: golden, stepLimit: budget) }
-    print(String(format: "exit code %d, %.3f s of CPU", o.exitCode, o.seconds))
-    print(o.problem.map { "FAILED: \($0)" } ?? "passed")
+    say(String(format: "exit code %d, %.3f s of CPU", o.exitCode, o.seconds))
+    say(o.problem.map { "FAILED: \($0)" } ?? "passed")
     exit(o.problem == nil ? 0 : 1)
 }
 if args.first == "show" {
     // `preffuzz show SEED INDEX`: the script of one case, to reproduce or reduce it by hand.
     guard args.count == 3, let seed = UInt64(args[1]), let i = Int(args[2]) else { fail("usage: preffuzz show SEED INDEX") }
-    print(ScriptFuzzer(corpus: ScriptFuzzer.corpus(repository: root)).make(seed: seed, index: i).source)
+    say(ScriptFuzzer(corpus: ScriptFuzzer.corpus(repository: root)).make(seed: seed, index: i).source)
     exit(0)
 }
 /// Removes `name VALUE` from the arguments and returns VALUE.
@@ -215,7 +220,7 @@ guard args.count <= 2, let n = Int((args.first ?? "1000000").replacingOccurrence
 let out = outOption ?? "/tmp/pref-fuzz-\(seed)"
 try? FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
 let fuzzer = ScriptFuzzer(corpus: ScriptFuzzer.corpus(repository: root), avoidKnownCrashes: !known)
-print("fuzzing \(n) cases, seed \(seed), corpus of \(fuzzer.corpus.count) scripts from \(root.path), failures to \(out)")
+say("fuzzing \(n) cases, seed \(seed), corpus of \(fuzzer.corpus.count) scripts from \(root.path), failures to \(out)")
 
 let tally = Tally()
 let started = Date()
