@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "PrefCore", targets: ["PrefCore"]),
         .library(name: "PrefLearn", targets: ["PrefLearn"]),
         .library(name: "PrefLanguage", targets: ["PrefLanguage"]),
+        .library(name: "PrefRuntime", targets: ["PrefRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -176,7 +176,8 @@ extension Compiler {
 
     func subscriptRead(_ base: Expr, _ index: Expr, _ range: SourceRange) -> Code {
         let b = expression(base)
-        let file = self.file, interp = self.interp
+        let file = self.file
+        unowned(unsafe) let interp = self.interp
         if case .range(let lo, let hi, let inclusive, _) = index {
             let l = lo.map(expression), h = hi.map(expression)
             return { fp in

@@ -6,7 +6,8 @@ extension Compiler {
         let argCodes = args.map { expression($0.value) }
         let labels = args.map(\.label)
         let hasLabels = labels.contains { $0 != nil }
-        let interp = self.interp, file = self.file
+        unowned(unsafe) let interp = self.interp
+        let file = self.file
         if !hasLabels && argCodes.count <= 3 {
             return fixedArityCall(calleeCode, argCodes, callee.range, range)
         }
@@ -32,7 +33,8 @@ extension Compiler {
     /// (never read out of an array, which goes through reabstraction thunks) and evaluated
     /// straight into the callee's frame.
     func fixedArityCall(_ calleeCode: @escaping Code, _ args: [Code], _ calleeRange: SourceRange, _ range: SourceRange) -> Code {
-        let interp = self.interp, file = self.file
+        unowned(unsafe) let interp = self.interp
+        let file = self.file
         let notCallable = { (v: Value) in RuntimeError("cannot call a \(v.typeName)", file: file, range: calleeRange) }
         func other(_ f: Value, _ fp: Frame) throws -> Value {
             guard case .builtin(let b) = f else { throw notCallable(f) }
@@ -127,7 +129,7 @@ extension Interpreter {
         let code = f.code
         if given < code.parameterSlots.count { try fillDefaults(code, from: given, base, file, range) }
         for slot in code.cellParameters { base[slot] = .cell(CellBox(base[slot])) }
-        try tick()
+        try tick(file, range)
         do {
             return try code.body(base)
         } catch var e as RuntimeError {
@@ -166,7 +168,7 @@ extension Interpreter {
             if args.count < slots.count { try fillDefaults(code, from: args.count, base, file, range) }
         }
         for slot in code.cellParameters { base[slot] = .cell(CellBox(base[slot])) }
-        try tick()
+        try tick(file, range)
         do {
             return try code.body(base)
         } catch var e as RuntimeError {

@@ -35,7 +35,8 @@ extension Compiler {
                 return { _ in throw e }
             }
             let l = expression(lo), h = expression(hi)
-            let err = { (v: Value) in self.error("range bounds must be numbers, got \(v.typeName)", range) }
+            let file = self.file
+            let err = { (v: Value) in RuntimeError("range bounds must be numbers, got \(v.typeName)", file: file, range: range) }
             return { fp in
                 let a = try l(fp), b = try h(fp)
                 guard case .number(let x) = a else { throw err(a) }
@@ -46,7 +47,7 @@ extension Compiler {
         case .member(let base, let name, let range):
             let b = expression(base)
             let file = self.file
-            let interp = self.interp
+            unowned(unsafe) let interp = self.interp
             return { fp in try Members.get(try b(fp), name, context: interp.gradContext, file: file, range: range) }
         case .index(let base, let index, let range): return subscriptRead(base, index, range)
         case .ifElse(let condition, let then, let otherwise, _):
@@ -103,11 +104,12 @@ extension Compiler {
     func comprehension(_ element: Expr, _ pattern: Pattern, _ sequence: Expr, _ condition: Expr?) -> Code {
         let seq = expression(sequence), bind = binder(pattern, declare: true), value = expression(element)
         let cond = condition.map(test)
-        let interp = self.interp, file = self.file, seqRange = sequence.range
+        unowned(unsafe) let interp = self.interp
+        let file = self.file, seqRange = sequence.range
         return { fp in
             var out = [Value]()
             try Iteration.forEach(try seq(fp), file: file, range: seqRange) { item in
-                try interp.tick()
+                try interp.tick(file, seqRange)
                 try bind(fp, item)
                 if let cond, !(try cond(fp)) { return true }
                 out.append(try value(fp))
@@ -119,7 +121,8 @@ extension Compiler {
 
     func unary(_ op: UnaryOperator, _ x: Expr, _ range: SourceRange) -> Code {
         let code = expression(x)
-        let file = self.file, interp = self.interp
+        let file = self.file
+        unowned(unsafe) let interp = self.interp
         switch op {
         case .not:
             return { fp in
@@ -156,7 +159,7 @@ extension Compiler {
         atTopLevel = false
         code.defaults = f.parameters.map { p in p.defaultValue.map(expression) }
         let body = block(f.body)
-        let interp = self.interp
+        unowned(unsafe) let interp = self.interp
         code.body = { fp in
             let v = try body(fp)
             if interp.signal == .returnValue {

@@ -1,7 +1,8 @@
 extension Compiler {
     /// Binary operators with Double fast paths; everything else goes to `Operators`.
     func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ range: SourceRange) -> Code {
-        let file = self.file, interp = self.interp
+        let file = self.file
+        unowned(unsafe) let interp = self.interp
         switch op {
         case .and, .or:
             let a = expression(l), b = expression(r)

@@ -4,7 +4,8 @@ extension Compiler {
         case .binding(let kind, let pattern, let value, let range):
             let v = expression(value), bind = binder(pattern, declare: true)
             if kind == .param, case .name(let n) = pattern, atTopLevel, let override = interp.paramOverrides[n.text] {
-                return { fp in try bind(fp, try Compiler.checkOverride(n.text, default: try v(fp), override, file: self.file, range: range)) }
+                let file = self.file
+                return { fp in try bind(fp, try Compiler.checkOverride(n.text, default: try v(fp), override, file: file, range: range)) }
             }
             return { fp in try bind(fp, try v(fp)) }
         case .function(let f):
@@ -24,7 +25,7 @@ extension Compiler {
         case .expression(let e):
             let code = expression(e)
             if displayTopLevel && atTopLevel {
-                let interp = self.interp
+                unowned(unsafe) let interp = self.interp
                 return { fp in
                     let v = try code(fp)
                     if case .none = v { return }
@@ -37,13 +38,13 @@ extension Compiler {
         case .whileLoop(let condition, let body, _):
             return whileLoop(condition, body)
         case .breakLoop:
-            let interp = self.interp
+            unowned(unsafe) let interp = self.interp
             return { _ in interp.signal = .breakLoop }
         case .continueLoop:
-            let interp = self.interp
+            unowned(unsafe) let interp = self.interp
             return { _ in interp.signal = .continueLoop }
         case .returnValue(let value, _):
-            let interp = self.interp
+            unowned(unsafe) let interp = self.interp
             let v = value.map(expression) ?? { _ in .none }
             return { fp in
                 interp.returnValue = try v(fp)
@@ -52,7 +53,8 @@ extension Compiler {
         case .importModule(let module, let isPath, let alias, let range):
             let target = alias ?? Name(id: -1, text: module, range: range)
             guard let entry = interp.globals.lookup(target.text) else { return { _ in } }
-            let interp = self.interp, file = self.file
+            unowned(unsafe) let interp = self.interp
+            let file = self.file
             return { _ in
                 guard let loader = interp.moduleLoader else {
                     throw RuntimeError("imports are not available here", file: file, range: range)
@@ -79,10 +81,11 @@ extension Compiler {
 
     func whileLoop(_ condition: Expr, _ body: Block) -> StmtCode {
         let cond = test(condition), run = blockStatements(body)
-        let interp = self.interp
+        unowned(unsafe) let interp = self.interp
+        let file = self.file, range = condition.range
         return { fp in
             while try cond(fp) {
-                try interp.tick()
+                try interp.tick(file, range)
                 try run(fp)
                 switch interp.signal {
                 case .none: continue
@@ -98,12 +101,12 @@ extension Compiler {
 
     func forLoop(_ pattern: Pattern, _ sequence: Expr, _ body: Block, _ range: SourceRange) -> StmtCode {
         let seq = expression(sequence), bind = binder(pattern, declare: true), run = blockStatements(body)
-        let interp = self.interp
+        unowned(unsafe) let interp = self.interp
         let file = self.file
         let seqRange = sequence.range
         return { fp in
             try Iteration.forEach(try seq(fp), file: file, range: seqRange) { item in
-                try interp.tick()
+                try interp.tick(file, seqRange)
                 try bind(fp, item)
                 try run(fp)
                 switch interp.signal {

@@ -38,7 +38,7 @@ final class Compiler {
         default:
             let mid = codes.startIndex + codes.count / 2
             let a = sequence(codes[..<mid]), b = sequence(codes[mid...])
-            let interp = self.interp
+            unowned(unsafe) let interp = self.interp
             return { fp in
                 try a(fp)
                 if interp.signal != .none { return }
@@ -57,7 +57,7 @@ final class Compiler {
             let head = sequence(b.statements.dropLast().map(statement)[...])
             let value = expression(e)
             if b.statements.count == 1 { return value }
-            let interp = self.interp
+            unowned(unsafe) let interp = self.interp
             return { fp in
                 try head(fp)
                 if interp.signal != .none { return .none }

@@ -126,17 +126,19 @@ public final class Interpreter: @unchecked Sendable {
     }
 
     /// Counts a step; checks the interrupt flag and the step limit.
-    @inline(__always) func tick() throws {
+    @inline(__always) func tick(_ file: SourceFile, _ range: SourceRange) throws {
         steps &+= 1
-        if interruptFlag.pointee != 0 || steps > stepLimit { try slowTick() }
+        if interruptFlag.pointee != 0 || steps > stepLimit { try slowTick(file, range) }
     }
 
-    private func slowTick() throws {
+    /// `file`/`range` locate the loop or call where the run stopped.
+    private func slowTick(_ file: SourceFile, _ range: SourceRange) throws {
         if interruptFlag.pointee != 0 {
             interruptFlag.pointee = 0
             throw Interrupted()
         }
-        throw RuntimeError("the run exceeded its step budget of \(stepLimit)")
+        throw RuntimeError("the run exceeded its step budget of \(stepLimit)", hint: "an endless loop or very deep work; this limit is set by the caller",
+                           file: file, range: range)
     }
 
     /// Clears the stack above the bottom after an error, so stale references do not leak.
