@@ -29,6 +29,12 @@ import Testing
         #expect(err.isEmpty)
     }
 
+    @Test func warnsAboutUnusedLocalsWithoutFailing() {
+        let (code, err) = check("fn f(x) {\n  let unused = 1\n  let _kept = 2\n  x\n}\nprint(f(1))\n")
+        #expect(code == 0)
+        #expect(err == "x.pref:2:7: warning: 'unused' is never used\n  |\n2 |   let unused = 1\n  |       ^~~~~~\n  = hint: remove it, or start its name with '_' to keep it\n")
+    }
+
     @Test func missingFileIs66() {
         var err = ""
         let session = Session(output: { _ in }, errorOutput: { err += $0 })

@@ -7,7 +7,7 @@ extension Resolver {
             if kind == .param && !(scope.isTopLevel && scope.blocks.count == 1) {
                 error("'param' is only allowed at the top level of a script", s.range, hint: "use 'let' inside blocks and functions")
             }
-            bind(pattern, kind: kind)
+            bind(pattern, kind: kind, warnsUnused: true)
         case .function(let f):
             if let n = f.name { declare(n, kind: .let) }
             function(f)
@@ -47,8 +47,8 @@ extension Resolver {
         }
     }
 
-    func bind(_ pattern: Pattern, kind: BindingKind) {
-        for n in pattern.names { declare(n, kind: kind) }
+    func bind(_ pattern: Pattern, kind: BindingKind, warnsUnused: Bool = false) {
+        for n in pattern.names { declare(n, kind: kind, warnsUnused: warnsUnused) }
     }
 
     func assignTarget(_ target: Expr) {

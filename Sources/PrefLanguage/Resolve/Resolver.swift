@@ -6,6 +6,9 @@ public final class Resolver {
         var slot: Int
         var kind: BindingKind
         var range: SourceRange
+        /// A `let`/`var` statement's local: `pref check` warns when it is never read.
+        var warnsUnused = false
+        var used = false
     }
 
     /// One function being resolved (or the top level, whose own bindings are globals).
@@ -96,7 +99,7 @@ public final class Resolver {
 
     /// Declares a binding in the innermost scope: a global at the top level's outermost block,
     /// a frame slot everywhere else.
-    func declare(_ name: Name, kind: BindingKind) {
+    func declare(_ name: Name, kind: BindingKind, warnsUnused: Bool = false) {
         if scope.isTopLevel && scope.blocks.count == 1 {
             if let e = globals.lookup(name.text), declaredHere[name.text] == name.range {
                 result.refs[name.id] = .global(e.index)
@@ -112,7 +115,7 @@ public final class Resolver {
             result.refs[name.id] = .local(existing.slot)
             return
         }
-        let b = Binding(slot: scope.newSlot(), kind: kind, range: name.range)
+        let b = Binding(slot: scope.newSlot(), kind: kind, range: name.range, warnsUnused: warnsUnused)
         scope.blocks[scope.blocks.count - 1][name.text] = b
         result.refs[name.id] = .local(b.slot)
     }
@@ -125,8 +128,11 @@ public final class Resolver {
     }
 
     private func lookup(_ name: String, in s: Scope) -> (VarRef, BindingKind)? {
-        for block in s.blocks.reversed() {
-            if let b = block[name] { return (.local(b.slot), b.kind) }
+        for k in stride(from: s.blocks.count - 1, through: 0, by: -1) {
+            if let b = s.blocks[k][name] {
+                s.blocks[k][name]?.used = true
+                return (.local(b.slot), b.kind)
+            }
         }
         guard let parent = s.parent, let (outer, kind) = lookup(name, in: parent) else { return nil }
         // A variable of an enclosing function: capture it (Lua-style upvalues).
@@ -168,7 +174,11 @@ public final class Resolver {
     func withBlock(_ body: () -> Void) {
         scope.blocks.append([:])
         body()
-        scope.blocks.removeLast()
+        let block = scope.blocks.removeLast()
+        for (name, b) in block where b.warnsUnused && !b.used && !name.hasPrefix("_") {
+            result.diagnostics.append(Diagnostic(.warning, "'\(name)' is never used", file: file, range: b.range,
+                                                 hints: ["remove it, or start its name with '_' to keep it"]))
+        }
     }
 }
 
