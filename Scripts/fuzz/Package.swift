@@ -1,26 +1,15 @@
 // swift-tools-version:6.0
 // The long-running fuzzer (Scripts/fuzz/run), kept out of the main package like the benchmarks.
-// The main package exports PrefLanguage, PrefLearn and PrefCore but not PrefRuntime (Session,
-// ScriptRunner, the builtins), so Sources/PrefRuntime and the fuzzer's three files in
-// Sources/FuzzSupport are symlinks into ../../Sources: the same code is compiled here, nothing
-// is copied. Target names must be unique across packages, hence the module name FuzzRuntime.
-// A `PrefRuntime` library product in the main manifest would replace the symlinks.
+// Its generator and runner are the in-suite fuzz test's own: the three files in
+// Sources/FuzzSupport are symlinks into ../../Sources/_PrefTestSupport (a test-only target the
+// main package does not export), so both always run exactly the same cases.
 import PackageDescription
 
 let package = Package(
     name: "preffuzz",
     dependencies: [.package(name: "pref", path: "../..")],
     targets: [
-        .target(
-            name: "FuzzRuntime",
-            dependencies: [
-                .product(name: "PrefLanguage", package: "pref"),
-                .product(name: "PrefLearn", package: "pref"),
-                .product(name: "PrefCore", package: "pref"),
-            ],
-            path: "Sources/PrefRuntime"
-        ),
-        .target(name: "FuzzSupport", dependencies: ["FuzzRuntime"]),
+        .target(name: "FuzzSupport", dependencies: [.product(name: "PrefRuntime", package: "pref")]),
         .executableTarget(name: "preffuzz", dependencies: ["FuzzSupport"]),
     ]
 )

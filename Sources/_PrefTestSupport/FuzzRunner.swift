@@ -1,11 +1,5 @@
 import Foundation
-// Scripts/fuzz compiles these files against its own build of PrefRuntime's sources, under
-// another module name (see Scripts/fuzz/Package.swift).
-#if canImport(FuzzRuntime)
-import FuzzRuntime
-#else
 import PrefRuntime
-#endif
 
 /// What one fuzz case did.
 public struct FuzzOutcome: Sendable {
