@@ -118,6 +118,18 @@ import _PrefTestSupport
         #expect(rows.scalars.first == 12 && rows.storage === x.storage)
     }
 
+    @Test func zeroSizeOuterDimensionsWriteNothing() throws {
+        // Found by the fuzzer: these used to write one row past an empty output.
+        #expect(try (Tensor(zeros: [4, 4]) * Tensor(zeros: [2, 0, 4, 1])).shape == [2, 0, 4, 4])
+        #expect(try (Tensor(zeros: [2, 3]) + Tensor(zeros: [0, 2, 3])).shape == [0, 2, 3])
+        #expect(try Tensor(zeros: [0, 1, 4, 4]).matmul(Tensor(zeros: [3, 4, 4])).shape == [0, 3, 4, 4])
+        let tape = Tape()
+        let x = tape.variable(Tensor(zeros: [2, 3], dtype: .f64))
+        let y = try (x + tape.constant(Tensor(zeros: [0, 2, 3], dtype: .f64))).sum()
+        try tape.backward(y)
+        #expect(try x.gradient()?.scalars == [0, 0, 0, 0, 0, 0])
+    }
+
     @Test func errorsNameTheOpAndShapes() throws {
         let a = Tensor(zeros: [2, 3]), b = Tensor(zeros: [4])
         #expect(throws: TensorError(op: "add", "shapes do not broadcast: [2, 3] and [4]", hint: "dimensions must match or be 1 when aligned from the right")) {

@@ -75,6 +75,8 @@ struct BroadcastPlan {
     @inline(__always)
     func forEachRow(_ inner: (Int, Int, Int, Int, Int, Int) -> Void) {
         let r = dims.rank
+        // An empty output has no rows; without this the first row would be written anyway.
+        for i in 0..<r where dims[i] == 0 { return }
         let n = dims[r - 1], ia = strideA[r - 1], ib = strideB[r - 1]
         if r == 1 {
             inner(0, 0, 0, n, ia, ib)
