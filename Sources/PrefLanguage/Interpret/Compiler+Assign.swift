@@ -41,31 +41,38 @@ extension Compiler {
     }
 
     func assignment(_ target: Expr, _ op: AssignOperator, _ value: Expr, _ range: SourceRange) -> StmtCode {
-        let v = expression(value)
         let combine: ((Value, Value) throws -> Value)? = compoundOperator(op, range)
+        if case .name(let n) = target, let combine, let ref = resolution.refs[n.id],
+           case .local(let slot) = ref, !layout.cellSlots.contains(slot), op != .assign {
+            // Superinstruction: `x op= e` on a plain local holding a number.
+            let update = modify(ref), file = self.file
+            let slow: (Frame, Value) throws -> Void = { fp, new in
+                try update(fp) { old in
+                    if op == .add {
+                        try Operators.appendInPlace(&old, new, combine: combine, file: file, range: range)
+                    } else {
+                        old = try combine(old, new)
+                    }
+                }
+            }
+            if op == .add, case .list(let elements, _) = value, elements.count == 1 {
+                return appendOne(slot, expression(elements[0]), slow: slow)
+            }
+            // Concrete operator types, so each closure is specialised (no existential).
+            switch op {
+            case .add: return compoundLocal(AddOp.self, slot, value, appends: true, slow: slow)
+            case .subtract: return compoundLocal(SubOp.self, slot, value, slow: slow)
+            case .multiply: return compoundLocal(MulOp.self, slot, value, slow: slow)
+            case .divide, .assign: return compoundLocal(DivOp.self, slot, value, slow: slow)
+            }
+        }
+        let v = expression(value)
         switch target {
         case .name(let n):
             guard let ref = resolution.refs[n.id] else { return { _ in } }
             let store = write(ref, declare: false)
             guard let combine else { return { fp in store(fp, try v(fp)) } }
             let update = modify(ref), file = self.file
-            if case .local(let slot) = ref, !layout.cellSlots.contains(slot), let fast = Compiler.numberOperation(op) {
-                // Superinstruction: `x op= e` on a plain local holding a number.
-                return { fp in
-                    let new = try v(fp)
-                    if case .number(let a) = fp[slot], case .number(let b) = new {
-                        fp[slot] = .number(fast(a, b))
-                        return
-                    }
-                    try update(fp) { old in
-                        if op == .add {
-                            try Operators.appendInPlace(&old, new, combine: combine, file: file, range: range)
-                        } else {
-                            old = try combine(old, new)
-                        }
-                    }
-                }
-            }
             if op == .add {
                 // `xs += [v]` and `s += "x"` append in place when the box is not shared:
                 // amortised O(1), so building a list or string in a loop is linear.
@@ -96,13 +103,42 @@ extension Compiler {
         }
     }
 
-    static func numberOperation(_ op: AssignOperator) -> ((Double, Double) -> Double)? {
-        switch op {
-        case .assign: return nil
-        case .add: return { $0 + $1 }
-        case .subtract: return { $0 - $1 }
-        case .multiply: return { $0 * $1 }
-        case .divide: return { $0 / $1 }
+    /// `x op= e` on a plain local, specialised by the shape of `e`. The old value is a number
+    /// on the fast path, so the slot is overwritten without releasing it.
+    /// `xs += [e]` on a plain local: appends the element without building a one-element list.
+    func appendOne(_ slot: Int, _ element: @escaping Code, slow: @escaping (Frame, Value) throws -> Void) -> StmtCode {
+        { fp in
+            let e = try element(fp)
+            guard case .list = fp[slot] else { return try slow(fp, .list([e])) }
+            // Moved out of the slot, so the slot's reference does not count as sharing.
+            guard case .list(var box) = (fp + slot).move() else { return }
+            if !isKnownUniquelyReferenced(&box) { box = ListBox(box.items) }
+            box.items.append(e)
+            (fp + slot).initialize(to: .list(box))
+        }
+    }
+
+    /// With `appends`, strings and lists are appended in place (`+=`).
+    func compoundLocal<Op: NumberOperator>(_: Op.Type, _ slot: Int, _ value: Expr, appends: Bool = false,
+                                           slow: @escaping (Frame, Value) throws -> Void) -> StmtCode {
+        switch operand(value) {
+        case .constant(let c):
+            return { fp in
+                if case .number(let a) = fp[slot] { (fp + slot).initialize(to: Op.apply(a, c)); return }
+                try slow(fp, .number(c))
+            }
+        case .local(let b):
+            return { fp in
+                if case .number(let a) = fp[slot], case .number(let y) = fp[b] { (fp + slot).initialize(to: Op.apply(a, y)); return }
+                try slow(fp, fp[b])
+            }
+        case .other(let v):
+            return { fp in
+                let new = try v(fp)
+                if case .number(let a) = fp[slot], case .number(let y) = new { (fp + slot).initialize(to: Op.apply(a, y)); return }
+                if appends, Operators.appendInSlot(fp + slot, new) { return }
+                try slow(fp, new)
+            }
         }
     }
 

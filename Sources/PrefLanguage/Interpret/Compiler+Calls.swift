@@ -3,14 +3,14 @@ import PrefCore
 extension Compiler {
     func call(_ callee: Expr, _ args: [Argument], _ range: SourceRange) -> Code {
         let calleeCode = expression(callee)
-        let argCodes = args.map { expression($0.value) }
         let labels = args.map(\.label)
         let hasLabels = labels.contains { $0 != nil }
+        if !hasLabels && args.count <= 3 {
+            return fixedArityCall(callee, calleeCode, args.map(\.value), range)
+        }
+        let argCodes = args.map { expression($0.value) }
         unowned(unsafe) let interp = self.interp
         let file = self.file
-        if !hasLabels && argCodes.count <= 3 {
-            return fixedArityCall(calleeCode, argCodes, callee.range, range)
-        }
         return { fp in
             let f = try calleeCode(fp)
             switch f {
@@ -31,93 +31,162 @@ extension Compiler {
 extension Compiler {
     /// Calls with up to three positional arguments: each argument closure is held on its own
     /// (never read out of an array, which goes through reabstraction thunks) and evaluated
-    /// straight into the callee's frame.
-    func fixedArityCall(_ calleeCode: @escaping Code, _ args: [Code], _ calleeRange: SourceRange, _ range: SourceRange) -> Code {
+    /// straight into the callee's frame. A callee that is a global is read without retaining it.
+    func fixedArityCall(_ callee: Expr, _ calleeCode: @escaping Code, _ argExprs: [Expr], _ range: SourceRange) -> Code {
+        // Each argument is compiled into its own constant: a closure read out of an array is
+        // called through reabstraction thunks.
+        let none: Code = { _ in .none }
+        let a0 = argExprs.count > 0 ? expression(argExprs[0]) : none
+        let a1 = argExprs.count > 1 ? expression(argExprs[1]) : none
+        let a2 = argExprs.count > 2 ? expression(argExprs[2]) : none
+        let argCount = argExprs.count
         unowned(unsafe) let interp = self.interp
+        // The call path borrows the interpreter: going through the unowned reference would retain
+        // and release it on every call.
+        let interpRef = Unmanaged.passUnretained(self.interp)
         let file = self.file
+        let calleeRange = callee.range
         let notCallable = { (v: Value) in RuntimeError("cannot call a \(v.typeName)", file: file, range: calleeRange) }
         func other(_ f: Value, _ fp: Frame) throws -> Value {
             guard case .builtin(let b) = f else { throw notCallable(f) }
             var values = [Value]()
-            for c in args { values.append(try c(fp)) }
-            return try interp.callBuiltin(b.builtin, values, Array(repeating: nil, count: values.count), file, range)
+            values.reserveCapacity(argCount)
+            if argCount > 0 { values.append(try a0(fp)) }
+            if argCount > 1 { values.append(try a1(fp)) }
+            if argCount > 2 { values.append(try a2(fp)) }
+            return try interp.callBuiltin(b.builtin, values, Array(repeating: nil, count: argCount), file, range)
         }
-        switch args.count {
+        // How the callee is found: peeked in its global cell, or evaluated and kept in slot 0 of
+        // the frame about to be pushed (which keeps it alive during the call).
+        let peek: (Frame) throws -> Unmanaged<FunctionBox>?
+        let fallback: (Frame) throws -> Value
+        if case .name(let n) = callee, case .global(let i)? = resolution.refs[n.id] {
+            let cell = interp.globalCells[i]
+            peek = { _ in cell.peekFunction() }
+            fallback = { fp in try other(try calleeCode(fp), fp) }   // a global read has no effects
+        } else {
+            peek = { fp in
+                let f = try calleeCode(fp)
+                guard interp.top < interp.stackCapacity || interp.growStack(to: interp.top + 1) else { throw interp.stackOverflow(file, range) }
+                interp.stack[interp.top] = f
+                guard case .function(let box) = f else { return nil }
+                return Unmanaged.passUnretained(box)
+            }
+            fallback = { fp in
+                let f = interp.stack[interp.top]
+                interp.stack[interp.top] = .none
+                return try other(f, fp)
+            }
+        }
+        switch argCount {
         case 0:
             return { fp in
-                let f = try calleeCode(fp)
-                guard case .function(let fn) = f else { return try other(f, fp) }
-                let base = try interp.enter(fn, argc: 0, file, range)
-                defer { interp.leave(fn, base) }
-                return try interp.run(fn, base, given: 0, file, range)
+                guard let fn = try peek(fp) else { return try fallback(fp) }
+                return try interpRef._withUnsafeGuaranteedRef { interp in
+                    let (base, code) = try interp.enter(fn, argc: 0, file, range)
+                    defer { interp.leave(code, base) }
+                    return try interp.run(code, base, given: 0, file, range)
+                }
             }
         case 1:
-            let a0 = args[0]
             return { fp in
-                let f = try calleeCode(fp)
-                guard case .function(let fn) = f else { return try other(f, fp) }
-                let base = try interp.enter(fn, argc: 1, file, range)
-                defer { interp.leave(fn, base) }
-                let slots = fn.code.parameterSlots
-                base[slots[0]] = try a0(fp)
-                return try interp.run(fn, base, given: 1, file, range)
+                guard let fn = try peek(fp) else { return try fallback(fp) }
+                return try interpRef._withUnsafeGuaranteedRef { interp in
+                    let (base, code) = try interp.enter(fn, argc: 1, file, range)
+                    defer { interp.leave(code, base) }
+                    try code._withUnsafeGuaranteedRef { c in
+                        base[c.slotBuffer[0]] = try a0(fp)
+                    }
+                    return try interp.run(code, base, given: 1, file, range)
+                }
             }
         case 2:
-            let a0 = args[0], a1 = args[1]
             return { fp in
-                let f = try calleeCode(fp)
-                guard case .function(let fn) = f else { return try other(f, fp) }
-                let base = try interp.enter(fn, argc: 2, file, range)
-                defer { interp.leave(fn, base) }
-                let slots = fn.code.parameterSlots
-                base[slots[0]] = try a0(fp)
-                base[slots[1]] = try a1(fp)
-                return try interp.run(fn, base, given: 2, file, range)
+                guard let fn = try peek(fp) else { return try fallback(fp) }
+                return try interpRef._withUnsafeGuaranteedRef { interp in
+                    let (base, code) = try interp.enter(fn, argc: 2, file, range)
+                    defer { interp.leave(code, base) }
+                    try code._withUnsafeGuaranteedRef { c in
+                        base[c.slotBuffer[0]] = try a0(fp)
+                        base[c.slotBuffer[1]] = try a1(fp)
+                    }
+                    return try interp.run(code, base, given: 2, file, range)
+                }
             }
         default:
-            let a0 = args[0], a1 = args[1], a2 = args[2]
             return { fp in
-                let f = try calleeCode(fp)
-                guard case .function(let fn) = f else { return try other(f, fp) }
-                let base = try interp.enter(fn, argc: 3, file, range)
-                defer { interp.leave(fn, base) }
-                let slots = fn.code.parameterSlots
-                base[slots[0]] = try a0(fp)
-                base[slots[1]] = try a1(fp)
-                base[slots[2]] = try a2(fp)
-                return try interp.run(fn, base, given: 3, file, range)
+                guard let fn = try peek(fp) else { return try fallback(fp) }
+                return try interpRef._withUnsafeGuaranteedRef { interp in
+                    let (base, code) = try interp.enter(fn, argc: 3, file, range)
+                    defer { interp.leave(code, base) }
+                    try code._withUnsafeGuaranteedRef { c in
+                        base[c.slotBuffer[0]] = try a0(fp)
+                        base[c.slotBuffer[1]] = try a1(fp)
+                        base[c.slotBuffer[2]] = try a2(fp)
+                    }
+                    return try interp.run(code, base, given: 3, file, range)
+                }
             }
         }
     }
 }
 
+extension CellBox {
+    /// The function this cell holds, without retaining it: the pattern binding ends inside this
+    /// helper, so Swift's lexical lifetimes do not keep the function retained across the call
+    /// (interpreter-performance.md, "ARC observations").
+    @inline(__always) func peekFunction() -> Unmanaged<FunctionBox>? {
+        guard case .function(let f) = value else { return nil }
+        return Unmanaged.passUnretained(f)
+    }
+}
+
 extension Interpreter {
-    /// Pushes a frame for `f` after checking depth, stack room and positional arity.
+    /// Pushes a frame for `fn` after checking depth, stack room and positional arity. Only the
+    /// code object (immortal) is used afterwards; a function with captures is stored in slot 0,
+    /// which keeps it alive while it runs.
     @inline(__always)
-    func enter(_ f: FunctionBox, argc: Int, _ file: SourceFile, _ range: SourceRange) throws -> Frame {
-        let code = f.code
-        let size = code.frameSize
-        guard depth < maxDepth, top + size <= stackCapacity else {
-            throw RuntimeError("stack overflow: more than \(maxDepth) nested calls", hint: "check that the recursion reaches its base case",
-                               file: file, range: range)
+    func enter(_ fn: Unmanaged<FunctionBox>, argc: Int, _ file: SourceFile, _ range: SourceRange) throws -> (Frame, Unmanaged<CodeObject>) {
+        try fn._withUnsafeGuaranteedRef { f in
+            let code = Unmanaged.passUnretained(f.code)
+            try code._withUnsafeGuaranteedRef { c in
+                guard depth < maxDepth, top + c.frameSize <= stackCapacity, argc <= c.parameterCount else {
+                    if depth < maxDepth, argc <= c.parameterCount, growStack(to: top + c.frameSize) { return }
+                    if top < stackCapacity { stack[top] = .none }   // a callee kept there by the caller
+                    if argc > c.parameterCount { throw arityError(c, given: argc, file, range) }
+                    throw stackOverflow(file, range)
+                }
+            }
+            let base = stack + top
+            top += code._withUnsafeGuaranteedRef { $0.frameSize }
+            depth += 1
+            if f.needsSelf { base[0] = .function(f) }
+            return (base, code)
         }
-        guard argc <= code.parameterSlots.count else {
-            let n = code.parameterSlots.count
-            throw RuntimeError("\(code.name)() takes \(n) argument\(n == 1 ? "" : "s") but \(argc) were given",
-                               hint: "the signature is \(code.signature)", file: file, range: range)
-        }
-        let base = stack + top
-        top += size
-        depth += 1
-        base[0] = .function(f)
-        return base
     }
 
-    /// Pops the frame, clearing its slots so nothing stays referenced.
+    func stackOverflow(_ file: SourceFile, _ range: SourceRange) -> RuntimeError {
+        RuntimeError("stack overflow: more than \(maxDepth) nested calls", hint: "check that the recursion reaches its base case",
+                     file: file, range: range)
+    }
+
+    func arityError(_ code: CodeObject, given: Int, _ file: SourceFile, _ range: SourceRange) -> RuntimeError {
+        let n = code.parameterCount
+        return RuntimeError("\(code.name)() takes \(n) argument\(n == 1 ? "" : "s") but \(given) were given",
+                            hint: "the signature is \(code.signature)", file: file, range: range)
+    }
+
+    /// Pops the frame, clearing its slots so nothing stays referenced (numbers, bools and none
+    /// need no release, and skipping them avoids an outlined destroy per slot).
     @inline(__always)
-    func leave(_ f: FunctionBox, _ base: Frame) {
-        let size = f.code.frameSize
-        for i in 0..<size { base[i] = .none }
+    func leave(_ code: Unmanaged<CodeObject>, _ base: Frame) {
+        let size = code._withUnsafeGuaranteedRef { $0.frameSize }
+        for i in 0..<size {
+            switch base[i] {
+            case .none, .number, .bool: continue
+            default: base[i] = .none
+            }
+        }
         top -= size
         depth -= 1
     }
@@ -125,16 +194,19 @@ extension Interpreter {
     /// Fills defaults, boxes captured parameters and runs the body, adding this function to the
     /// trace of an error that leaves it.
     @inline(__always)
-    func run(_ f: FunctionBox, _ base: Frame, given: Int, _ file: SourceFile, _ range: SourceRange) throws -> Value {
-        let code = f.code
-        if given < code.parameterSlots.count { try fillDefaults(code, from: given, base, file, range) }
-        for slot in code.cellParameters { base[slot] = .cell(CellBox(base[slot])) }
-        try tick(file, range)
-        do {
-            return try code.body(base)
-        } catch var e as RuntimeError {
-            e.leave(function: code.name, callFile: file, callRange: range)
-            throw e
+    func run(_ code: Unmanaged<CodeObject>, _ base: Frame, given: Int, _ file: SourceFile, _ range: SourceRange) throws -> Value {
+        try code._withUnsafeGuaranteedRef { c in
+            if given < c.parameterCount { try fillDefaults(c, from: given, base, file, range) }
+            if c.hasCellParameters {
+                for slot in c.cellParameters { base[slot] = .cell(CellBox(base[slot])) }
+            }
+            try tick(file, range)
+            do {
+                return try c.body(base)
+            } catch var e as RuntimeError {
+                e.leave(function: c.name, callFile: file, callRange: range)
+                throw e
+            }
         }
     }
 
@@ -143,7 +215,7 @@ extension Interpreter {
     func invoke(_ f: FunctionBox, _ args: [Code], _ labels: [String?]?, _ fp: Frame, _ file: SourceFile, _ range: SourceRange) throws -> Value {
         let code = f.code
         let size = code.frameSize
-        guard depth < maxDepth, top + size <= stackCapacity else {
+        guard depth < maxDepth, top + size <= stackCapacity || growStack(to: top + size) else {
             throw RuntimeError("stack overflow: more than \(maxDepth) nested calls", hint: "check that the recursion reaches its base case",
                                file: file, range: range)
         }

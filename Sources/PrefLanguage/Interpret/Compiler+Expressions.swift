@@ -104,12 +104,12 @@ extension Compiler {
     func comprehension(_ element: Expr, _ pattern: Pattern, _ sequence: Expr, _ condition: Expr?) -> Code {
         let seq = expression(sequence), bind = binder(pattern, declare: true), value = expression(element)
         let cond = condition.map(test)
-        unowned(unsafe) let interp = self.interp
+        let hot = self.interp.hot
         let file = self.file, seqRange = sequence.range
         return { fp in
             var out = [Value]()
             try Iteration.forEach(try seq(fp), file: file, range: seqRange) { item in
-                try interp.tick(file, seqRange)
+                try hot.tick(file, seqRange)
                 try bind(fp, item)
                 if let cond, !(try cond(fp)) { return true }
                 out.append(try value(fp))
@@ -151,25 +151,23 @@ extension Compiler {
     /// A function or lambda value: the code is compiled once; each evaluation captures cells.
     func closure(_ f: FunctionDecl) -> Code {
         let fnLayout = resolution.functions[f.id] ?? FunctionLayout()
-        let code = CodeObject(name: f.name?.text ?? "lambda", parameterNames: f.parameters.map(\.name.text),
-                              layout: fnLayout, file: file, range: f.range)
-        interp.codeObjects.append(code)
         let outerLayout = layout, wasTop = atTopLevel
         layout = fnLayout
         atTopLevel = false
-        code.defaults = f.parameters.map { p in p.defaultValue.map(expression) }
-        let body = block(f.body)
-        unowned(unsafe) let interp = self.interp
-        code.body = { fp in
-            let v = try body(fp)
-            if interp.signal == .returnValue {
-                interp.signal = .none
-                let r = interp.returnValue
-                interp.returnValue = .none
-                return r
-            }
-            return v
+        let defaults = f.parameters.map { p in p.defaultValue.map(expression) }
+        let block = block(f.body)
+        let hot = interp.hot
+        let body: Code = { fp in
+            let v = try block(fp)
+            guard hot.pointee.signal == .returnValue else { return v }
+            hot.pointee.signal = .none
+            let r = hot.pointee.returnValue
+            hot.pointee.returnValue = .none
+            return r
         }
+        let code = CodeObject(name: f.name?.text ?? "lambda", parameterNames: f.parameters.map(\.name.text),
+                              layout: fnLayout, defaults: defaults, body: body, file: file, range: f.range)
+        interp.codeObjects.append(code)
         layout = outerLayout
         atTopLevel = wasTop
         let sources = fnLayout.captures

@@ -11,12 +11,21 @@ enum SubOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ 
 enum MulOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(a * b) } }
 enum DivOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(a / b) } }
 enum RemOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .number(Operators.remainder(a, b)) } }
-enum LtOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a < b) } }
-enum LeOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a <= b) } }
-enum GtOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a > b) } }
-enum GeOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a >= b) } }
-enum EqOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a == b) } }
-enum NeOp: NumberOperator { @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(a != b) } }
+/// A comparison: conditions test it without building a bool value.
+protocol ComparisonOperator: NumberOperator {
+    static func holds(_ a: Double, _ b: Double) -> Bool
+}
+
+extension ComparisonOperator {
+    @inline(__always) static func apply(_ a: Double, _ b: Double) -> Value { .bool(holds(a, b)) }
+}
+
+enum LtOp: ComparisonOperator { @inline(__always) static func holds(_ a: Double, _ b: Double) -> Bool { a < b } }
+enum LeOp: ComparisonOperator { @inline(__always) static func holds(_ a: Double, _ b: Double) -> Bool { a <= b } }
+enum GtOp: ComparisonOperator { @inline(__always) static func holds(_ a: Double, _ b: Double) -> Bool { a > b } }
+enum GeOp: ComparisonOperator { @inline(__always) static func holds(_ a: Double, _ b: Double) -> Bool { a >= b } }
+enum EqOp: ComparisonOperator { @inline(__always) static func holds(_ a: Double, _ b: Double) -> Bool { a == b } }
+enum NeOp: ComparisonOperator { @inline(__always) static func holds(_ a: Double, _ b: Double) -> Bool { a != b } }
 
 extension Compiler {
     /// How an operand can be read.
@@ -42,20 +51,23 @@ extension Compiler {
         return .other(expression(e))
     }
 
-    /// The operator's concrete type, or nil for operators without a number fast path.
-    func numberOperator(_ op: BinaryOperator) -> (any NumberOperator.Type)? {
+    /// `l op r` specialised for the operator's concrete type, or nil for operators without a
+    /// number fast path. A `switch` with concrete types, not an existential `any
+    /// NumberOperator.Type`: opening an existential runs the generic code unspecialised, with a
+    /// witness-table call per operation (interpreter-performance.md, item 3).
+    func numberFastPath(_ op: BinaryOperator, _ l: Expr, _ r: Expr, slow: @escaping (Value, Value) throws -> Value) -> Code? {
         switch op {
-        case .add: AddOp.self
-        case .subtract: SubOp.self
-        case .multiply: MulOp.self
-        case .divide: DivOp.self
-        case .remainder: RemOp.self
-        case .less: LtOp.self
-        case .lessEqual: LeOp.self
-        case .greater: GtOp.self
-        case .greaterEqual: GeOp.self
-        case .equal: EqOp.self
-        case .notEqual: NeOp.self
+        case .add: specializedTyped(AddOp.self, l, r, slow: slow)
+        case .subtract: specializedTyped(SubOp.self, l, r, slow: slow)
+        case .multiply: specializedTyped(MulOp.self, l, r, slow: slow)
+        case .divide: specializedTyped(DivOp.self, l, r, slow: slow)
+        case .remainder: specializedTyped(RemOp.self, l, r, slow: slow)
+        case .less: specializedTyped(LtOp.self, l, r, slow: slow)
+        case .lessEqual: specializedTyped(LeOp.self, l, r, slow: slow)
+        case .greater: specializedTyped(GtOp.self, l, r, slow: slow)
+        case .greaterEqual: specializedTyped(GeOp.self, l, r, slow: slow)
+        case .equal: specializedTyped(EqOp.self, l, r, slow: slow)
+        case .notEqual: specializedTyped(NeOp.self, l, r, slow: slow)
         default: nil
         }
     }
@@ -104,10 +116,32 @@ extension Compiler {
             }
         }
     }
+}
 
-    /// Opens the existential once at compile time so `specialized` gets a concrete type.
-    func specialized(_ op: any NumberOperator.Type, _ l: Expr, _ r: Expr, slow: @escaping (Value, Value) throws -> Value) -> Code {
-        func open<Op: NumberOperator>(_ t: Op.Type) -> Code { specializedTyped(t, l, r, slow: slow) }
-        return open(op)
+extension Compiler {
+    /// A condition `l op r` with a comparison operator, specialised by operand shape: numbers
+    /// are compared without building a bool value; anything else goes through `slow` (which
+    /// must return a bool).
+    func comparisonTest<Op: ComparisonOperator>(_: Op.Type, _ l: Expr, _ r: Expr,
+                                                slow: @escaping (Value, Value) throws -> Bool) -> (Frame) throws -> Bool {
+        switch (operand(l), operand(r)) {
+        case (.local(let a), .constant(let c)):
+            return { fp in
+                if case .number(let x) = fp[a] { return Op.holds(x, c) }
+                return try slow(fp[a], .number(c))
+            }
+        case (.local(let a), .local(let b)):
+            return { fp in
+                if case .number(let x) = fp[a], case .number(let y) = fp[b] { return Op.holds(x, y) }
+                return try slow(fp[a], fp[b])
+            }
+        case (let x, let y):
+            let ca = code(of: x), cb = code(of: y)
+            return { fp in
+                let x = try ca(fp), y = try cb(fp)
+                if case .number(let p) = x, case .number(let q) = y { return Op.holds(p, q) }
+                return try slow(x, y)
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ extension Compiler {
         let slow: (Value, Value) throws -> Value = { x, y in
             try Operators.binary(op, x, y, context: interp.gradContext, file: file, range: range)
         }
-        if let fast = numberOperator(op) { return specialized(fast, l, r, slow: slow) }
+        if let fast = numberFastPath(op, l, r, slow: slow) { return fast }
         let a = expression(l), b = expression(r)
         return { fp in try slow(try a(fp), try b(fp)) }
     }

@@ -38,17 +38,17 @@ extension Compiler {
         case .whileLoop(let condition, let body, _):
             return whileLoop(condition, body)
         case .breakLoop:
-            unowned(unsafe) let interp = self.interp
-            return { _ in interp.signal = .breakLoop }
+            let hot = self.interp.hot
+            return { _ in hot.pointee.signal = .breakLoop }
         case .continueLoop:
-            unowned(unsafe) let interp = self.interp
-            return { _ in interp.signal = .continueLoop }
+            let hot = self.interp.hot
+            return { _ in hot.pointee.signal = .continueLoop }
         case .returnValue(let value, _):
-            unowned(unsafe) let interp = self.interp
+            let hot = self.interp.hot
             let v = value.map(expression) ?? { _ in .none }
             return { fp in
-                interp.returnValue = try v(fp)
-                interp.signal = .returnValue
+                hot.pointee.returnValue = try v(fp)
+                hot.pointee.signal = .returnValue
             }
         case .importModule(let module, let isPath, let alias, let range):
             let target = alias ?? Name(id: -1, text: module, range: range)
@@ -81,17 +81,17 @@ extension Compiler {
 
     func whileLoop(_ condition: Expr, _ body: Block) -> StmtCode {
         let cond = test(condition), run = blockStatements(body)
-        unowned(unsafe) let interp = self.interp
+        let hot = self.interp.hot
         let file = self.file, range = condition.range
         return { fp in
             while try cond(fp) {
-                try interp.tick(file, range)
+                try hot.tick(file, range)
                 try run(fp)
-                switch interp.signal {
+                switch hot.pointee.signal {
                 case .none: continue
-                case .continueLoop: interp.signal = .none
+                case .continueLoop: hot.pointee.signal = .none
                 case .breakLoop:
-                    interp.signal = .none
+                    hot.pointee.signal = .none
                     return
                 case .returnValue: return
                 }
@@ -101,21 +101,21 @@ extension Compiler {
 
     func forLoop(_ pattern: Pattern, _ sequence: Expr, _ body: Block, _ range: SourceRange) -> StmtCode {
         let seq = expression(sequence), bind = binder(pattern, declare: true), run = blockStatements(body)
-        unowned(unsafe) let interp = self.interp
+        let hot = self.interp.hot
         let file = self.file
         let seqRange = sequence.range
         return { fp in
             try Iteration.forEach(try seq(fp), file: file, range: seqRange) { item in
-                try interp.tick(file, seqRange)
+                try hot.tick(file, seqRange)
                 try bind(fp, item)
                 try run(fp)
-                switch interp.signal {
+                switch hot.pointee.signal {
                 case .none: return true
                 case .continueLoop:
-                    interp.signal = .none
+                    hot.pointee.signal = .none
                     return true
                 case .breakLoop:
-                    interp.signal = .none
+                    hot.pointee.signal = .none
                     return false
                 case .returnValue: return false
                 }
@@ -128,7 +128,7 @@ extension Compiler {
         let wasTop = atTopLevel
         atTopLevel = false
         defer { atTopLevel = wasTop }
-        return sequence(b.statements.map(statement)[...])
+        return sequence(b.statements[...])
     }
 
     /// A condition: must be a bool.
@@ -136,26 +136,23 @@ extension Compiler {
         let err = { [file] (v: Value) in
             RuntimeError("condition must be a bool, got \(v.typeName)", hint: "compare explicitly, e.g. 'x != 0' or 'len(xs) > 0'", file: file, range: e.range)
         }
-        // `local < const` and friends: compare without building a bool value.
-        if case .binary(let op, let l, let r, _) = e, case .name = l, case .number = r,
-           case .local(let a) = operand(l), case .constant(let c) = operand(r) {
-            let general = expression(e)
-            let compare: ((Double, Double) -> Bool)? = switch op {
-            case .less: { $0 < $1 }
-            case .lessEqual: { $0 <= $1 }
-            case .greater: { $0 > $1 }
-            case .greaterEqual: { $0 >= $1 }
-            case .equal: { $0 == $1 }
-            case .notEqual: { $0 != $1 }
-            default: nil
+        // Comparisons test numbers without building a bool value.
+        if case .binary(let op, let l, let r, let range) = e {
+            unowned(unsafe) let interp = self.interp
+            let file = self.file
+            let slow = { (x: Value, y: Value) throws -> Bool in
+                let v = try Operators.binary(op, x, y, context: interp.gradContext, file: file, range: range)
+                if case .bool(let b) = v { return b }
+                throw err(v)
             }
-            if let compare {
-                return { fp in
-                    if case .number(let x) = fp[a] { return compare(x, c) }
-                    let v = try general(fp)
-                    if case .bool(let b) = v { return b }
-                    throw err(v)
-                }
+            switch op {
+            case .less: return comparisonTest(LtOp.self, l, r, slow: slow)
+            case .lessEqual: return comparisonTest(LeOp.self, l, r, slow: slow)
+            case .greater: return comparisonTest(GtOp.self, l, r, slow: slow)
+            case .greaterEqual: return comparisonTest(GeOp.self, l, r, slow: slow)
+            case .equal: return comparisonTest(EqOp.self, l, r, slow: slow)
+            case .notEqual: return comparisonTest(NeOp.self, l, r, slow: slow)
+            default: break
             }
         }
         let code = expression(e)

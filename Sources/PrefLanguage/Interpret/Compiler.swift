@@ -29,19 +29,20 @@ final class Compiler {
 
     // MARK: Statement sequences
 
-    /// Folds statements into one closure (never an array of closures: calling out of an array
-    /// goes through reabstraction thunks).
-    func sequence(_ codes: ArraySlice<StmtCode>) -> StmtCode {
-        switch codes.count {
+    /// Folds statements into one closure, compiling each one where it is used: never an array
+    /// of closures, because a closure read out of an array is called through reabstraction
+    /// thunks (interpreter-performance.md, item 3).
+    func sequence(_ statements: ArraySlice<Stmt>) -> StmtCode {
+        switch statements.count {
         case 0: return { _ in }
-        case 1: return codes[codes.startIndex]
+        case 1: return statement(statements[statements.startIndex])
         default:
-            let mid = codes.startIndex + codes.count / 2
-            let a = sequence(codes[..<mid]), b = sequence(codes[mid...])
-            unowned(unsafe) let interp = self.interp
+            let mid = statements.startIndex + statements.count / 2
+            let a = sequence(statements[..<mid]), b = sequence(statements[mid...])
+            let hot = self.interp.hot
             return { fp in
                 try a(fp)
-                if interp.signal != .none { return }
+                if hot.pointee.signal != .none { return }
                 try b(fp)
             }
         }
@@ -54,17 +55,17 @@ final class Compiler {
         atTopLevel = false
         defer { atTopLevel = wasTop }
         if case .expression(let e) = last {
-            let head = sequence(b.statements.dropLast().map(statement)[...])
+            let head = sequence(b.statements.dropLast())
             let value = expression(e)
             if b.statements.count == 1 { return value }
-            unowned(unsafe) let interp = self.interp
+            let hot = self.interp.hot
             return { fp in
                 try head(fp)
-                if interp.signal != .none { return .none }
+                if hot.pointee.signal != .none { return .none }
                 return try value(fp)
             }
         }
-        let all = sequence(b.statements.map(statement)[...])
+        let all = sequence(b.statements[...])
         return { fp in
             try all(fp)
             return .none
@@ -73,7 +74,7 @@ final class Compiler {
 
     /// The whole program as one closure over the top-level frame.
     func program(_ p: Program) -> StmtCode {
-        sequence(p.statements.map(statement)[...])
+        sequence(p.statements[...])
     }
 
     // MARK: Variables

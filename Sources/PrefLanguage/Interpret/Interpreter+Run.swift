@@ -32,9 +32,9 @@ extension Interpreter {
             last = compiler.expression(e)
             statements.removeLast()
         }
-        let body = compiler.sequence(statements.map(compiler.statement)[...])
+        let body = compiler.sequence(statements[...])
         let size = resolution.topLevel.frameSize
-        guard top + size <= stackCapacity else { throw RuntimeError("the program needs too many local variables") }
+        guard top + size <= stackCapacity || growStack(to: top + size) else { throw RuntimeError("the program needs too many local variables") }
         let base = stack + top
         top += size
         defer {

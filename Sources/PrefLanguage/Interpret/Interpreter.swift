@@ -13,22 +13,30 @@ public final class CodeObject: @unchecked Sendable {
     let parameterSlots: [Int]
     let parameterIndex: [String: Int]
     /// Default value code per parameter, evaluated in the callee's frame at call time.
-    @exclusivity(unchecked) var defaults: [((UnsafeMutablePointer<Value>) throws -> Value)?] = []
+    let defaults: [((UnsafeMutablePointer<Value>) throws -> Value)?]
     /// Parameters that must be given (no default), in order.
     public var requiredParameters: [String] {
         zip(parameterNames, defaults).filter { $0.1 == nil }.map(\.0)
     }
     let frameSize: Int
+    let parameterCount: Int
+    /// `parameterSlots` in a buffer owned by the code object: reading it on a call retains
+    /// nothing (an array field would be retained and released per call).
+    let slotBuffer: UnsafeMutablePointer<Int>
     /// Parameter slots captured by inner functions: boxed into cells on entry.
     let cellParameters: [Int]
-    // Set once by the compiler, then only read: unchecked, because a dynamic exclusivity check
-    // on every call showed up at 6 % of a recursive benchmark.
-    @exclusivity(unchecked) var body: (UnsafeMutablePointer<Value>) throws -> Value = { _ in .none }
+    let hasCellParameters: Bool
+    /// A `let`, so calling it through a borrowed code object retains nothing.
+    let body: (UnsafeMutablePointer<Value>) throws -> Value
     let file: SourceFile
     let range: SourceRange
 
-    init(name: String, parameterNames: [String], layout: FunctionLayout, file: SourceFile, range: SourceRange) {
+    init(name: String, parameterNames: [String], layout: FunctionLayout,
+         defaults: [((UnsafeMutablePointer<Value>) throws -> Value)?], body: @escaping (UnsafeMutablePointer<Value>) throws -> Value,
+         file: SourceFile, range: SourceRange) {
         self.name = name
+        self.defaults = defaults
+        self.body = body
         self.parameterNames = parameterNames
         self.parameterSlots = layout.parameterSlots
         var index = [String: Int]()
@@ -36,9 +44,15 @@ public final class CodeObject: @unchecked Sendable {
         self.parameterIndex = index
         self.frameSize = layout.frameSize
         self.cellParameters = layout.parameterSlots.filter { layout.cellSlots.contains($0) }
+        self.hasCellParameters = !cellParameters.isEmpty
+        self.parameterCount = layout.parameterSlots.count
+        slotBuffer = .allocate(capacity: max(1, parameterCount))
+        slotBuffer.initialize(from: layout.parameterSlots, count: parameterCount)
         self.file = file
         self.range = range
     }
+
+    deinit { slotBuffer.deallocate() }
 }
 
 /// While `grad(f, wrt: [...])` runs `f`, tensor operations record on this tape, and the tensors
@@ -51,11 +65,16 @@ public final class GradContext {
 
 /// A closure: code plus the cells it captured.
 public final class FunctionBox: @unchecked Sendable {
+    /// Strong, so a function value that outlives its session can still be shown; the call path
+    /// borrows it through `Unmanaged` without retaining it.
     public let code: CodeObject
     let captures: [CellBox]
+    /// Only functions with captures need themselves in their frame's slot 0 (to reach the cells).
+    let needsSelf: Bool
     init(code: CodeObject, captures: [CellBox]) {
         self.code = code
         self.captures = captures
+        needsSelf = !captures.isEmpty
     }
 }
 
@@ -67,16 +86,29 @@ public final class Interpreter: @unchecked Sendable {
     /// load with no array indexing, and redefinitions (REPL, imports) write the same cell.
     @exclusivity(unchecked) public private(set) var globalCells: [CellBox] = []
     let stack: UnsafeMutablePointer<Value>
-    let stackCapacity: Int
+    /// Slots initialised so far; frames may use `stack[0..<stackCapacity]`. The reserved memory
+    /// is initialised in chunks as calls go deeper, so a session starts without touching 4 MB.
+    @exclusivity(unchecked) var stackCapacity: Int
+    let stackReserved: Int
     @exclusivity(unchecked) var top = 0
-    @exclusivity(unchecked) var signal = Signal.none
-    @exclusivity(unchecked) var returnValue = Value.none
+    /// State touched on every step, reached by compiled code through a raw pointer.
+    let hot: UnsafeMutablePointer<HotState>
+    var signal: Signal {
+        get { hot.pointee.signal }
+        set { hot.pointee.signal = newValue }
+    }
+    var returnValue: Value {
+        get { hot.pointee.returnValue }
+        set { hot.pointee.returnValue = newValue }
+    }
     @exclusivity(unchecked) var depth = 0
     /// Calls deeper than this are a "stack overflow" diagnostic, never a crash.
     @exclusivity(unchecked) public var maxDepth = 1000
     /// Loop iterations and calls allowed before a run stops (the fuzz tests' hang guard).
-    @exclusivity(unchecked) public var stepLimit = Int.max
-    @exclusivity(unchecked) var steps = 0
+    public var stepLimit: Int {
+        get { hot.pointee.stepLimit }
+        set { hot.pointee.stepLimit = newValue }
+    }
     /// Set to non-zero (e.g. by a SIGINT handler) to stop at the next loop iteration or call.
     public let interruptFlag: UnsafeMutablePointer<Int32>
     /// Where `print` and displayed values go.
@@ -94,17 +126,35 @@ public final class Interpreter: @unchecked Sendable {
     var codeObjects: [CodeObject] = []
 
     public init(stackCapacity: Int = 1 << 18) {
-        self.stackCapacity = stackCapacity
+        stackReserved = stackCapacity
+        self.stackCapacity = Swift.min(stackCapacity, Self.stackChunk)
         stack = .allocate(capacity: stackCapacity)
-        stack.initialize(repeating: .none, count: stackCapacity)
+        stack.initialize(repeating: .none, count: self.stackCapacity)
         interruptFlag = .allocate(capacity: 1)
         interruptFlag.initialize(to: 0)
+        hot = .allocate(capacity: 1)
+        hot.initialize(to: HotState(interrupt: interruptFlag))
+    }
+
+    static let stackChunk = 1 << 12
+
+    /// Initialises more of the reserved stack so that `needed` slots are usable; false when the
+    /// reservation is exhausted (a stack overflow).
+    @inline(never)
+    func growStack(to needed: Int) -> Bool {
+        guard needed <= stackReserved else { return false }
+        let newCapacity = Swift.min(stackReserved, Swift.max(needed, stackCapacity * 2))
+        (stack + stackCapacity).initialize(repeating: .none, count: newCapacity - stackCapacity)
+        stackCapacity = newCapacity
+        return true
     }
 
     deinit {
         stack.deinitialize(count: stackCapacity)
         stack.deallocate()
         interruptFlag.deallocate()
+        hot.deinitialize(count: 1)
+        hot.deallocate()
     }
 
     /// Defines (or redefines) a global with a value.
@@ -127,18 +177,7 @@ public final class Interpreter: @unchecked Sendable {
 
     /// Counts a step; checks the interrupt flag and the step limit.
     @inline(__always) func tick(_ file: SourceFile, _ range: SourceRange) throws {
-        steps &+= 1
-        if interruptFlag.pointee != 0 || steps > stepLimit { try slowTick(file, range) }
-    }
-
-    /// `file`/`range` locate the loop or call where the run stopped.
-    private func slowTick(_ file: SourceFile, _ range: SourceRange) throws {
-        if interruptFlag.pointee != 0 {
-            interruptFlag.pointee = 0
-            throw Interrupted()
-        }
-        throw RuntimeError("the run exceeded its step budget of \(stepLimit)", hint: "an endless loop or very deep work; this limit is set by the caller",
-                           file: file, range: range)
+        try hot.tick(file, range)
     }
 
     /// Clears the stack above the bottom after an error, so stale references do not leak.
@@ -148,5 +187,36 @@ public final class Interpreter: @unchecked Sendable {
         depth = 0
         signal = .none
         returnValue = .none
+    }
+}
+
+/// The interpreter state that compiled code touches on every step. Closures capture a pointer to
+/// it, which costs no reference counting; going through the interpreter object (even an
+/// `unowned(unsafe)` reference) cost a retain and release per loop iteration.
+struct HotState {
+    var signal = Signal.none
+    var steps = 0
+    /// Loop iterations and calls allowed before a run stops (the fuzz tests' hang guard).
+    var stepLimit = Int.max
+    var returnValue = Value.none
+    let interrupt: UnsafeMutablePointer<Int32>
+}
+
+extension UnsafeMutablePointer where Pointee == HotState {
+    /// Counts a step; checks the interrupt flag and the step limit.
+    @inline(__always) func tick(_ file: SourceFile, _ range: SourceRange) throws {
+        pointee.steps &+= 1
+        if pointee.interrupt.pointee != 0 || pointee.steps > pointee.stepLimit { try slowTick(file, range) }
+    }
+
+    /// `file`/`range` locate the loop or call where the run stopped.
+    @inline(never)
+    func slowTick(_ file: SourceFile, _ range: SourceRange) throws {
+        if pointee.interrupt.pointee != 0 {
+            pointee.interrupt.pointee = 0
+            throw Interrupted()
+        }
+        throw RuntimeError("the run exceeded its step budget of \(pointee.stepLimit)", hint: "an endless loop or very deep work; this limit is set by the caller",
+                           file: file, range: range)
     }
 }

@@ -63,11 +63,34 @@ enum Operators {
         } else if case .string(var box) = old, case .string(let extra) = new {
             old = .none
             if !isKnownUniquelyReferenced(&box) { box = StringBox(box.value) }
-            box.value += extra.value
+            box.append(extra)
             old = .string(box)
         } else {
             old = try combine(old, new)
         }
+    }
+
+    /// `slot += new` for two strings or two lists, in place when the slot's box is not shared.
+    /// The value is moved out of the slot first, so the slot's own reference does not count
+    /// as sharing and no retain or release happens (interpreter-performance.md, item 5).
+    /// Returns false, changing nothing, for other operand types.
+    @inline(__always)
+    static func appendInSlot(_ p: UnsafeMutablePointer<Value>, _ new: Value) -> Bool {
+        if case .string(let extra) = new, case .string = p.pointee {
+            guard case .string(var box) = p.move() else { return false }
+            if !isKnownUniquelyReferenced(&box) { box = StringBox(box.value) }
+            box.append(extra)
+            p.initialize(to: .string(box))
+            return true
+        }
+        if case .list(let extra) = new, case .list = p.pointee {
+            guard case .list(var box) = p.move() else { return false }
+            if !isKnownUniquelyReferenced(&box) { box = ListBox(box.items) }
+            box.items.append(contentsOf: extra.items)
+            p.initialize(to: .list(box))
+            return true
+        }
+        return false
     }
 
     static func count(_ n: Double) throws -> Int {

@@ -42,7 +42,13 @@ enum ValueOrder {
     /// is unboxed and sorted as doubles.
     static func sorted(_ items: [Value], descending: Bool, op: String) throws -> [Value] {
         let sign = descending ? -1 : 1
-        if let xs = numbers(items) {
+        if var xs = numbers(items) {
+            // Without -0.0, numbers that compare equal print the same (every nan prints "nan"),
+            // so stability cannot be observed and the doubles are sorted directly.
+            if !xs.contains(where: { $0 == 0 && $0.sign == .minus }) {
+                if descending { xs.sort { compare($0, $1) > 0 } } else { xs.sort { compare($0, $1) < 0 } }
+                return xs.map(Value.number)
+            }
             var order = Array(xs.indices)
             order.sort { i, j in
                 let c = compare(xs[i], xs[j]) * sign
