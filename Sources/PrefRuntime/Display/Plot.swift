@@ -61,7 +61,7 @@ public struct Plot: Sendable {
         if lo == hi { lo -= 0.5; hi += 0.5 }
         let automatic = Int((log2(Double(max(all.count, 1)))).rounded(.up)) + 1
         let n = min(max(bins ?? automatic, 1), bins == nil ? 50 : 10_000)
-        let width = (hi - lo) / Double(n)
+        let width = hi / Double(n) - lo / Double(n)  // finite even when hi - lo overflows
         let edges = (0...n).map { $0 == n ? hi : lo + Double($0) * width }
         let counts = values.map { vs in
             var c = [Double](repeating: 0, count: n)

@@ -16,19 +16,19 @@ struct PlotAxis {
     /// The axis over `values` (non-finite ones, and non-positive ones on a log axis, ignored).
     /// `extend` widens the range to the outer ticks (the y axis); `includeZero` keeps 0 in
     /// range (bars grow from 0). No usable value gives [0, 1]; equal values a range around them.
-    init(values: [Double], log: Bool, ticks count: Int, extend: Bool, includeZero: Bool = false) {
+    /// `integral` keeps ticks on whole numbers (histogram counts).
+    init(values: [Double], log: Bool, ticks count: Int, extend: Bool, includeZero: Bool = false, integral: Bool = false) {
         self.log = log
         var drawn = values.compactMap { PlotAxis.transform($0, log: log) }
         if includeZero && !log { drawn.append(0) }
         lo = drawn.min() ?? 0
         hi = drawn.max() ?? 1
-        if !(hi - lo).isFinite { lo = -Double.greatestFiniteMagnitude / 2; hi = Double.greatestFiniteMagnitude / 2 }
         if lo == hi {
             let pad = log ? 0.5 : (lo == 0 ? 1 : Swift.abs(lo) / 2)
             lo -= pad
             hi += pad
         }
-        if log { logTicks(count: count, extend: extend) } else { linearTicks(count: count, extend: extend) }
+        if log { logTicks(count: count, extend: extend) } else { linearTicks(count: count, extend: extend, integral: integral) }
     }
 
     /// Where a value is drawn, or nil when it cannot be (nan, ±inf, ≤ 0 on a log axis).
@@ -44,7 +44,8 @@ struct PlotAxis {
 
     /// A drawing-space position's place along the axis (tick positions are in drawing space).
     func place(_ t: Double) -> Double? {
-        let f = (t - lo) / (hi - lo)
+        // In halves, so a span wider than the largest Double (-1e308 to 1e308) cannot overflow.
+        let f = (t / 2 - lo / 2) / (hi / 2 - lo / 2)
         return f.isFinite ? f : nil
     }
 
@@ -69,8 +70,9 @@ struct PlotAxis {
         Double("\(k * step.mantissa)e\(step.exponent)") ?? Double(k * step.mantissa) * pow(10, Double(step.exponent))
     }
 
-    private mutating func linearTicks(count: Int, extend: Bool) {
-        let step = PlotAxis.niceStep((hi - lo) / Double(max(count, 1)))
+    private mutating func linearTicks(count: Int, extend: Bool, integral: Bool = false) {
+        var step = PlotAxis.niceStep((hi / 2 - lo / 2) / Double(max(count, 1)) * 2)
+        if integral && step.exponent < 0 { step = (1, 0) }
         let size = pow(10, Double(step.exponent)) * Double(step.mantissa)
         // Bounded so absurd ranges cannot make Int() trap or the loop run long.
         let first = (lo / size).rounded(extend ? .down : .up), last = (hi / size).rounded(extend ? .up : .down)

@@ -12,19 +12,24 @@
 ///      0    2    4    6
 /// ```
 ///
-/// The plot area is `width` minus the tick labels, and max(4, min(15, width / 5)) rows high.
+/// The plot area is `width` (at least 20) minus the tick labels, and max(4, min(15, width / 5))
+/// rows high.
 /// Bars and histograms are filled braille rectangles: the same canvas draws every kind.
 enum PlotRenderer {
+    /// Plots narrower than this are drawn at this width: fewer columns leave no room to read.
+    static let minimumWidth = 20
+
     static func render(_ plot: Plot, width: Int, color: Bool) -> String {
+        let width = max(width, minimumWidth)
         let rows = max(4, min(15, width / 5))
         let marks = PlotMarks(plot)
-        let y = PlotAxis(values: marks.yValues, log: plot.logy, ticks: max(2, rows / 3), extend: true,
-                         includeZero: marks.bars)
+        let y = PlotAxis(values: marks.yValues, log: plot.logy, ticks: max(2, rows * 2 / 5), extend: true,
+                         includeZero: marks.bars, integral: plot.kind == .hist)
         let labelWidth = y.ticks.map(\.label.count).max() ?? 1
         let columns = max(2, width - labelWidth - 2)
         let x = marks.categorical
             ? PlotAxis(values: [0, 1], log: false, ticks: 1, extend: false)
-            : PlotAxis(values: marks.xValues, log: plot.logx && plot.kind != .hist, ticks: max(2, columns / 12), extend: false)
+            : PlotAxis(values: marks.xValues, log: plot.logx && plot.kind != .hist, ticks: max(2, columns / 8), extend: false)
         var canvas = BrailleCanvas(columns: columns, rows: rows)
         marks.draw(on: &canvas, x: x, y: y, color: color)
 

@@ -43,7 +43,10 @@ struct PlotStyle {
         var c = BrailleCanvas(columns: kind == .line ? 3 : 2, rows: 1)
         switch kind {
         case .line: c.line(from: (0, 1), to: (5, 1), series: series, pattern: lineLit)
-        case .scatter: for (dx, dy) in marker { c.set(1 + dx, 1 + dy, series: series) }
+        case .scatter:
+            // The square extends right and down from its point: start it on a cell boundary.
+            let x = index == 1 ? 0 : 1
+            for (dx, dy) in marker { c.set(x + dx, 1 + dy, series: series) }
         case .bar, .hist: c.fill(x: 0...3, y: 0...3, series: series, pattern: fillLit)
         }
         return c.line(0, color: color)

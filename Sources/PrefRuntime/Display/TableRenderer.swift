@@ -13,12 +13,14 @@ import PrefLanguage
 /// Numeric columns (every non-none cell a number) are right-aligned, others left-aligned; numbers
 /// use `DisplayText.number` (shortest round-trip up to 8 characters, else 4 significant digits);
 /// strings show bare with escapes; other values abbreviated on one line. When the natural widths
-/// exceed the terminal, the widest columns shrink (cells cut with `…`) down to 3 columns of text;
+/// exceed the terminal, the widest columns shrink (cells cut with `…`) down to 10 characters;
 /// columns that still do not fit are dropped with a `… N more columns` line. At most `rowLimit`
 /// rows are drawn, then `… N more rows`.
 enum TableRenderer {
     static let rowLimit = 20
-    static let minimumColumn = 3
+    /// Columns shrink to no fewer than 10 characters (or their natural width), so the ones shown
+    /// stay readable; trailing columns are dropped instead.
+    static let minimumColumn = 10
 
     static func render(_ table: Table, width: Int, color: Bool) -> String {
         guard !table.columns.isEmpty else { return "(empty table)" }
@@ -26,11 +28,13 @@ enum TableRenderer {
         let numeric = table.columns.indices.map { c in isNumeric(shown.map { $0[c] }) }
         let cells = shown.map { row in row.map { cell($0, width: width) } }
         var widths = table.columns.indices.map { c in max(table.columns[c].count, cells.map { $0[c].count }.max() ?? 0) }
-        // Drop trailing columns until the rest fit at their minimum width.
+        // Drop trailing columns until the rest fit at their minimum width (narrower than 10 only
+        // when one column at 10 does not fit).
+        let floor = max(1, min(minimumColumn, width - 4))
         var kept = widths.count
-        while kept > 1 && frameWidth(widths.prefix(kept).map { min($0, minimumColumn) }) > width { kept -= 1 }
+        while kept > 1 && frameWidth(widths.prefix(kept).map { min($0, floor) }) > width { kept -= 1 }
         widths = Array(widths.prefix(kept))
-        shrink(&widths, to: width)
+        shrink(&widths, to: width, floor: floor)
 
         var lines = [rule("┌", "┬", "┐", widths)]
         let header = table.columns.prefix(kept).enumerated().map { c, name in
@@ -57,9 +61,9 @@ enum TableRenderer {
     private static func frameWidth(_ widths: [Int]) -> Int { widths.reduce(1) { $0 + $1 + 3 } }
 
     /// Takes one column from the widest column until the frame fits (or all are at the minimum).
-    private static func shrink(_ widths: inout [Int], to width: Int) {
+    private static func shrink(_ widths: inout [Int], to width: Int, floor: Int) {
         while frameWidth(widths) > width {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > minimumColumn else { return }
+            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > floor else { return }
             widths[widest] -= 1
         }
     }
