@@ -70,11 +70,12 @@ extension Value {
 }
 
 /// NumPy-style tensor text: values, then dtype and shape; long dimensions abbreviated with `...`.
-enum TensorFormatter {
-    static let edge = 3
+public enum TensorFormatter {
     static let threshold = 8
 
-    static func text(_ box: TensorBox) -> String {
+    /// The tensor's text; a dimension longer than 8 shows its first and last `edge` entries
+    /// (the terminal renderer lowers `edge` to fit a width).
+    public static func text(_ box: TensorBox, edge: Int = 3) -> String {
         let t: Tensor
         switch box.content {
         case .constant(let c): t = c
@@ -84,7 +85,7 @@ enum TensorFormatter {
             t = value
         }
         let values = t.scalars
-        let body = format(values, shape: t.shape.dims, offset: 0, depth: 0, f32: t.dtype == .f32)
+        let body = format(values, shape: t.shape.dims, offset: 0, depth: 0, f32: t.dtype == .f32, edge: Swift.max(1, edge))
         let kind = if case .parameter = box.content { "param" } else { "tensor" }
         return "\(kind)(\(body), \(t.dtype), shape \(t.shape))"
     }
@@ -95,13 +96,13 @@ enum TensorFormatter {
         return Float(x).description
     }
 
-    private static func format(_ v: [Double], shape: [Int], offset: Int, depth: Int, f32: Bool) -> String {
+    private static func format(_ v: [Double], shape: [Int], offset: Int, depth: Int, f32: Bool, edge: Int) -> String {
         guard let n = shape.first else { return element(v[offset], f32: f32) }
         let inner = shape.dropFirst().reduce(1, *)
-        let indices: [Int?] = n > threshold ? Array(0..<edge).map { $0 } + [nil] + Array((n - edge)..<n).map { $0 } : Array(0..<n).map { $0 }
+        let indices: [Int?] = n > Swift.min(threshold, 2 * edge + 2) ? Array(0..<edge).map { $0 } + [nil] + Array((n - edge)..<n).map { $0 } : Array(0..<n).map { $0 }
         let parts = indices.map { i -> String in
             guard let i else { return "..." }
-            return format(v, shape: Array(shape.dropFirst()), offset: offset + i * inner, depth: depth + 1, f32: f32)
+            return format(v, shape: Array(shape.dropFirst()), offset: offset + i * inner, depth: depth + 1, f32: f32, edge: edge)
         }
         let sep = shape.count > 1 ? ",\n" + String(repeating: " ", count: depth + 8) : ", "
         return "[" + parts.joined(separator: sep) + "]"

@@ -12,9 +12,10 @@ extension BuiltinLibrary {
                 return .none
             },
             Builtin("show", [BuiltinParameter("value")], category: "core",
-                    doc: "Displays a value the way the REPL and notebook cells show it (strings quoted).",
+                    doc: "Displays a value the way the REPL shows it, at 80 columns without colour: strings quoted, long lists and records "
+                        + "abbreviated with a count, a list of records with the same keys as a table, tables and plots drawn.",
                     example: "show([1, \"a\"])   # [1, \"a\"]") { call in
-                call.interpreter.output(call[0].reprText + "\n")
+                call.interpreter.output(TerminalRenderer.render(call[0], width: 80, color: false) + "\n")
                 return .none
             },
             Builtin("type", [BuiltinParameter("value")], category: "core",
