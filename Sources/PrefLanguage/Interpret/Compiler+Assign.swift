@@ -173,13 +173,16 @@ extension Compiler {
             let parent = pathUpdate(base)
             return { fp, change in
                 try parent(fp) { container in
-                    guard case .record(var r) = container else {
+                    // The check binds nothing here: a binding would hold a second reference
+                    // to the record until the end of this closure, defeating the in-place update.
+                    guard let hasField = Compiler.recordHasField(container, name) else {
                         throw RuntimeError("cannot set field '\(name)' of a \(container.typeName)", file: file, range: range)
                     }
-                    guard r[name] != nil else {
+                    guard hasField else {
                         throw RuntimeError("the record has no field '\(name)'", hint: "records get their fields when they are made: {\(name): …}", file: file, range: range)
                     }
-                    container = .none  // drop the variable's reference so the box can be unique
+                    // Moved out of the variable so the box can be uniquely referenced.
+                    guard case .record(var r) = Value.take(&container) else { return }
                     defer { container = .record(r) }
                     if !isKnownUniquelyReferenced(&r) { r = r.copy() }
                     try r.modify(name, change)
@@ -189,6 +192,12 @@ extension Compiler {
             let e = error("cannot assign to this expression", target.range)
             return { _, _ in throw e }
         }
+    }
+
+    /// Whether a record has a field; nil when the value is not a record.
+    static func recordHasField(_ v: Value, _ name: String) -> Bool? {
+        guard case .record(let r) = v else { return nil }
+        return r[name] != nil
     }
 
     /// In-place access to a variable's storage.

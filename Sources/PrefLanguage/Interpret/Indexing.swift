@@ -94,31 +94,36 @@ enum Indexing {
 
     /// Lets `change` modify the element at `key` in place; a shared box is copied first.
     static func update(_ container: inout Value, _ key: Value, _ change: (inout Value) throws -> Void, file: SourceFile, range: SourceRange) throws {
-        switch container {
-        case .list(var l):
-            let i = try position(key, count: l.items.count, what: "list", file: file, range: range)
-            container = .none  // the pattern binding now holds the only reference we own
+        // `if case` rather than `switch`: a switch keeps a temporary copy of its subject alive
+        // through the case body, which made every list look shared (and `xs[i] = v` copy it).
+        if case .list = container {
+            // Moved out of the variable, so the box's only reference is `l` and the update
+            // happens in place.
+            guard case .list(var l) = Value.take(&container) else { return }
             defer { container = .list(l) }
+            let i = try position(key, count: l.items.count, what: "list", file: file, range: range)
             if !isKnownUniquelyReferenced(&l) { l = ListBox(l.items) }
             try change(&l.items[i])
-        case .record(var r):
+            return
+        }
+        if case .record = container {
             guard case .string(let k) = key else {
                 throw RuntimeError("record keys are strings, got \(key.typeName)", file: file, range: range)
             }
-            container = .none
+            guard case .record(var r) = Value.take(&container) else { return }
             defer { container = .record(r) }
             if !isKnownUniquelyReferenced(&r) { r = r.copy() }
             // Setting a new key by string adds it (r["New York"] = 1), unlike r.field = v.
             if r[k.value] == nil { r.set(k.value, .none) }
             try r.modify(k.value, change)
-        default:
-            let hint = switch container {
-            case .string: "strings are immutable; build a new one"
-            case .tensor: "tensors cannot change in place; build a new one, e.g. t = where(mask, new_values, t)"
-            default: Optional<String>.none
-            }
-            throw RuntimeError("cannot assign into a \(container.typeName)", hint: hint,
-                               file: file, range: range)
+            return
         }
+        let hint = switch container {
+        case .string: "strings are immutable; build a new one"
+        case .tensor: "tensors cannot change in place; build a new one, e.g. t = where(mask, new_values, t)"
+        default: Optional<String>.none
+        }
+        throw RuntimeError("cannot assign into a \(container.typeName)", hint: hint,
+                           file: file, range: range)
     }
 }

@@ -46,6 +46,16 @@ public enum Value: @unchecked Sendable {
     }
 
     public static func str(_ s: String) -> Value { .string(StringBox(s)) }
+
+    /// Moves a value out of a variable, leaving `none`. A pattern binding on the result then
+    /// holds the only reference the variable had, so a uniquely referenced box can be changed
+    /// in place (copy-on-write without the copy).
+    @inline(__always)
+    static func take(_ v: inout Value) -> Value {
+        var taken = Value.none
+        swap(&taken, &v)
+        return taken
+    }
     public static func list(_ items: [Value]) -> Value { .list(ListBox(items)) }
 }
 
