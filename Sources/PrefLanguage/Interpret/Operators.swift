@@ -28,13 +28,19 @@ enum Operators {
         case (_, .number(let x), .number(let y)): return try number(op, x, y)
         case (_, .tensor, .tensor), (_, .tensor, .number), (_, .number, .tensor):
             return try tensor(op, a, b, context: context)
-        case (.add, .string(let x), .string(let y)): return .str(x.value + y.value)
-        case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
+        case (.add, .string(let x), .string(let y)):
+            try checkSize(x.value.utf8.count, y.value.utf8.count, 1, "string", "bytes")
+            return .str(x.value + y.value)
+        case (.add, .list(let x), .list(let y)):
+            try checkSize(x.items.count, y.items.count, 1, "list", "elements")
+            return .list(ListBox(x.items + y.items))
         case (.multiply, .string(let s), .number(let n)), (.multiply, .number(let n), .string(let s)):
-            return .str(String(repeating: s.value, count: try count(n)))
+            let k = try count(n, of: s.value.utf8.count, "string", "bytes")
+            return .str(String(repeating: s.value, count: k))
         case (.multiply, .list(let l), .number(let n)), (.multiply, .number(let n), .list(let l)):
-            let k = try count(n)
+            let k = try count(n, of: l.items.count, "list", "elements")
             var out = [Value]()
+            out.reserveCapacity(l.items.count * k)
             for _ in 0..<k { out += l.items }
             return .list(ListBox(out))
         case (.less, .string(let x), .string(let y)): return .bool(x.value < y.value)
@@ -57,11 +63,19 @@ enum Operators {
             old = .number(a + b)
         } else if case .list(var box) = old, case .list(let extra) = new {
             old = .none
+            do { try checkSize(box.items.count, extra.items.count, 1, "list", "elements") } catch let e as RuntimeError {
+                old = .list(box)
+                throw e.located(file, range)
+            }
             if !isKnownUniquelyReferenced(&box) { box = ListBox(box.items) }
             box.items.append(contentsOf: extra.items)
             old = .list(box)
         } else if case .string(var box) = old, case .string(let extra) = new {
             old = .none
+            do { try checkSize(box.value.utf8.count, extra.value.utf8.count, 1, "string", "bytes") } catch let e as RuntimeError {
+                old = .string(box)
+                throw e.located(file, range)
+            }
             if !isKnownUniquelyReferenced(&box) { box = StringBox(box.value) }
             box.value += extra.value
             old = .string(box)
@@ -70,9 +84,31 @@ enum Operators {
         }
     }
 
-    static func count(_ n: Double) throws -> Int {
-        guard n == n.rounded(), n >= 0, n < 1e8 else { throw RuntimeError("repetition count must be a whole number ≥ 0, got \(Value.format(number: n))") }
+    /// The count of `s * n` or `xs * n`, where the operand has `size` units: a whole number ≥ 0
+    /// whose result stays within the limit of `checkSize`. Repeating an empty operand gives an
+    /// empty result, so its count is taken as 0 rather than looped over.
+    static func count(_ n: Double, of size: Int, _ kind: String, _ unit: String) throws -> Int {
+        guard n == n.rounded(), n >= 0 else { throw RuntimeError("repetition count must be a whole number ≥ 0, got \(Value.format(number: n))") }
+        guard size > 0 else { return 0 }
+        guard n <= Double(Shape.maxElements) else {
+            throw sizeError(Value.format(number: Double(size) * n), kind, unit)
+        }
+        try checkSize(size, 0, Int(n), kind, unit)
         return Int(n)
+    }
+
+    /// Strings and lists built by `+`, `+=` and `*` stay within the tensor size limit
+    /// (`Shape.maxElements`): `(a + b) · k` units (UTF-8 bytes or elements), checked before
+    /// anything is allocated, because running out of memory traps.
+    static func checkSize(_ a: Int, _ b: Int, _ k: Int, _ kind: String, _ unit: String) throws {
+        let (n, overflow) = (a + b).multipliedReportingOverflow(by: k)
+        guard overflow || n > Shape.maxElements else { return }
+        throw sizeError(overflow ? "more than \(Int.max)" : "\(n)", kind, unit)
+    }
+
+    private static func sizeError(_ size: String, _ kind: String, _ unit: String) -> RuntimeError {
+        RuntimeError("the resulting \(kind) would have \(size) \(unit); the limit is \(Shape.maxElements) (2^28)",
+                     hint: kind == "list" ? "for numbers, a tensor (zeros, ones, full) is more compact" : "build the text in smaller pieces")
     }
 
     /// Numbers follow IEEE 754 (division by zero gives ±inf or nan); `%` takes the sign of the
