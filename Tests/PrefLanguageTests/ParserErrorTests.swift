@@ -82,6 +82,11 @@ import Testing
             "let " + String(repeating: "[", count: 200) + "a" + String(repeating: "]", count: 200) + " = 1",
             "x = 1" + String(repeating: " else if x { 1 }", count: 300),
             "if x { 1 }" + String(repeating: " else if x { 1 }", count: 300),
+            // Left-nested chains are built in a loop but make trees as deep as they are long.
+            Array(repeating: "1", count: 30_000).joined(separator: " + "),
+            "x" + String(repeating: ".f()", count: 600),
+            Array(repeating: "1", count: 600).joined(separator: "+") + " * ("
+                + Array(repeating: "1", count: 600).joined(separator: "+") + ")",
         ]
         for text in cases {
             let r = ParseFixture.result(text + "\nlet ok = 1")
@@ -92,5 +97,10 @@ import Testing
         // Moderate nesting is fine.
         let ok = String(repeating: "(", count: 60) + "1" + String(repeating: ")", count: 60)
         #expect(ParseFixture.result(ok).diagnostics.isEmpty)
+        let chain = Array(repeating: "1", count: Parser.maxChainLinks + 1).joined(separator: " + ")
+        #expect(ParseFixture.result(chain).diagnostics.isEmpty)
+        // Separate chains do not add up: only the ones on one path through the tree.
+        let siblings = "[" + Array(repeating: chain, count: 3).joined(separator: ", ") + "]"
+        #expect(ParseFixture.result(siblings).diagnostics.isEmpty)
     }
 }

@@ -57,6 +57,12 @@ public final class FunctionBox: @unchecked Sendable {
         self.code = code
         self.captures = captures
     }
+
+    deinit {
+        guard !captures.isEmpty else { return }
+        var contents = captures.map(Value.cell)
+        ValueTeardown.release(&contents)
+    }
 }
 
 /// The state of running pref code: globals, the value stack and the control-flow flag.

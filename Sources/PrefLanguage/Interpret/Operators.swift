@@ -23,8 +23,8 @@ enum Operators {
         case (.equal, .tensor, .tensor), (.equal, .tensor, .number), (.equal, .number, .tensor),
              (.notEqual, .tensor, .tensor), (.notEqual, .tensor, .number), (.notEqual, .number, .tensor):
             return try tensor(op, a, b, context: context)
-        case (.equal, _, _): return .bool(equal(a, b))
-        case (.notEqual, _, _): return .bool(!equal(a, b))
+        case (.equal, _, _): return .bool(try equal(a, b))
+        case (.notEqual, _, _): return .bool(try !equal(a, b))
         case (_, .number(let x), .number(let y)): return try number(op, x, y)
         case (_, .tensor, .tensor), (_, .tensor, .number), (_, .number, .tensor):
             return try tensor(op, a, b, context: context)
@@ -180,32 +180,48 @@ enum Operators {
         }
     }
 
-    static func equal(_ a: Value, _ b: Value) -> Bool { Value.structurallyEqual(a, b) }
+    static func equal(_ a: Value, _ b: Value) throws -> Bool { try Value.structurallyEqual(a, b) }
 }
 
 extension Value {
+    /// Containers nested deeper than this cannot be compared: `==` is an error there rather than
+    /// a recursion deep enough to overflow the stack (or a wrong answer).
+    public static let maxCompareDepth = 200
+
     /// Structural equality, as `==`: numbers by value, lists element by element, records by
     /// their set of fields (order does not matter, as for Python dicts), functions, tensors and
-    /// objects by identity. Deeply nested values compare up to 200 levels.
-    public static func structurallyEqual(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
-        guard depth < 200 else { return false }
+    /// objects by identity. Throws when both sides nest deeper than `maxCompareDepth`.
+    public static func structurallyEqual(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
+        if depth >= maxCompareDepth && deepPair(a, b) {
+            throw RuntimeError("values nested more than \(maxCompareDepth) levels deep cannot be compared",
+                               hint: "compare the inner parts separately")
+        }
         switch (a, b) {
         case (.none, .none): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
         case (.string(let x), .string(let y)): return x === y || x.value == y.value
         case (.list(let x), .list(let y)):
-            return x === y || (x.items.count == y.items.count
-                && zip(x.items, y.items).allSatisfy { structurallyEqual($0, $1, depth: depth + 1) })
+            return try x === y || (x.items.count == y.items.count
+                && zip(x.items, y.items).allSatisfy { try structurallyEqual($0, $1, depth: depth + 1) })
         case (.record(let x), .record(let y)):
             guard x !== y else { return true }
             guard x.count == y.count else { return false }
-            return zip(x.keys, x.values).allSatisfy { k, v in y[k].map { structurallyEqual(v, $0, depth: depth + 1) } ?? false }
+            return try zip(x.keys, x.values).allSatisfy { k, v in try y[k].map { try structurallyEqual(v, $0, depth: depth + 1) } ?? false }
         case (.range(let x), .range(let y)): return x.lower == y.lower && x.upper == y.upper && x.inclusive == y.inclusive
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x.builtin === y.builtin
         case (.tensor(let x), .tensor(let y)): return x === y
         case (.native(let x), .native(let y)): return x.object === y.object
+        default: return false
+        }
+    }
+
+    /// Two distinct non-empty containers of one kind: comparing them would go one level deeper.
+    private static func deepPair(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.list(let x), .list(let y)): return x !== y && x.items.count == y.items.count && !x.items.isEmpty
+        case (.record(let x), .record(let y)): return x !== y && x.count == y.count && x.count > 0
         default: return false
         }
     }

@@ -9,16 +9,26 @@ extension Value {
     }
 
     /// How a value shows inside containers and in the REPL: strings quoted.
-    public var reprText: String {
+    public var reprText: String { repr(depth: 0) }
+
+    /// Containers nested deeper than this print as `[...]` or `{...}` (Python prints a
+    /// self-containing list that way), so showing a list nested 100,000 deep cannot overflow
+    /// the stack.
+    public static let maxDisplayDepth = 200
+
+    private func repr(depth: Int) -> String {
         switch self {
         case .none: return "none"
         case .bool(let b): return b ? "true" : "false"
         case .number(let x): return Value.format(number: x)
         case .string(let s): return Value.quote(s.value)
-        case .list(let l): return "[" + l.items.map(\.reprText).joined(separator: ", ") + "]"
+        case .list(let l):
+            if depth >= Value.maxDisplayDepth && !l.items.isEmpty { return "[...]" }
+            return "[" + l.items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .record(let r):
             if r.count == 0 { return "{}" }
-            let fields = zip(r.keys, r.values).map { "\(Value.fieldName($0)): \($1.reprText)" }
+            if depth >= Value.maxDisplayDepth { return "{...}" }
+            let fields = zip(r.keys, r.values).map { "\(Value.fieldName($0)): \($1.repr(depth: depth + 1))" }
             return "{" + fields.joined(separator: ", ") + "}"
         case .range(let r):
             return "\(Value.format(number: r.lower))\(r.inclusive ? ".." : "..<")\(Value.format(number: r.upper))"
@@ -26,7 +36,7 @@ extension Value {
         case .builtin(let b): return "<builtin \(b.builtin.name)>"
         case .tensor(let t): return TensorFormatter.text(t)
         case .native(let n): return n.object.displayText
-        case .cell(let c): return c.value.reprText
+        case .cell(let c): return c.value.repr(depth: depth)
         case .undefined: return "<undefined>"
         }
     }

@@ -60,6 +60,7 @@ public final class StringBox: @unchecked Sendable {
 public final class ListBox: @unchecked Sendable {
     public var items: [Value]
     public init(_ items: [Value]) { self.items = items }
+    deinit { ValueTeardown.release(&items) }
 }
 
 /// A record: fields in insertion order. Value semantics, like lists.
@@ -99,6 +100,8 @@ public final class RecordBox: @unchecked Sendable {
     }
 
     public func copy() -> RecordBox { RecordBox(Array(zip(keys, values))) }
+
+    deinit { ValueTeardown.release(&values) }
 }
 
 /// `lo..hi` or `lo..<hi` over numbers.
@@ -125,6 +128,13 @@ public final class CellBox: @unchecked Sendable {
     // runtime call on every global read (interpreter-performance.md, item 2).
     @exclusivity(unchecked) public var value: Value
     public init(_ value: Value) { self.value = value }
+
+    deinit {
+        guard ValueTeardown.isContainer(value) else { return }
+        var contents = [value]
+        value = .none
+        ValueTeardown.release(&contents)
+    }
 }
 
 /// A tensor value: a plain tensor, a trainable parameter, or a value on an autodiff tape.
