@@ -242,7 +242,7 @@ extension Parser {
         let closer = open.kind == .leftParen ? ")" : open.kind == .leftBracket ? "]" : "}"
         // At the end of input, or where a new statement clearly begins, the bracket is unclosed.
         if kind == .end || kind == .newline || kind == .interpolationEnd
-            || (current.isAtLineStart && current.kind.onlyStartsStatements) {
+            || (current.isAtLineStart && (current.kind.onlyStartsStatements || (kind == .fn && peekKind() == .identifier))) {
             return ["close the '\(open.text)' at \(open.range.start) with '\(closer)'"]
         }
         return separator.map { ["separate \(items) with \($0)"] } ?? []

@@ -64,7 +64,7 @@ struct Parser {
     /// How many blocks enclose the current statement (`param` is only allowed outside all).
     var blockDepth = 0
     /// Opening brackets consumed and not yet closed, for error recovery.
-    var brackets: [TokenKind] = []
+    var brackets: [Token] = []
     /// The range of the last consumed token, where spans end.
     var previousRange: SourceRange
 
@@ -103,7 +103,7 @@ struct Parser {
     @discardableResult
     mutating func openBracket() -> Token {
         let token = advance()
-        brackets.append(token.kind)
+        brackets.append(token)
         return token
     }
 
@@ -187,7 +187,7 @@ struct Parser {
     /// statement: after an unclosed `(` or `[`, or, inside a `{`, at most as indented as the
     /// broken statement (`statementColumn`).
     mutating func synchronize(bracketsAt base: Int, statementColumn: Int, inBlock: Bool) {
-        var open = base < brackets.count ? Array(brackets[base...]) : []
+        var open = base < brackets.count ? brackets[base...].map(\.kind) : []
         if base < brackets.count { brackets.removeSubrange(base...) }
         while true {
             let token = tokens[index]
