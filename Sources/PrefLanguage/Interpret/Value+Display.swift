@@ -93,8 +93,16 @@ enum TensorFormatter {
             guard let value = try? v.value() else { return "tensor(<from a finished autodiff step>)" }
             t = value
         }
-        let values = t.scalars
-        let body = format(values, shape: t.shape.dims, offset: 0, depth: 0, f32: t.dtype == .f32)
+        // Only the shown elements are read: converting all of a tensor of 2^28 elements to
+        // doubles to show six of them took seconds.
+        let body = withExtendedLifetime(t) { () -> String in
+            let element: (Int) -> Double
+            switch t.dtype {
+            case .f32: let p = t.pointer(Float.self); element = { Double(p[$0]) }
+            case .f64: let p = t.pointer(Double.self); element = { p[$0] }
+            }
+            return format(element, shape: t.shape.dims, offset: 0, depth: 0, f32: t.dtype == .f32)
+        }
         let kind = if case .parameter = box.content { "param" } else { "tensor" }
         return "\(kind)(\(body), \(t.dtype), shape \(t.shape))"
     }
@@ -105,8 +113,8 @@ enum TensorFormatter {
         return Float(x).description
     }
 
-    private static func format(_ v: [Double], shape: [Int], offset: Int, depth: Int, f32: Bool) -> String {
-        guard let n = shape.first else { return element(v[offset], f32: f32) }
+    private static func format(_ v: (Int) -> Double, shape: [Int], offset: Int, depth: Int, f32: Bool) -> String {
+        guard let n = shape.first else { return element(v(offset), f32: f32) }
         let inner = shape.dropFirst().reduce(1, *)
         let indices: [Int?] = n > threshold ? Array(0..<edge).map { $0 } + [nil] + Array((n - edge)..<n).map { $0 } : Array(0..<n).map { $0 }
         let parts = indices.map { i -> String in
