@@ -35,7 +35,10 @@ final class ModuleRegistry: ModuleLoader {
             var diskPath = path
             if !path.hasPrefix("/"), let wd = session?.workingDirectory { diskPath = (wd as NSString).appendingPathComponent(path) }
             guard let text = try? String(contentsOfFile: diskPath, encoding: .utf8) else {
-                throw RuntimeError("cannot read module file '\(path)'", hint: "paths are relative to the importing script")
+                // Quoted as a literal (escapes re-encoded), so a tab or newline in the path
+                // cannot break the message.
+                throw RuntimeError("cannot read module file \(Value.quote(module))",
+                                   hint: "looked for \(Value.quote(path)); paths are relative to the importing script")
             }
             source = text
         } else {

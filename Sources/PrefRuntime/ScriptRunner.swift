@@ -38,11 +38,14 @@ public struct ScriptRunner {
         }
     }
 
-    /// `pref check FILE`: syntax and names, without running anything.
-    public func check(path: String) -> Int32 {
+    /// `pref check FILE [--set k=v]...`: syntax, names and the `--set` values, without running
+    /// anything.
+    public func check(path: String, overrides: [String] = []) -> Int32 {
         guard let text = read(path) else { return ExitStatus.missingInput }
         do {
-            let program = try session.parseProgram(SourceFile(path: path, text: text))
+            let file = SourceFile(path: path, text: text)
+            let program = try session.parseProgram(file)
+            try checkOverrides(try parseOverrides(overrides, for: program), in: program, file: file)
             let diagnostics = session.interpreter.staticCheck(program)
             for d in diagnostics { session.errorOutput(d.rendered()) }
             return diagnostics.contains { $0.severity == .error } ? ExitStatus.dataError : ExitStatus.success
@@ -86,6 +89,27 @@ public struct ScriptRunner {
             out[name] = literal(text)
         }
         return out
+    }
+
+    /// What `pref run` checks when a param statement runs, done ahead of time: each `--set`
+    /// value must have the type of its param's default. Only a literal default (`param lr =
+    /// 0.1`) has a type known without running; other defaults are checked by `pref run`.
+    func checkOverrides(_ overrides: [String: Value], in program: Program, file: SourceFile) throws {
+        for statement in program.statements {
+            guard case .binding(.param, .name(let n), let value, let range) = statement,
+                  let given = overrides[n.text], ScriptRunner.isLiteral(value) else { continue }
+            // The default's source (a range covers one line; a literal spread over several lines
+            // does not evaluate and is left to `pref run`).
+            let line = file.line(value.range.start.line)
+            let source = String(line.dropFirst(value.range.start.column - 1).prefix(value.range.length))
+            let probe = Session(output: { _ in }, errorOutput: { _ in })
+            guard let d = try? probe.evaluate(source, path: "--set", displayTopLevel: false),
+                  d.typeName != given.typeName else { continue }
+            var e = RuntimeError("--set \(n.text): expected a \(d.typeName) like the default \(d.reprText), got \(given.typeName) \(given.reprText)",
+                                 file: file, range: range)
+            e.isUsageError = true
+            throw e
+        }
     }
 
     /// A `--set` value: a pref literal (numbers, strings, bools, none, lists and records of

@@ -45,16 +45,18 @@ struct Run: ParsableCommand {
     }
 }
 
-/// `pref check FILE...`: syntax and names without running.
+/// `pref check FILE... [--set k=v]...`: syntax, names and param overrides without running.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check", abstract: "Check scripts for syntax and name errors without running them.")
 
     @ArgumentParser.Argument(help: "Scripts to check.") var files: [String]
+    @Option(name: .customLong("set"), help: "Check a param override as `pref run` would: --set beta=0.3 (repeatable).")
+    var overrides: [String] = []
 
     func run() throws {
         var worst: Int32 = 0
         for f in files {
-            let code = ScriptRunner(session: Session()).check(path: f)
+            let code = ScriptRunner(session: Session()).check(path: f, overrides: overrides)
             worst = Swift.max(worst, code)
         }
         throw ExitCode(worst)

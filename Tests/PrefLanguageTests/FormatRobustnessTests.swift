@@ -1,8 +1,7 @@
 import Testing
 @testable import PrefLanguage
 
-/// Inputs that could break a formatter: very long chains (which the parser does not bound) and
-/// nesting at the parser's limit; and the diff that `pref fmt --check` prints.
+/// Inputs that could break a formatter: chains and nesting at the parser's limits; and the diff that `pref fmt --check` prints.
 @Suite struct FormatRobustnessTests {
     /// Formats `source`, which must parse, and checks the result is a fixed point.
     static func roundTrip(_ source: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
@@ -15,15 +14,17 @@ import Testing
         }
     }
 
-    @Test(arguments: [900, 5_000])
+    /// `terms` operands make `terms - 1` chain links; the parser allows `maxChainLinks`.
+    @Test(arguments: [900, Parser.maxChainLinks + 1])
     func longOperatorChains(terms: Int) {
         Self.roundTrip("let x = " + Array(repeating: "a", count: terms).joined(separator: " + ") + "\n")
         Self.roundTrip("let y = " + Array(repeating: "a", count: terms).joined(separator: " and ") + "\n")
     }
 
     @Test func longPostfixAndPipeChains() {
-        Self.roundTrip("x" + String(repeating: ".f(1)[0]", count: 3_000) + "\n")
-        Self.roundTrip("x" + String(repeating: " |> f(1)", count: 3_000) + "\n")
+        // Each `.f(1)[0]` is three links (member, call, index); each `|> f(1)` one, plus the call.
+        Self.roundTrip("x" + String(repeating: ".f(1)[0]", count: Parser.maxChainLinks / 3) + "\n")
+        Self.roundTrip("x" + String(repeating: " |> f(1)", count: Parser.maxChainLinks - 1) + "\n")
     }
 
     @Test func nestingAtTheParserLimit() {

@@ -68,6 +68,34 @@ import Testing
         #expect(!ParseFixture.result(source).isIncomplete, "\(source)")
     }
 
+    @Test func aDanglingOperatorBeforeAStatementResumesThere() {
+        let r = ParseFixture.result("let a = (1 +\nlet b = 2\nprint(b)")
+        #expect(r.diagnostics.map(\.message) == ["expected an expression after '+', found end of line"])
+        #expect(r.diagnostics.first?.hints == ["close the '(' at 1:9 with ')', or finish the expression"])
+        #expect(dump(r.program).contains("(let b 2)"))
+        #expect(dump(r.program).contains("(call print b)"))
+    }
+
+    @Test func anUnclosedRecordIsOneErrorAtItsBrace() {
+        let r = ParseFixture.result("let r = {a: 1, b: 2\nlet c = r.a\nprint(c)")
+        #expect(r.diagnostics.map(\.message) == ["'{' is not closed"])
+        #expect(r.diagnostics.first?.range?.start.column == 9)
+        #expect(dump(r.program).contains("(let c"))
+        // A missing ',' between fields on separate lines is still reported as such.
+        let comma = ParseFixture.result("let q = {\n  a: 1\n  b: 2\n}")
+        #expect(comma.diagnostics.map(\.message) == ["expected ',' or '}' after record field, found 'b'"])
+    }
+
+    @Test func aSameQuoteStringInAnInterpolationIsOneError() {
+        for text in ["print(\"a {\"b\"} c\")", "print('a {'b' + 'c'} d')"] {
+            let r = ParseFixture.result(text + "\nlet ok = 1")
+            #expect(r.diagnostics.map(\.message) == ["a string inside an interpolation cannot use the quote of the string around it"], "\(text)")
+            #expect(dump(r.program).hasSuffix("(let ok 1)"))
+        }
+        // Inside brackets the same quote is fine.
+        #expect(ParseFixture.result("print(\"x {f(\"a\", \"b\")} y\")").diagnostics.isEmpty)
+    }
+
     @Test func deepNestingIsADiagnosticNotACrash() {
         let cases = [
             String(repeating: "(", count: 200) + "1" + String(repeating: ")", count: 200),
@@ -82,6 +110,11 @@ import Testing
             "let " + String(repeating: "[", count: 200) + "a" + String(repeating: "]", count: 200) + " = 1",
             "x = 1" + String(repeating: " else if x { 1 }", count: 300),
             "if x { 1 }" + String(repeating: " else if x { 1 }", count: 300),
+            // Left-nested chains are built in a loop but make trees as deep as they are long.
+            Array(repeating: "1", count: 30_000).joined(separator: " + "),
+            "x" + String(repeating: ".f()", count: 600),
+            Array(repeating: "1", count: 600).joined(separator: "+") + " * ("
+                + Array(repeating: "1", count: 600).joined(separator: "+") + ")",
         ]
         for text in cases {
             let r = ParseFixture.result(text + "\nlet ok = 1")
@@ -92,5 +125,10 @@ import Testing
         // Moderate nesting is fine.
         let ok = String(repeating: "(", count: 60) + "1" + String(repeating: ")", count: 60)
         #expect(ParseFixture.result(ok).diagnostics.isEmpty)
+        let chain = Array(repeating: "1", count: Parser.maxChainLinks + 1).joined(separator: " + ")
+        #expect(ParseFixture.result(chain).diagnostics.isEmpty)
+        // Separate chains do not add up: only the ones on one path through the tree.
+        let siblings = "[" + Array(repeating: chain, count: 3).joined(separator: ", ") + "]"
+        #expect(ParseFixture.result(siblings).diagnostics.isEmpty)
     }
 }

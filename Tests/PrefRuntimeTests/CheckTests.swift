@@ -3,13 +3,13 @@ import Testing
 
 /// `pref check`: names, calls against builtin and file-local declarations, nothing executed.
 @Suite("pref check") struct CheckTests {
-    func check(_ source: String) -> (Int32, String) {
+    func check(_ source: String, overrides: [String] = []) -> (Int32, String) {
         var err = ""
         var out = ""
         let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
         let path = "/tmp/pref-check-\(UInt32.random(in: 0...UInt32.max)).pref"
         _ = FileManagerBridge.write(source, to: path)
-        let code = ScriptRunner(session: session).check(path: path)
+        let code = ScriptRunner(session: session).check(path: path, overrides: overrides)
         #expect(out.isEmpty, "check must not run the script")
         return (code, err.replacingOccurrences(of: path, with: "x.pref"))
     }
@@ -21,6 +21,22 @@ import Testing
         #expect(err.contains("= hint: did you mean 'epochs'?"))
         #expect(err.contains("x.pref:3:7: error: keys() takes 1 argument but 2 were given"))
         #expect(err.contains("x.pref:4:1: error: missing argument 'data' for fit()"))
+    }
+
+    @Test func setValuesAreCheckedAgainstTheParamsAsRunChecksThem() {
+        let script = "param beta = 0.1\nparam method = \"dpo\"\nparam scale = beta * 2\nprint(beta, method, scale)\nerror(\"never runs\")\n"
+        #expect(check(script, overrides: ["beta=0.3", "method=ipo"]).0 == 0)
+        let (unknown, unknownErr) = check(script, overrides: ["bta=0.3"])
+        #expect(unknown == 64)
+        #expect(unknownErr.contains("error: --set bta: the script has no param 'bta'"))
+        #expect(unknownErr.contains("= hint: did you mean 'beta'? (its params are beta, method, scale)"))
+        let (wrong, wrongErr) = check(script, overrides: ["beta=fast"])
+        #expect(wrong == 64)
+        #expect(wrongErr.hasPrefix("x.pref:1:1: error: --set beta: expected a number like the default 0.1, got string \"fast\""))
+        #expect(check(script, overrides: ["method=3"]).0 == 64)
+        // A default that is not a literal has no type until it runs; `pref run` checks it.
+        #expect(check(script, overrides: ["scale=\"big\""]).0 == 0)
+        #expect(check(script, overrides: ["beta"]).0 == 64)
     }
 
     @Test func aCleanScriptPasses() {

@@ -77,6 +77,22 @@ import Testing
         #expect(notANumber.stderr.contains("epochs"))
     }
 
+    @Test func checkTypeChecksSetValuesWithoutRunning() throws {
+        let path = NSTemporaryDirectory() + "pref-check-set-\(UInt32.random(in: 0...UInt32.max)).pref"
+        try "param beta = 0.1\nprint(beta)\nerror(\"never runs\")\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let ok = try run(["check", path, "--set", "beta=0.5"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.isEmpty)
+        let unknown = try run(["check", path, "--set", "gamma=1"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("--set gamma: the script has no param 'gamma'"))
+        #expect(unknown.stderr.contains("its params are beta"))
+        let wrong = try run(["check", path, "--set", "beta=[1]"])
+        #expect(wrong.status == 64)
+        #expect(wrong.stderr.contains(":1:1: error: --set beta: expected a number like the default 0.1, got list [1]"))
+    }
+
     @Test func demoPrintsTheLossFalling() throws {
         let r = try run(["demo", "--pairs", "600", "--dim", "4", "--epochs", "3", "--seed", "5"])
         #expect(r.status == 0, "\(r.stderr)")

@@ -25,6 +25,7 @@ struct MatmulGeometry {
         if a.rank > 1 { o.append(m) }
         if b.rank > 1 { o.append(n) }
         out = o
+        try out.checkLimit(op: "matmul")
         try BLAS.checkDims("matmul", m, n, k)
     }
 

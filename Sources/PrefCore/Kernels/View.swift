@@ -25,8 +25,11 @@ extension Tensor {
     /// A view of this tensor's elements; valid while the tensor is alive and unmodified.
     @inlinable public var view: View { View(base: rawPointer, shape: shape, dtype: dtype) }
 
-    /// A new tensor whose contents are produced by `body` writing into its view.
+    /// A new tensor whose contents are produced by `body` writing into its view. The shape is
+    /// checked against `Shape.maxElements` first (the geometries check it too; this is the
+    /// backstop that keeps an unchecked shape from reaching the allocator's trap).
     @inlinable static func produce(_ shape: Shape, _ dtype: DType, _ body: (View) throws(TensorError) -> Void) throws(TensorError) -> Tensor {
+        try shape.checkLimit(op: "allocate", dtype: dtype)
         let out = Tensor(uninitialized: shape, dtype: dtype)
         try body(out.view)
         return out

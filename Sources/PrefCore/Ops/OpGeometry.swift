@@ -97,6 +97,7 @@ enum OpGeometry {
         dims += idx.shape.dims
         dims += s.dims[(a + 1)...]
         let out = try Shape.checked(dims, op: "gather")
+        try out.checkLimit(op: "gather")
         return Take(out: out, outer: outer, n: n, inner: inner, k: idx.shape.count, indices: norm)
     }
 
@@ -131,10 +132,12 @@ enum OpGeometry {
             for i in 0..<s.rank where i != a && s[i] != first[i] {
                 throw TensorError.shapes("concat", first, s, "shapes differ outside axis \(a)")
             }
-            total += s[a]
+            let (t, overflow) = total.addingReportingOverflow(s[a])
+            total = overflow ? Int.max : t
         }
         var out = first
         out[a] = total
+        try out.checkLimit(op: "concat", dtype: dtypes.first)
         let (outer, _, inner) = first.split(at: a)
         return Concat(out: out, outer: outer, inner: inner, total: total, sizes: shapes.map { $0[a] })
     }
@@ -164,6 +167,8 @@ enum OpGeometry {
         guard out.count == s.count else {
             throw TensorError.shapes("reshape", s, out, "cannot reshape", hint: "the element counts differ (\(s.count) vs \(out.count))")
         }
+        // Only an empty result can newly exceed the limit: zeros([0]) reshaped to [3e9, 0].
+        if out.count == 0 { try out.checkLimit(op: "reshape") }
         return out
     }
 }

@@ -80,7 +80,9 @@ extension Tensor {
     public static func oneHot(_ indices: IndexTensor, depth: Int, dtype: DType = .f32) throws(TensorError) -> Tensor {
         guard depth >= 0 else { throw TensorError(op: "one_hot", "depth \(depth) is negative") }
         let norm = try indices.normalized(size: depth, op: "one_hot")
-        let out = Tensor(zeros: try Shape.checked(indices.shape.dims + [depth], op: "one_hot"), dtype: dtype)
+        let shape = try Shape.checked(indices.shape.dims + [depth], op: "one_hot")
+        try shape.checkLimit(op: "one_hot", dtype: dtype)
+        let out = Tensor(zeros: shape, dtype: dtype)
         for (row, i) in norm.enumerated() {
             switch dtype {
             case .f32: out.pointer(Float.self)[row * depth + Int(i)] = 1

@@ -45,20 +45,27 @@ public struct Shape: Sendable, Hashable, CustomStringConvertible, ExpressibleByA
         set {
             storage[i] = newValue
             count = 1
-            for k in 0..<rank { count &*= storage[k] }
+            for k in 0..<rank { count = Shape.saturatingProduct(count, storage[k]) }
         }
     }
 
     mutating func append(_ d: Int) {
         storage[rank] = d
         rank += 1
-        count &*= d
+        count = Shape.saturatingProduct(count, d)
+    }
+
+    /// a · b, or `Int.max` when that overflows: an element count too large to exist stays too
+    /// large instead of wrapping around to a small or zero count that would pass the limit.
+    @inline(__always) static func saturatingProduct(_ a: Int, _ b: Int) -> Int {
+        let (p, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? Int.max : p
     }
 
     /// The dimensions as an array.
     public var dims: [Int] { (0..<rank).map { self[$0] } }
 
-    /// The number of elements (1 for a scalar).
+    /// The number of elements (1 for a scalar), `Int.max` when the product overflows.
     /// Kept up to date by every mutation, because ops ask for it constantly.
     public private(set) var count: Int = 1
 
@@ -134,6 +141,7 @@ extension Shape {
                                          hint: "dimensions must match or be 1 when aligned from the right")
             }
         }
+        try out.checkLimit(op: op)
         return out
     }
 }

@@ -76,6 +76,12 @@ public final class FunctionBox: @unchecked Sendable {
         self.captures = captures
         needsSelf = !captures.isEmpty
     }
+
+    deinit {
+        guard !captures.isEmpty else { return }
+        var contents = captures.map(Value.cell)
+        ValueTeardown.release(&contents)
+    }
 }
 
 /// The state of running pref code: globals, the value stack and the control-flow flag.

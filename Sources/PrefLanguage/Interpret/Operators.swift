@@ -23,18 +23,25 @@ enum Operators {
         case (.equal, .tensor, .tensor), (.equal, .tensor, .number), (.equal, .number, .tensor),
              (.notEqual, .tensor, .tensor), (.notEqual, .tensor, .number), (.notEqual, .number, .tensor):
             return try tensor(op, a, b, context: context)
-        case (.equal, _, _): return .bool(equal(a, b))
-        case (.notEqual, _, _): return .bool(!equal(a, b))
+        case (.equal, _, _): return .bool(try equal(a, b))
+        case (.notEqual, _, _): return .bool(try !equal(a, b))
         case (_, .number(let x), .number(let y)): return try number(op, x, y)
         case (_, .tensor, .tensor), (_, .tensor, .number), (_, .number, .tensor):
             return try tensor(op, a, b, context: context)
-        case (.add, .string(let x), .string(let y)): return .str(x.value + y.value)
-        case (.add, .list(let x), .list(let y)): return .list(ListBox(x.items + y.items))
+        case (.add, .string(let x), .string(let y)):
+            try checkSize(x.value.utf8.count, y.value.utf8.count, 1, "string", "bytes")
+            return .str(x.value + y.value)
+        case (.add, .list(let x), .list(let y)):
+            try checkSize(x.items.count, y.items.count, 1, "list", "elements")
+            return .list(ListBox(x.items + y.items))
         case (.multiply, .string(let s), .number(let n)), (.multiply, .number(let n), .string(let s)):
-            return .str(String(repeating: s.value, count: try count(n)))
+            let k = try count(n, of: s.value.utf8.count, "string", "bytes")
+            return .str(repeated(s.value, k))
         case (.multiply, .list(let l), .number(let n)), (.multiply, .number(let n), .list(let l)):
-            let k = try count(n)
+            let k = try count(n, of: l.items.count, "list", "elements")
+            if l.items.count == 1 { return .list(ListBox(Array(repeating: l.items[0], count: k))) }
             var out = [Value]()
+            out.reserveCapacity(l.items.count * k)
             for _ in 0..<k { out += l.items }
             return .list(ListBox(out))
         case (.less, .string(let x), .string(let y)): return .bool(x.value < y.value)
@@ -57,11 +64,19 @@ enum Operators {
             old = .number(a + b)
         } else if case .list(var box) = old, case .list(let extra) = new {
             old = .none
+            do { try checkSize(box.items.count, extra.items.count, 1, "list", "elements") } catch let e as RuntimeError {
+                old = .list(box)
+                throw e.located(file, range)
+            }
             if !isKnownUniquelyReferenced(&box) { box = ListBox(box.items) }
             box.items.append(contentsOf: extra.items)
             old = .list(box)
         } else if case .string(var box) = old, case .string(let extra) = new {
             old = .none
+            do { try checkSize(box.utf8Count, extra.utf8Count, 1, "string", "bytes") } catch let e as RuntimeError {
+                old = .string(box)
+                throw e.located(file, range)
+            }
             if !isKnownUniquelyReferenced(&box) { box = StringBox(box.value) }
             box.append(extra)
             old = .string(box)
@@ -76,14 +91,19 @@ enum Operators {
     /// Returns false, changing nothing, for other operand types.
     @inline(__always)
     static func appendInSlot(_ p: UnsafeMutablePointer<Value>, _ new: Value) -> Bool {
-        if case .string(let extra) = new, case .string = p.pointee {
+        // Sizes are read in a helper: a binding here would keep a second reference to the box
+        // alive and make it look shared. Past the size limit the general path reports the
+        // located error.
+        if case .string(let extra) = new, let size = appendableSize(p.pointee) {
+            guard size + extra.utf8Count <= Shape.maxElements else { return false }
             guard case .string(var box) = p.move() else { return false }
             if !isKnownUniquelyReferenced(&box) { box = StringBox(box.value) }
             box.append(extra)
             p.initialize(to: .string(box))
             return true
         }
-        if case .list(let extra) = new, case .list = p.pointee {
+        if case .list(let extra) = new, let size = appendableSize(p.pointee, list: true) {
+            guard size + extra.items.count <= Shape.maxElements else { return false }
             guard case .list(var box) = p.move() else { return false }
             if !isKnownUniquelyReferenced(&box) { box = ListBox(box.items) }
             box.items.append(contentsOf: extra.items)
@@ -93,9 +113,59 @@ enum Operators {
         return false
     }
 
-    static func count(_ n: Double) throws -> Int {
-        guard n == n.rounded(), n >= 0, n < 1e8 else { throw RuntimeError("repetition count must be a whole number ≥ 0, got \(Value.format(number: n))") }
+    /// The count of `s * n` or `xs * n`, where the operand has `size` units: a whole number ≥ 0
+    /// whose result stays within the limit of `checkSize`. Repeating an empty operand gives an
+    /// empty result, so its count is taken as 0 rather than looped over.
+    /// The size of a string (UTF-8 bytes) or, with `list`, of a list; nil for other values.
+    private static func appendableSize(_ v: Value, list: Bool = false) -> Int? {
+        switch v {
+        case .string(let s) where !list: s.utf8Count
+        case .list(let l) where list: l.items.count
+        default: nil
+        }
+    }
+
+    static func count(_ n: Double, of size: Int, _ kind: String, _ unit: String) throws -> Int {
+        guard n == n.rounded(), n >= 0 else { throw RuntimeError("repetition count must be a whole number ≥ 0, got \(Value.format(number: n))") }
+        guard size > 0 else { return 0 }
+        guard n <= Double(Shape.maxElements) else {
+            throw sizeError(Value.format(number: Double(size) * n), kind, unit)
+        }
+        try checkSize(size, 0, Int(n), kind, unit)
         return Int(n)
+    }
+
+    /// `s` repeated `k` times, copying bytes in doubling blocks: `String(repeating:count:)`
+    /// appends one copy at a time, which took over a second for `"x" * 9e7`.
+    static func repeated(_ s: String, _ k: Int) -> String {
+        let unit = Array(s.utf8)
+        let total = unit.count * k
+        guard total > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            unit.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress.unsafelyUnwrapped, count: unit.count) }
+            var filled = unit.count
+            while filled < total {
+                let chunk = Swift.min(filled, total - filled)
+                (base + filled).initialize(from: base, count: chunk)
+                filled += chunk
+            }
+            return total
+        }
+    }
+
+    /// Strings and lists built by `+`, `+=` and `*` stay within the tensor size limit
+    /// (`Shape.maxElements`): `(a + b) · k` units (UTF-8 bytes or elements), checked before
+    /// anything is allocated, because running out of memory traps.
+    static func checkSize(_ a: Int, _ b: Int, _ k: Int, _ kind: String, _ unit: String) throws {
+        let (n, overflow) = (a + b).multipliedReportingOverflow(by: k)
+        guard overflow || n > Shape.maxElements else { return }
+        throw sizeError(overflow ? "more than \(Int.max)" : "\(n)", kind, unit)
+    }
+
+    private static func sizeError(_ size: String, _ kind: String, _ unit: String) -> RuntimeError {
+        RuntimeError("the resulting \(kind) would have \(size) \(unit); the limit is \(Shape.maxElements) (2^28)",
+                     hint: kind == "list" ? "for numbers, a tensor (zeros, ones, full) is more compact" : "build the text in smaller pieces")
     }
 
     /// Numbers follow IEEE 754 (division by zero gives ±inf or nan); `%` takes the sign of the
@@ -167,32 +237,48 @@ enum Operators {
         }
     }
 
-    static func equal(_ a: Value, _ b: Value) -> Bool { Value.structurallyEqual(a, b) }
+    static func equal(_ a: Value, _ b: Value) throws -> Bool { try Value.structurallyEqual(a, b) }
 }
 
 extension Value {
+    /// Containers nested deeper than this cannot be compared: `==` is an error there rather than
+    /// a recursion deep enough to overflow the stack (or a wrong answer).
+    public static let maxCompareDepth = 200
+
     /// Structural equality, as `==`: numbers by value, lists element by element, records by
     /// their set of fields (order does not matter, as for Python dicts), functions, tensors and
-    /// objects by identity. Deeply nested values compare up to 200 levels.
-    public static func structurallyEqual(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
-        guard depth < 200 else { return false }
+    /// objects by identity. Throws when both sides nest deeper than `maxCompareDepth`.
+    public static func structurallyEqual(_ a: Value, _ b: Value, depth: Int = 0) throws -> Bool {
+        if depth >= maxCompareDepth && deepPair(a, b) {
+            throw RuntimeError("values nested more than \(maxCompareDepth) levels deep cannot be compared",
+                               hint: "compare the inner parts separately")
+        }
         switch (a, b) {
         case (.none, .none): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
         case (.string(let x), .string(let y)): return x === y || x.value == y.value
         case (.list(let x), .list(let y)):
-            return x === y || (x.items.count == y.items.count
-                && zip(x.items, y.items).allSatisfy { structurallyEqual($0, $1, depth: depth + 1) })
+            return try x === y || (x.items.count == y.items.count
+                && zip(x.items, y.items).allSatisfy { try structurallyEqual($0, $1, depth: depth + 1) })
         case (.record(let x), .record(let y)):
             guard x !== y else { return true }
             guard x.count == y.count else { return false }
-            return zip(x.keys, x.values).allSatisfy { k, v in y[k].map { structurallyEqual(v, $0, depth: depth + 1) } ?? false }
+            return try zip(x.keys, x.values).allSatisfy { k, v in try y[k].map { try structurallyEqual(v, $0, depth: depth + 1) } ?? false }
         case (.range(let x), .range(let y)): return x.lower == y.lower && x.upper == y.upper && x.inclusive == y.inclusive
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x.builtin === y.builtin
         case (.tensor(let x), .tensor(let y)): return x === y
         case (.native(let x), .native(let y)): return x.object === y.object
+        default: return false
+        }
+    }
+
+    /// Two distinct non-empty containers of one kind: comparing them would go one level deeper.
+    private static func deepPair(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.list(let x), .list(let y)): return x !== y && x.items.count == y.items.count && !x.items.isEmpty
+        case (.record(let x), .record(let y)): return x !== y && x.count == y.count && x.count > 0
         default: return false
         }
     }

@@ -9,16 +9,26 @@ extension Value {
     }
 
     /// How a value shows inside containers and in the REPL: strings quoted.
-    public var reprText: String {
+    public var reprText: String { repr(depth: 0) }
+
+    /// Containers nested deeper than this print as `[...]` or `{...}` (Python prints a
+    /// self-containing list that way), so showing a list nested 100,000 deep cannot overflow
+    /// the stack.
+    public static let maxDisplayDepth = 200
+
+    private func repr(depth: Int) -> String {
         switch self {
         case .none: return "none"
         case .bool(let b): return b ? "true" : "false"
         case .number(let x): return Value.format(number: x)
         case .string(let s): return Value.quote(s.value)
-        case .list(let l): return "[" + l.items.map(\.reprText).joined(separator: ", ") + "]"
+        case .list(let l):
+            if depth >= Value.maxDisplayDepth && !l.items.isEmpty { return "[...]" }
+            return "[" + l.items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .record(let r):
             if r.count == 0 { return "{}" }
-            let fields = zip(r.keys, r.values).map { "\(Value.fieldName($0)): \($1.reprText)" }
+            if depth >= Value.maxDisplayDepth { return "{...}" }
+            let fields = zip(r.keys, r.values).map { "\(Value.fieldName($0)): \($1.repr(depth: depth + 1))" }
             return "{" + fields.joined(separator: ", ") + "}"
         case .range(let r):
             return "\(Value.format(number: r.lower))\(r.inclusive ? ".." : "..<")\(Value.format(number: r.upper))"
@@ -26,7 +36,7 @@ extension Value {
         case .builtin(let b): return "<builtin \(b.builtin.name)>"
         case .tensor(let t): return TensorFormatter.text(t)
         case .native(let n): return n.object.displayText
-        case .cell(let c): return c.value.reprText
+        case .cell(let c): return c.value.repr(depth: depth)
         case .undefined: return "<undefined>"
         }
     }
@@ -84,8 +94,16 @@ public enum TensorFormatter {
             guard let value = try? v.value() else { return "tensor(<from a finished autodiff step>)" }
             t = value
         }
-        let values = t.scalars
-        let body = format(values, shape: t.shape.dims, offset: 0, depth: 0, f32: t.dtype == .f32, edge: Swift.max(1, edge))
+        // Only the shown elements are read: converting all of a tensor of 2^28 elements to
+        // doubles to show six of them took seconds.
+        let body = withExtendedLifetime(t) { () -> String in
+            let element: (Int) -> Double
+            switch t.dtype {
+            case .f32: let p = t.pointer(Float.self); element = { Double(p[$0]) }
+            case .f64: let p = t.pointer(Double.self); element = { p[$0] }
+            }
+            return format(element, shape: t.shape.dims, offset: 0, depth: 0, f32: t.dtype == .f32, edge: Swift.max(1, edge))
+        }
         let kind = if case .parameter = box.content { "param" } else { "tensor" }
         return "\(kind)(\(body), \(t.dtype), shape \(t.shape))"
     }
@@ -96,8 +114,8 @@ public enum TensorFormatter {
         return Float(x).description
     }
 
-    private static func format(_ v: [Double], shape: [Int], offset: Int, depth: Int, f32: Bool, edge: Int) -> String {
-        guard let n = shape.first else { return element(v[offset], f32: f32) }
+    private static func format(_ v: (Int) -> Double, shape: [Int], offset: Int, depth: Int, f32: Bool, edge: Int) -> String {
+        guard let n = shape.first else { return element(v(offset), f32: f32) }
         let inner = shape.dropFirst().reduce(1, *)
         let indices: [Int?] = n > Swift.min(threshold, 2 * edge + 2) ? Array(0..<edge).map { $0 } + [nil] + Array((n - edge)..<n).map { $0 } : Array(0..<n).map { $0 }
         let parts = indices.map { i -> String in

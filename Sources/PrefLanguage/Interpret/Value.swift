@@ -83,6 +83,9 @@ public final class StringBox: @unchecked Sendable {
         }
     }
 
+    /// The length in UTF-8 bytes, without settling appended bytes.
+    public var utf8Count: Int { stored.utf8.count + tail.count }
+
     @inline(never) private func settle() {
         stored += String(decoding: tail, as: UTF8.self)
         tail.removeAll(keepingCapacity: true)
@@ -100,6 +103,7 @@ public final class StringBox: @unchecked Sendable {
 public final class ListBox: @unchecked Sendable {
     @exclusivity(unchecked) public var items: [Value]
     public init(_ items: [Value]) { self.items = items }
+    deinit { ValueTeardown.release(&items) }
 }
 
 /// A record: fields in insertion order. Value semantics, like lists.
@@ -139,6 +143,8 @@ public final class RecordBox: @unchecked Sendable {
     }
 
     public func copy() -> RecordBox { RecordBox(Array(zip(keys, values))) }
+
+    deinit { ValueTeardown.release(&values) }
 }
 
 /// `lo..hi` or `lo..<hi` over numbers.
@@ -165,6 +171,13 @@ public final class CellBox: @unchecked Sendable {
     // runtime call on every global read (interpreter-performance.md, item 2).
     @exclusivity(unchecked) public var value: Value
     public init(_ value: Value) { self.value = value }
+
+    deinit {
+        guard ValueTeardown.isContainer(value) else { return }
+        var contents = [value]
+        value = .none
+        ValueTeardown.release(&contents)
+    }
 }
 
 /// A tensor value: a plain tensor, a trainable parameter, or a value on an autodiff tape.

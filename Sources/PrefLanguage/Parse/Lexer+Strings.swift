@@ -150,6 +150,15 @@ extension Lexer {
             guard pos < bytes.count, bytes[pos] != Ascii.newline else { return nil }
             let byte = bytes[pos]
             if depth == 0 && byte == quote {
+                if let (innerEnd, resume) = nestedSameQuoteString(at: pos, quote: quote) {
+                    // `"a {"b"} c"`: one error for the inner string, and the outer one goes on
+                    // after the interpolation's `}`.
+                    let other = quote == Ascii.doubleQuote ? "'" : "\""
+                    error("a string inside an interpolation cannot use the quote of the string around it",
+                          range(pos, innerEnd), hints: ["write the inner string with \(other) quotes, or bind it to a variable first"])
+                    pos = resume
+                    return nil
+                }
                 error("unterminated interpolation", range(open, open + 1), hints: [unterminatedHint])
                 return nil
             }
@@ -193,5 +202,39 @@ extension Lexer {
         }
         tokens.append(Token(kind: .interpolationEnd, range: range(end, end + 1), text: format == nil ? "}" : ":"))
         return .interpolation(tokens: tokens, format: format, range: range(open, pos))
+    }
+
+    /// When the `quote` at `start` opens a string inside an interpolation (`{"b"}` in a
+    /// `"…"` string), the end of that inner string and the position after the interpolation's
+    /// `}`, provided the outer string still closes on the same line; nil otherwise.
+    private func nestedSameQuoteString(at start: Int, quote: UInt8) -> (innerEnd: Int, resume: Int)? {
+        func closingQuote(after p: Int) -> Int? {
+            var i = p
+            while i < bytes.count, bytes[i] != Ascii.newline {
+                if bytes[i] == Ascii.backslash { i += 2; continue }
+                if bytes[i] == quote { return i }
+                i += 1
+            }
+            return nil
+        }
+        guard let innerClose = closingQuote(after: start + 1) else { return nil }
+        var i = innerClose + 1
+        var depth = 0
+        while i < bytes.count, bytes[i] != Ascii.newline {
+            switch bytes[i] {
+            case quote:
+                // Another inner string: skip it whole.
+                guard let close = closingQuote(after: i + 1) else { return nil }
+                i = close
+            case Ascii.leftBrace, UInt8(ascii: "("), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: ")"), UInt8(ascii: "]"): depth = max(0, depth - 1)
+            case Ascii.rightBrace:
+                if depth == 0 { return closingQuote(after: i + 1) == nil ? nil : (innerClose + 1, i + 1) }
+                depth -= 1
+            default: break
+            }
+            i += 1
+        }
+        return nil
     }
 }

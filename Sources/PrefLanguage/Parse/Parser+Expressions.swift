@@ -39,12 +39,16 @@ extension Parser {
                              openRange: Bool = false) throws -> Expr {
         var left = left
         var reportedChain = false
+        var added = 0
+        defer { chainLinks -= added }
         while true {
             // A line that starts with `|>` continues the pipeline above it.
             if kind == .newline && peekKind() == .pipe && minimum == .pipe { advance() }
             guard let precedence = Precedence(binary: kind), precedence >= minimum else { return left }
             let op = advance()
             skipNewlines()
+            try link()
+            added += 1
             switch precedence {
             case .pipe:
                 let stageStart = current.range
@@ -149,7 +153,13 @@ extension Parser {
     private mutating func postfix() throws -> Expr {
         let start = current.range
         var expr = try primary()
+        var added = 0
+        defer { chainLinks -= added }
         while true {
+            if kind == .leftParen || kind == .leftBracket || kind == .dot {
+                try link()
+                added += 1
+            }
             switch kind {
             case .leftParen:
                 expr = try call(expr, from: start)
@@ -232,7 +242,7 @@ extension Parser {
         let closer = open.kind == .leftParen ? ")" : open.kind == .leftBracket ? "]" : "}"
         // At the end of input, or where a new statement clearly begins, the bracket is unclosed.
         if kind == .end || kind == .newline || kind == .interpolationEnd
-            || (current.isAtLineStart && current.kind.onlyStartsStatements) {
+            || (current.isAtLineStart && (current.kind.onlyStartsStatements || (kind == .fn && peekKind() == .identifier))) {
             return ["close the '\(open.text)' at \(open.range.start) with '\(closer)'"]
         }
         return separator.map { ["separate \(items) with \($0)"] } ?? []

@@ -29,8 +29,26 @@ extension Parser {
         case .fn:
             return try lambda()
         default:
+            if let open = unclosedBeforeNewStatement() {
+                // `(1 +` then `let b = 2`: the expression ended at the line break, and the next
+                // line is a statement of its own, where parsing resumes.
+                let previous = tokens[..<index].last { $0.kind != .newline } ?? current
+                let closer = open.kind == .leftParen ? ")" : "]"
+                throw fail("expected an expression after \(previous.quoted), found end of line",
+                           at: SourceRange(SourceLocation(line: previous.range.start.line,
+                                                          column: previous.range.start.column + previous.range.length)),
+                           hints: ["close the '\(open.text)' at \(open.range.start) with '\(closer)', or finish the expression"])
+            }
             throw expected("an expression", hints: expressionHints())
         }
+    }
+
+    /// The innermost unclosed `(` or `[` when the current token can only start a new statement
+    /// on a line of its own.
+    private func unclosedBeforeNewStatement() -> Token? {
+        guard index > 0, current.isAtLineStart, current.kind.onlyStartsStatements,
+              let open = brackets.last, open.kind == .leftParen || open.kind == .leftBracket else { return nil }
+        return open
     }
 
     /// Hints for the common ways of writing something that is not an expression.
@@ -138,10 +156,19 @@ extension Parser {
                 report("duplicate field '\(text)' in record", at: key.range)
             }
             fields.append((key: text, keyRange: key.range, value: value))
+            let fieldEnd = index
             skipNewlines()
             if kind == .comma {
                 advance()
                 skipNewlines()
+            } else if kind != .rightBrace && (kind == .end || (index > fieldEnd && !startsField())) {
+                // `let r = {a: 1` and then a line that is no field: the brace was never closed.
+                // One error at the brace; the record ends here and parsing resumes on that line.
+                report("'{' is not closed", at: open.range,
+                       hints: ["end the record with '}' after its last field, on line \(tokens[fieldEnd - 1].range.start.line)"])
+                index = fieldEnd
+                if !brackets.isEmpty { brackets.removeLast() }
+                return .record(fields, spanToHere(open.range))
             } else if kind != .rightBrace {
                 let hints = kind == .equal ? ["write a field as 'name: value'"] : closingHint("','", "fields", open)
                 throw expected("',' or '}' after record field", hints: hints)
@@ -149,6 +176,16 @@ extension Parser {
         }
         closeBracket()
         return .record(fields, spanToHere(open.range))
+    }
+
+    /// Whether the current token begins a record field (`name: …`, `"key": …`, or a shorthand
+    /// `name` alone on its line), as it does when only the ',' before it is missing.
+    private func startsField() -> Bool {
+        switch (kind, peekKind()) {
+        case (.identifier, .colon), (.string, .colon): return true
+        case (.identifier, .comma), (.identifier, .rightBrace), (.identifier, .newline): return true
+        default: return false
+        }
     }
 
     /// `if cond { … } else if cond { … } else { … }`; `else` may start the next line.

@@ -163,10 +163,10 @@ extension Parser {
         } else if isPath {
             switch kind {
             case .newline, .semicolon, .rightBrace, .end: break
-            default: throw expected("'as' after the file path", hints: ["write import \"\(module)\" as name"])
+            default: throw expected("'as' after the file path", hints: ["write import \(Value.quote(module)) as name"])
             }
             report("a file import needs a name", at: moduleRange,
-                   hints: ["write import \"\(module)\" as name"])
+                   hints: ["write import \(Value.quote(module)) as name"])
         }
         return .importModule(module: module, isPath: isPath, alias: alias, spanToHere(keyword.range))
     }

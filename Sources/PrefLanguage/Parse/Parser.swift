@@ -52,13 +52,19 @@ struct Parser {
     /// Nesting of expressions, blocks and patterns, bounded so deep input cannot overflow the stack.
     var depth = 0
     static let maxDepth = 100
+    /// Operators and postfix operations folded into left-nested chains (`a + b + …`,
+    /// `x.f().g()…`) on the path to the current expression. The parser builds a chain in a
+    /// loop, but the tree it makes is as deep as the chain is long, and the resolver, the
+    /// compiler and the formatter recurse over it; so chains are bounded too.
+    var chainLinks = 0
+    static let maxChainLinks = 1_000
     /// Set when nesting went too deep: the whole top-level statement is abandoned, silently,
     /// since inner recovery would only hit the limit again.
     var nestingExceeded = false
     /// How many blocks enclose the current statement (`param` is only allowed outside all).
     var blockDepth = 0
     /// Opening brackets consumed and not yet closed, for error recovery.
-    var brackets: [TokenKind] = []
+    var brackets: [Token] = []
     /// The range of the last consumed token, where spans end.
     var previousRange: SourceRange
 
@@ -97,7 +103,7 @@ struct Parser {
     @discardableResult
     mutating func openBracket() -> Token {
         let token = advance()
-        brackets.append(token.kind)
+        brackets.append(token)
         return token
     }
 
@@ -142,6 +148,19 @@ struct Parser {
 
     mutating func leave() { depth -= 1 }
 
+    /// Counts one more link of a left-nested chain; the caller gives its links back when the
+    /// chain ends (`chainLinks -= added`).
+    mutating func link() throws {
+        chainLinks += 1
+        if chainLinks > Self.maxChainLinks {
+            chainLinks -= 1
+            let error = fail("expression nested too deeply",
+                             hints: ["a chain of more than \(Self.maxChainLinks) operators or calls; split it up with 'let' bindings"])
+            nestingExceeded = true
+            throw error
+        }
+    }
+
     // MARK: Errors
 
     /// Records an error that does not stop parsing.
@@ -168,7 +187,7 @@ struct Parser {
     /// statement: after an unclosed `(` or `[`, or, inside a `{`, at most as indented as the
     /// broken statement (`statementColumn`).
     mutating func synchronize(bracketsAt base: Int, statementColumn: Int, inBlock: Bool) {
-        var open = base < brackets.count ? Array(brackets[base...]) : []
+        var open = base < brackets.count ? brackets[base...].map(\.kind) : []
         if base < brackets.count { brackets.removeSubrange(base...) }
         while true {
             let token = tokens[index]

@@ -4,9 +4,9 @@ import PrefLanguage
 /// Argument reading shared by the builtin tables: whole numbers, axes, dtypes, shapes and tensor
 /// operands, each with an error that names the builtin and the parameter.
 extension BuiltinCall {
-    /// The largest number of elements a builtin may create. `Shape.checked` accepts far more than
-    /// memory holds, and an allocation failure would trap instead of reporting an error.
-    static let maxElements = 1 << 28
+    /// The largest number of elements a builtin may create: the core's limit on every created
+    /// tensor (`Shape.maxElements`, 2^28), so builtins and op results agree.
+    static let maxElements = Shape.maxElements
 
     /// The active `grad` context: tensor results are recorded on its tape.
     var context: GradContext? { interpreter.gradContext }
@@ -70,11 +70,17 @@ extension BuiltinCall {
         try Self.checkedShape(try dims(i), op: builtin.name)
     }
 
-    /// `Shape.checked` (rank, negative sizes, overflow) plus the element limit.
+    /// `Shape.checked` (rank, negative sizes, overflow) plus the element limit, which bounds
+    /// the dimensions of an empty tensor too (`zeros([3e9, 0])`).
     static func checkedShape(_ dims: [Int], op: String) throws -> Shape {
         let s = try Shape.checked(dims, op: op)
         guard s.count <= maxElements else {
-            throw RuntimeError("\(op)(): shape \(s) has \(s.count) elements, more than the limit of \(maxElements)")
+            throw RuntimeError("\(op)(): shape \(s) has \(s.count) elements, more than the limit of \(maxElements)",
+                               hint: "tensors hold at most 2^28 elements")
+        }
+        guard s.isWithinLimit else {
+            throw RuntimeError("\(op)(): shape \(s) is empty but its other dimensions span \(s.extent) positions, more than the limit of \(maxElements)",
+                               hint: "every dimension, even of an empty tensor, must stay within the 2^28 element limit")
         }
         return s
     }

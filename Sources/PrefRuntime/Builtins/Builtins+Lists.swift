@@ -87,7 +87,7 @@ extension BuiltinLibrary {
             case .record(let r):
                 guard case .string(let k) = call[1] else { throw call.typeError(1, expected: "a string (a field name)") }
                 return .bool(r[k.value] != nil)
-            case .list(let l): return .bool(l.items.contains { ValueOrder.equal($0, call[1]) })
+            case .list(let l): return .bool(try l.items.contains { try ValueOrder.equal($0, call[1]) })
             case .string: throw call.typeError(0, expected: "a record or a list", hint: "use contains(s, part) for strings")
             default: throw call.typeError(0, expected: "a record or a list")
             }
@@ -100,7 +100,7 @@ extension BuiltinLibrary {
                 doc: "How many elements of a list equal `item`, or how many non-overlapping times a string contains `item`.",
                 example: "count([1, 2, 1], 1)   # 2\ncount(\"banana\", \"an\")   # 2") { call in
             switch (call[0], call[1]) {
-            case (.list(let l), let v): return .number(Double(l.items.filter { ValueOrder.equal($0, v) }.count))
+            case (.list(let l), let v): return .number(Double(try l.items.filter { try ValueOrder.equal($0, v) }.count))
             case (.string(let s), .string(let part)):
                 guard !part.value.isEmpty else { return .number(Double(s.value.count + 1)) }
                 return .number(Double(s.value.components(separatedBy: part.value).count - 1))
@@ -117,7 +117,7 @@ extension BuiltinLibrary {
                 example: "index_of([\"a\", \"b\"], \"b\")   # 1\nindex_of(\"hello\", \"l\")   # 2") { call in
             switch (call[0], call[1]) {
             case (.list(let l), let v):
-                return l.items.firstIndex { ValueOrder.equal($0, v) }.map { .number(Double($0)) } ?? .none
+                return try l.items.firstIndex { try ValueOrder.equal($0, v) }.map { .number(Double($0)) } ?? .none
             case (.string(let s), .string(let part)):
                 guard let r = s.value.range(of: part.value) else { return .none }
                 return .number(Double(s.value.distance(from: s.value.startIndex, to: r.lowerBound)))

@@ -46,7 +46,7 @@ extension BuiltinLibrary {
                 switch (call[0], call[1]) {
                 case (.string(let s), .string(let part)): return .bool(part.value.isEmpty || s.value.contains(part.value))
                 case (.string, _): throw call.typeError(1, expected: "a string")
-                case (.list(let l), let v): return .bool(l.items.contains { ValueOrder.equal($0, v) })
+                case (.list(let l), let v): return .bool(try l.items.contains { try ValueOrder.equal($0, v) })
                 case (.record, _): throw call.typeError(0, expected: "a string or a list", hint: "use has(record, \"field\") for records")
                 default: throw call.typeError(0, expected: "a string or a list")
                 }

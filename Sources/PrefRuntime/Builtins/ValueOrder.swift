@@ -36,7 +36,7 @@ enum ValueOrder {
     }
 
     /// Structural equality, exactly as `==` in the language.
-    static func equal(_ a: Value, _ b: Value) -> Bool { Value.structurallyEqual(a, b) }
+    static func equal(_ a: Value, _ b: Value) throws -> Bool { try Value.structurallyEqual(a, b) }
 
     /// Stable sort: equal elements keep their order (also when `descending`). A list of numbers
     /// is unboxed and sorted as doubles.
