@@ -157,7 +157,8 @@ extension Compiler {
         let defaults = f.parameters.map { p in p.defaultValue.map(expression) }
         let block = block(f.body)
         let hot = interp.hot
-        let body: Code = { fp in
+        // Without a `return` statement the block's value is the result: one closure call less.
+        let body: Code = !fnLayout.hasReturn ? block : { fp in
             let v = try block(fp)
             guard hot.pointee.signal == .returnValue else { return v }
             hot.pointee.signal = .none

@@ -23,6 +23,9 @@ public struct FunctionLayout: Sendable {
     public var cellSlots: Set<Int> = []
     public var captures: [CaptureSource] = []
     public var parameterSlots: [Int] = []
+    /// Whether the body has a `return` statement (outside nested functions); without one, the
+    /// body's value is the function's result and no return signal needs checking.
+    public var hasReturn = false
 }
 
 /// Everything the resolver found: a reference for every name node, a layout for every function

@@ -36,6 +36,7 @@ extension Resolver {
         case .returnValue(let value, let r):
             if let value { expression(value) }
             if scope.isTopLevel { error("'return' outside a function", r, hint: "a script's last expression is displayed; no return is needed") }
+            scope.layout.hasReturn = true
         case .importModule(let module, let isPath, let alias, let range):
             if !(scope.isTopLevel && scope.blocks.count == 1) {
                 error("'import' is only allowed at the top level", range)
