@@ -135,7 +135,7 @@ public final class Interpreter: @unchecked Sendable {
     private func slowTick(_ file: SourceFile, _ range: SourceRange) throws {
         if interruptFlag.pointee != 0 {
             interruptFlag.pointee = 0
-            throw Interrupted()
+            throw Interrupted(file: file, range: range)
         }
         throw RuntimeError("the run exceeded its step budget of \(stepLimit)", hint: "an endless loop or very deep work; this limit is set by the caller",
                            file: file, range: range)

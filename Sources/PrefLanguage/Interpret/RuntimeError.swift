@@ -78,5 +78,12 @@ public struct RuntimeError: Error, Sendable {
 
 /// Thrown by Ctrl-C handling between steps; exit code 130.
 public struct Interrupted: Error, Sendable {
-    public init() {}
+    /// The loop or call where the run stopped, when known (the REPL shows it).
+    public var file: SourceFile?
+    public var range: SourceRange?
+
+    public init(file: SourceFile? = nil, range: SourceRange? = nil) {
+        self.file = file
+        self.range = range
+    }
 }
