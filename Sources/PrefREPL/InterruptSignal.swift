@@ -20,6 +20,11 @@ public enum InterruptSignal {
         target.store(0, ordering: .sequentiallyConsistent)
         seen.store(false, ordering: .sequentiallyConsistent)
         exitsWhenIdle.store(exitWhenIdle, ordering: .sequentiallyConsistent)
+        // A parent may have left SIGINT blocked (the mask is inherited across exec).
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
             if let flag = UnsafeMutablePointer<Int32>(bitPattern: InterruptSignal.target.load(ordering: .sequentiallyConsistent)) {
                 flag.pointee = 1

@@ -94,11 +94,7 @@ public final class REPL {
     /// Ctrl-C during evaluation: where it stopped; the bindings made so far are kept.
     private func report(_ interrupted: Interrupted) {
         if interruptNoteNeedsNewline { writeError("\n") }
-        guard let file = interrupted.file, let range = interrupted.range else {
-            writeError("interrupted\n")
-            return
-        }
-        writeError(Diagnostic(.note, "interrupted here", file: file, range: range).rendered())
+        writeError(interrupted.rendered())
     }
 
     private func reset() {

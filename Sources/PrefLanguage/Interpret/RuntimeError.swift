@@ -86,4 +86,10 @@ public struct Interrupted: Error, Sendable {
         self.file = file
         self.range = range
     }
+
+    /// `interrupted`, or a note pointing at the loop or call where the run stopped.
+    public func rendered() -> String {
+        guard let file, let range else { return "interrupted\n" }
+        return Diagnostic(.note, "interrupted here", file: file, range: range).rendered()
+    }
 }
