@@ -25,7 +25,9 @@ public enum InterruptSignal {
         sigemptyset(&interrupt)
         sigaddset(&interrupt, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
-        signal(SIGINT) { _ in
+        // No SA_RESTART: a read in the line editor must fail with EINTR so Ctrl-C ends it.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
             if let flag = UnsafeMutablePointer<Int32>(bitPattern: InterruptSignal.target.load(ordering: .sequentiallyConsistent)) {
                 flag.pointee = 1
             } else if InterruptSignal.exitsWhenIdle.load(ordering: .sequentiallyConsistent) {
@@ -33,6 +35,9 @@ public enum InterruptSignal {
             }
             InterruptSignal.seen.store(true, ordering: .sequentiallyConsistent)
         }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, nil)
     }
 
     /// Runs `body` with SIGINT aimed at `flag` (an interpreter's `interruptFlag`).

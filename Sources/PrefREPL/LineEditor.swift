@@ -39,8 +39,11 @@ final class LineEditor {
         promptText = strdup(Prompt.primary) ?? UnsafeMutablePointer<CChar>.allocate(capacity: 1)
         pel_set_clientdata(el, Unmanaged.passUnretained(self).toOpaque())
         pel_set_editor(el, "emacs")
-        // libedit restores the terminal around a signal, then calls our handler (InterruptSignal).
-        pel_set_signal(el, 1)
+        // libedit's own signal handling (EL_SIGNAL) is off: its handlers, installed around each
+        // read and re-raising to ours, lost a Ctrl-C typed just as a line was entered and then
+        // ignored every later one (measured in a pseudo-terminal). Our handler has no SA_RESTART,
+        // so Ctrl-C ends a read with EINTR, and libedit still restores the terminal mode.
+        pel_set_signal(el, 0)
         pel_set_hist(el, history.handle)
         pel_set_prompt(el) { el in LineEditor.owner(of: el)?.promptText ?? emptyPrompt }
         bindKeys()
@@ -89,6 +92,10 @@ final class LineEditor {
         lastUnresolvedTab = nil
         pendingPaste = nil
         writeToTerminal("\u{1b}[?2004h")
+        // Only a SIGINT during this read counts (one during evaluation was already handled).
+        _ = InterruptSignal.takeSeen()
+        // Without EL_SIGNAL libedit does not see SIGWINCH, so it takes the size at each read.
+        el_resize(editLine)
         var count: Int32 = 0
         let raw = el_gets(editLine, &count)
         let failure = errno
@@ -105,8 +112,9 @@ final class LineEditor {
             return .line(line + paste)
         }
         guard let raw, count > 0 else {
-            // Ctrl-C and end of input both return NULL; EINTR (or our own flag) tells them apart.
-            let interrupted = InterruptSignal.takeSeen() || (count == -1 && failure == EINTR)
+            // Ctrl-C and end of input both return NULL: a count of -1 with EINTR (or our flag
+            // set during this read) is Ctrl-C, a count of 0 is the end of input.
+            let interrupted = count == -1 && (failure == EINTR || InterruptSignal.takeSeen())
             return interrupted ? .interrupted : .endOfInput
         }
         var line = String(cString: raw)
