@@ -48,7 +48,7 @@ public enum Completer {
             return Completions(word: word, candidates: matching(members, word))
         case .name(let word, let call, let given):
             if let call, let parameters = parameterNames(of: call, in: session) {
-                let labels = parameters.filter { !given.contains($0) }.map { $0 + ": " }
+                let labels = parameters.dropFirst(given.positional).filter { !given.labels.contains($0) }.map { $0 + ": " }
                 let offered = matching(labels, word)
                 // Inside a call's parentheses the keyword arguments win when one fits: `dpo(be`
                 // means `beta: ` far more often than a global that starts with "be".

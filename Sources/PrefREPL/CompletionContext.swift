@@ -2,9 +2,9 @@
 /// the line is usually unfinished).
 enum CompletionContext: Equatable {
     /// A name: a global, builtin or keyword. `call` is the callee when the word is an argument
-    /// position of an open call, so its keyword arguments can be offered; `givenLabels` are the
-    /// labels that call already has.
-    case name(word: String, call: [String]?, givenLabels: [String])
+    /// position of an open call, so its keyword arguments can be offered; `given` says which
+    /// arguments that call already has.
+    case name(word: String, call: [String]?, given: GivenArguments)
     /// A member after `receiver.` (a chain of names, e.g. `["run", "config"]`).
     case member(receiver: [String], word: String)
     /// A file path inside a string literal: the literal's text so far.
@@ -34,8 +34,8 @@ enum CompletionContext: Equatable {
         // Keyword arguments are offered where an argument starts: right after `(` or `,`.
         guard i >= 0, code[i] == "(" || code[i] == ",", let open = innermostOpenParen(in: Array(code[..<start])),
               case let callee = nameChain(endingBefore: open, in: code), !callee.isEmpty
-        else { return .name(word: word, call: nil, givenLabels: []) }
-        return .name(word: word, call: callee, givenLabels: labels(in: Array(code[(open + 1)..<start])))
+        else { return .name(word: word, call: nil, given: GivenArguments()) }
+        return .name(word: word, call: callee, given: arguments(in: Array(code[(open + 1)..<start])))
     }
 
     static func isNameCharacter(_ c: Character) -> Bool {
@@ -67,19 +67,35 @@ enum CompletionContext: Equatable {
         return last
     }
 
-    /// `name:` labels at the top level of an argument list's text.
-    static func labels(in arguments: [Character]) -> [String] {
+    /// The arguments before the cursor in a call's text: `name:` labels, and how many come
+    /// without one (they fill the first parameters).
+    static func arguments(in text: [Character]) -> GivenArguments {
         var scan = CodeScan()
-        var found: [String] = []
-        for i in arguments.indices {
-            scan.feed(arguments, at: i)
-            guard arguments[i] == ":", scan.openBrackets.isEmpty, scan.openString == nil else { continue }
+        var given = GivenArguments()
+        var labelled = false
+        for i in text.indices {
+            scan.feed(text, at: i)
+            guard scan.openBrackets.isEmpty, scan.openString == nil, scan.interpolationStart == nil else { continue }
+            if text[i] == ",", !labelled {
+                given.positional += 1
+            }
+            if text[i] == "," { labelled = false }
+            guard text[i] == ":" else { continue }
             var start = i
-            while start > 0, isNameCharacter(arguments[start - 1]) { start -= 1 }
-            if start < i { found.append(String(arguments[start..<i])) }
+            while start > 0, isNameCharacter(text[start - 1]) { start -= 1 }
+            if start < i {
+                given.labels.append(String(text[start..<i]))
+                labelled = true
+            }
         }
-        return found
+        return given
     }
+}
+
+/// The arguments a call already has, before the one being typed.
+struct GivenArguments: Equatable {
+    var labels: [String] = []
+    var positional = 0
 }
 
 /// Tracks strings, interpolations and brackets while reading code one character at a time.
