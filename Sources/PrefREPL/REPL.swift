@@ -6,9 +6,19 @@ import PrefRuntime
 /// complete entry (code, a colon command or `?name`) and writes what the user sees. The
 /// terminal loop (`REPL+Terminal.swift`) and the tests both drive it.
 public final class REPL {
-    /// The session entries run in; `:reset` replaces it.
-    public private(set) var session: Session
-    private let makeSession: (UInt64) -> Session
+    /// The session entries run in; `:reset` replaces it. At start-up it may still be loading on
+    /// another thread: the first use waits for it.
+    public var session: Session {
+        if let current { return current }
+        let created = preparing?.wait() ?? makeSession(initialSeed)
+        current = created
+        preparing = nil
+        return created
+    }
+    private var current: Session?
+    private var preparing: SessionPreparation?
+    private let initialSeed: UInt64
+    private let makeSession: @Sendable (UInt64) -> Session
     /// Writes to standard output and standard error.
     let write: (String) -> Void
     let writeError: (String) -> Void
@@ -27,11 +37,19 @@ public final class REPL {
     /// - Parameters:
     ///   - makeSession: creates a session with a seed (at start and on `:reset`); its output
     ///     should go where `write` goes.
-    public init(seed: UInt64 = 0, makeSession: @escaping (UInt64) -> Session,
+    ///   - preparesInBackground: create the first session on another thread, so the prompt
+    ///     appears while the prelude loads (the start-up goal of issue 4).
+    public init(seed: UInt64 = 0, makeSession: @escaping @Sendable (UInt64) -> Session,
+                preparesInBackground: Bool = false,
                 write: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
                 width: @escaping () -> Int = { Terminal.width }, color: Bool = false) {
         self.makeSession = makeSession
-        session = makeSession(seed)
+        initialSeed = seed
+        if preparesInBackground {
+            preparing = SessionPreparation { makeSession(seed) }
+        } else {
+            current = makeSession(seed)
+        }
         self.write = write
         self.writeError = writeError
         self.width = width
@@ -98,10 +116,30 @@ public final class REPL {
     }
 
     private func reset() {
-        session = makeSession(session.seed)
+        current = makeSession(session.seed)
         entryNumber = 0
         successfulInputs = []
         userFunctions = [:]
         write("the session was reset\n")
+    }
+}
+
+/// A session being created on another thread; `wait()` returns it once it is ready.
+final class SessionPreparation: @unchecked Sendable {
+    private let ready = DispatchSemaphore(value: 0)
+    private var session: Session?
+
+    init(_ make: @escaping @Sendable () -> Session) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.session = make()
+            self.ready.signal()
+        }
+    }
+
+    /// Blocks until the session exists (the semaphore orders the write before this read).
+    func wait() -> Session? {
+        ready.wait()
+        defer { ready.signal() }
+        return session
     }
 }

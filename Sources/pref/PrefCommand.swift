@@ -50,7 +50,7 @@ func startREPLOrRunStandardInput(seed: UInt64) -> Int32 {
             ScriptRunner(session: session).run(source: text, path: "<stdin>")
         }
     }
-    let repl = REPL(seed: seed, makeSession: { Session(seed: $0) },
+    let repl = REPL(seed: seed, makeSession: { Session(seed: $0) }, preparesInBackground: true,
                     write: { print($0, terminator: ""); fflush(nil) },
                     writeError: { FileHandle.standardError.write(Data($0.utf8)) },
                     color: Terminal.usesColor(environment: environment))

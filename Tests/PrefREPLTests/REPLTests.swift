@@ -120,6 +120,15 @@ struct REPLTests {
         #expect(u.err.isEmpty)
     }
 
+    @Test func aSessionPreparedInTheBackgroundIsWaitedFor() {
+        final class Sink: @unchecked Sendable { var text = "" }
+        let sink = Sink()
+        let repl = REPL(makeSession: { Session(seed: $0, output: { sink.text += $0 }) }, preparesInBackground: true,
+                        write: { sink.text += $0 }, writeError: { sink.text += $0 })
+        repl.handle("print(6 * 7)")
+        #expect(sink.text == "42\n")
+    }
+
     @Test func quitEndsAndMistakesAreReported() {
         let t = Transcript()
         #expect(t.repl.handle(":quit") == false)
