@@ -150,8 +150,8 @@ public struct ScriptRunner {
         case let e as RuntimeError:
             session.errorOutput(e.diagnostic.rendered())
             return e.isUsageError ? ExitStatus.usage : ExitStatus.runtimeError
-        case is Interrupted:
-            session.errorOutput("interrupted\n")
+        case let e as Interrupted:
+            session.errorOutput(e.rendered())
             return ExitStatus.interrupted
         default:
             session.errorOutput("error: \(error)\n")

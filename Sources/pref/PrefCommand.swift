@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PrefCore
 import PrefLearn
+import PrefREPL
 import PrefLanguage
 import PrefRuntime
 
@@ -13,7 +14,7 @@ struct PrefCommand: ParsableCommand {
         commandName: "pref",
         abstract: "A scripting language and REPL for preference learning.",
         version: PrefVersion.string,
-        subcommands: [Run.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self]
+        subcommands: [Repl.self, Run.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self]
     )
 
     @Option(name: .customShort("e"), help: "Run a line of pref code and exit.") var code: String?
@@ -23,13 +24,39 @@ struct PrefCommand: ParsableCommand {
         if let code {
             throw ExitCode(ScriptRunner(session: Session(seed: seed)).run(source: code, path: "<-e>"))
         }
-        if isatty(0) == 0 {
-            // Piped input is a script: `echo 'print(1)' | pref`.
-            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            throw ExitCode(ScriptRunner(session: Session(seed: seed)).run(source: text, path: "<stdin>"))
-        }
-        print(PrefCommand.helpMessage())
+        throw ExitCode(startREPLOrRunStandardInput(seed: seed))
     }
+}
+
+/// `pref repl`: the interactive REPL (what `pref` alone starts on a terminal).
+struct Repl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start the interactive REPL (stdin runs as a script when it or stdout is not a terminal).")
+
+    @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
+
+    func run() throws {
+        throw ExitCode(startREPLOrRunStandardInput(seed: seed))
+    }
+}
+
+/// On a terminal, the REPL; otherwise standard input runs as a script with no prompt
+/// (`echo 'print(1 + 1)' | pref`), and Ctrl-C ends it with status 130.
+func startREPLOrRunStandardInput(seed: UInt64) -> Int32 {
+    let environment = ProcessInfo.processInfo.environment
+    guard Terminal.isInteractive else {
+        InterruptSignal.install(exitWhenIdle: true)
+        let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        let session = Session(seed: seed)
+        return InterruptSignal.directed(at: session.interpreter.interruptFlag) {
+            ScriptRunner(session: session).run(source: text, path: "<stdin>")
+        }
+    }
+    let repl = REPL(seed: seed, makeSession: { Session(seed: $0) }, preparesInBackground: true,
+                    write: { print($0, terminator: ""); fflush(nil) },
+                    writeError: { FileHandle.standardError.write(Data($0.utf8)) },
+                    color: Terminal.usesColor(environment: environment))
+    return repl.runInteractive(historyPath: LineHistory.defaultPath(environment: environment))
 }
 
 /// `pref run FILE [--set k=v]... [--seed N]`.

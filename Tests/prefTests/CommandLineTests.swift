@@ -1,19 +1,11 @@
 import Foundation
 import Testing
+import _PrefTestSupport
 
 /// The `pref` binary end to end: subcommands, exit codes, and the OpenBLAS core it ends up with.
 @Suite("pref command line") struct CommandLineTests {
-    /// The built `pref` next to the test bundle (SwiftPM puts products and tests in one folder).
-    static var binary: URL {
-        let here = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for dir in [here, here.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("pref")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        // Fall back to the debug build folder of this checkout.
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug/pref")
-    }
+    /// The built `pref` (see `TestBinaries`).
+    static var binary: URL { TestBinaries.pref }
 
     struct Result {
         var status: Int32

@@ -220,7 +220,7 @@ extension UnsafeMutablePointer where Pointee == HotState {
     func slowTick(_ file: SourceFile, _ range: SourceRange) throws {
         if pointee.interrupt.pointee != 0 {
             pointee.interrupt.pointee = 0
-            throw Interrupted()
+            throw Interrupted(file: file, range: range)
         }
         throw RuntimeError("the run exceeded its step budget of \(pointee.stepLimit)", hint: "an endless loop or very deep work; this limit is set by the caller",
                            file: file, range: range)

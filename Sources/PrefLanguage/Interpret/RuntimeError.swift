@@ -78,5 +78,18 @@ public struct RuntimeError: Error, Sendable {
 
 /// Thrown by Ctrl-C handling between steps; exit code 130.
 public struct Interrupted: Error, Sendable {
-    public init() {}
+    /// The loop or call where the run stopped, when known (the REPL shows it).
+    public var file: SourceFile?
+    public var range: SourceRange?
+
+    public init(file: SourceFile? = nil, range: SourceRange? = nil) {
+        self.file = file
+        self.range = range
+    }
+
+    /// `interrupted`, or a note pointing at the loop or call where the run stopped.
+    public func rendered() -> String {
+        guard let file, let range else { return "interrupted\n" }
+        return Diagnostic(.note, "interrupted here", file: file, range: range).rendered()
+    }
 }
