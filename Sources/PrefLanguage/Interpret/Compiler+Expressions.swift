@@ -58,6 +58,7 @@ extension Compiler {
             case .elseIf(let x)?: o = expression(x)
             case nil: o = { _ in .none }
             }
+            if let fused = fusedIf(condition, then: t, else: o, general: c) { return fused }
             return { fp in try c(fp) ? try t(fp) : try o(fp) }
         case .block(let b): return block(b)
         case .function(let f): return closure(f)

@@ -145,3 +145,74 @@ extension Compiler {
         }
     }
 }
+
+extension Compiler {
+    /// The comparison of a plain local with a number literal (`n < 2`), or nil for any other
+    /// condition: the superinstructions below test it inline, without a closure call.
+    func localComparison(_ condition: Expr) -> (op: BinaryOperator, slot: Int, constant: Double)? {
+        guard case .binary(let op, let l, let r, _) = condition,
+              case .local(let slot) = operand(l), case .constant(let k) = operand(r) else { return nil }
+        switch op {
+        case .less, .lessEqual, .greater, .greaterEqual, .equal, .notEqual: return (op, slot, k)
+        default: return nil
+        }
+    }
+
+    /// `if local op constant { … } else { … }` as one closure; `general` handles a local that
+    /// does not hold a number (and reports a non-bool condition).
+    func fusedIf(_ condition: Expr, then t: @escaping Code, else o: @escaping Code,
+                 general: @escaping (Frame) throws -> Bool) -> Code? {
+        guard let (op, slot, k) = localComparison(condition) else { return nil }
+        func make<Op: ComparisonOperator>(_: Op.Type) -> Code {
+            { fp in
+                if case .number(let x) = fp[slot] { return Op.holds(x, k) ? try t(fp) : try o(fp) }
+                return try general(fp) ? try t(fp) : try o(fp)
+            }
+        }
+        switch op {
+        case .less: return make(LtOp.self)
+        case .lessEqual: return make(LeOp.self)
+        case .greater: return make(GtOp.self)
+        case .greaterEqual: return make(GeOp.self)
+        case .equal: return make(EqOp.self)
+        default: return make(NeOp.self)
+        }
+    }
+
+    /// `while local op constant { … }` with the test inline (interpreter-performance.md, D1's
+    /// superinstructions); `general` handles a local that does not hold a number.
+    func fusedWhile(_ condition: Expr, body run: @escaping StmtCode, general: @escaping (Frame) throws -> Bool,
+                    file: SourceFile, range: SourceRange) -> StmtCode? {
+        guard let (op, slot, k) = localComparison(condition) else { return nil }
+        let hot = interp.hot
+        func make<Op: ComparisonOperator>(_: Op.Type) -> StmtCode {
+            { fp in
+                while true {
+                    if case .number(let x) = fp[slot] {
+                        if !Op.holds(x, k) { return }
+                    } else if try !general(fp) {
+                        return
+                    }
+                    try hot.tick(file, range)
+                    try run(fp)
+                    switch hot.pointee.signal {
+                    case .none: continue
+                    case .continueLoop: hot.pointee.signal = .none
+                    case .breakLoop:
+                        hot.pointee.signal = .none
+                        return
+                    case .returnValue: return
+                    }
+                }
+            }
+        }
+        switch op {
+        case .less: return make(LtOp.self)
+        case .lessEqual: return make(LeOp.self)
+        case .greater: return make(GtOp.self)
+        case .greaterEqual: return make(GeOp.self)
+        case .equal: return make(EqOp.self)
+        default: return make(NeOp.self)
+        }
+    }
+}

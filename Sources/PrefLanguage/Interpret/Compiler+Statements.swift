@@ -83,6 +83,7 @@ extension Compiler {
         let cond = test(condition), run = blockStatements(body)
         let hot = self.interp.hot
         let file = self.file, range = condition.range
+        if let fused = fusedWhile(condition, body: run, general: cond, file: file, range: range) { return fused }
         return { fp in
             while try cond(fp) {
                 try hot.tick(file, range)
