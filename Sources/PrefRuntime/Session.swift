@@ -30,6 +30,12 @@ public final class Session: @unchecked Sendable {
         interpreter = Interpreter()
         modules = ModuleRegistry(stdlibDirectory: stdlibDirectory)
         interpreter.output = output
+        // In scripts a bare list of records shows as a table, as in the REPL; everything else
+        // keeps its full text (scripts are records of what ran, so nothing is abbreviated).
+        interpreter.display = { value in
+            guard case .list(let l) = value, case .record? = l.items.first, (try? Table(records: l.items)) != nil else { return nil }
+            return TerminalRenderer.render(value, width: 80, color: false)
+        }
         interpreter.host = self
         interpreter.moduleLoader = modules
         modules.session = self

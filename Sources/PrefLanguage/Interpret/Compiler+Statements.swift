@@ -29,7 +29,7 @@ extension Compiler {
                 return { fp in
                     let v = try code(fp)
                     if case .none = v { return }
-                    interp.output(v.reprText + "\n")
+                    interp.output((interp.display?(v) ?? v.reprText) + "\n")
                 }
             }
             return { fp in _ = try code(fp) }

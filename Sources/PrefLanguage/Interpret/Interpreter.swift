@@ -119,6 +119,9 @@ public final class Interpreter: @unchecked Sendable {
     public let interruptFlag: UnsafeMutablePointer<Int32>
     /// Where `print` and displayed values go.
     public var output: (String) -> Void = { print($0, terminator: "") }
+    /// How a bare top-level expression is shown when it needs more than its `reprText` (a list
+    /// of records as a table); nil means `reprText`. Set by the runtime, which owns the renderers.
+    public var display: ((Value) -> String?)?
     /// The autodiff context of the `grad` call being evaluated, if any.
     @exclusivity(unchecked) public var gradContext: GradContext?
     /// The session that owns this interpreter (builtins reach their RNG streams and settings
