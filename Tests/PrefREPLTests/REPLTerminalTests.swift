@@ -31,6 +31,17 @@ struct REPLTerminalTests {
                 sourceLocation: sourceLocation)
     }
 
+    /// Sends Ctrl-C until the "interrupted here" note appears (a ^C that lands before the entry
+    /// runs is taken by the terminal); the milliseconds from the last ^C to the note, or nil.
+    static func interrupt(_ terminal: PseudoTerminal) -> Double? {
+        for _ in 0..<20 {
+            let start = Date()
+            terminal.send(ctrlC)
+            if terminal.waitFor("interrupted here", timeout: 1) { return Date().timeIntervalSince(start) * 1000 }
+        }
+        return nil
+    }
+
     @Test func aSessionAtTheTerminal() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pref-repl-pty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -74,14 +85,17 @@ struct REPLTerminalTests {
         // typed while the terminal is still in line mode also discards the typed-ahead line (as
         // any terminal does), so the entry announces itself first.
         type("print(\"loop started\"); while true {}\r", "loop started\n")
-        var interruptedInMilliseconds: Double?
-        for _ in 0..<20 where interruptedInMilliseconds == nil {
-            let start = Date()
-            t.send(Self.ctrlC)
-            if t.waitFor("interrupted here", timeout: 1) { interruptedInMilliseconds = Date().timeIntervalSince(start) * 1000 }
-        }
-        #expect(interruptedInMilliseconds != nil, "Ctrl-C did not stop the loop: \(t.output.suffix(600).debugDescription)")
+        #expect(Self.interrupt(t) != nil, "Ctrl-C did not stop the loop: \(t.output.suffix(600).debugDescription)")
         type("unique_name_xyz * 1001\r", "5005\n")
+
+        // Ctrl-C during one long matmul (seconds of BLAS work) stops it between BLAS calls.
+        type("let big = ones([6000, 6000])\r", "pref> ")
+        type("print(\"matmul started\"); let product = big @ big\r", "matmul started\n")
+        let matmulStoppedInMilliseconds = Self.interrupt(t)
+        #expect(matmulStoppedInMilliseconds != nil, "Ctrl-C did not stop the matmul: \(t.output.suffix(600).debugDescription)")
+        print("REPL: Ctrl-C during a 6000³ matmul returned in \(matmulStoppedInMilliseconds.map { String(format: "%.0f", $0) } ?? "-") ms")
+        type("product\r", "error:")  // the result was never bound
+        type("unique_name_xyz * 1002\r", "5010\n")
 
         // Ctrl-D on an empty line exits 0 and writes the history file.
         // The editor must be reading (raw mode) for ^D to reach it: a ^D typed while the

@@ -143,6 +143,15 @@ void pk_tanh_grad_f32(const float *x, const float *y, const float *gy, float *gx
 /// gx[i] += gy[i] * (1 - y[i]) * (1 + y[i])   (tanh' = 1 - y^2).
 void pk_tanh_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
 
+// MARK: interruption
+
+// Reads an interrupt flag that another thread or a signal handler may set
+// (PrefCore's Interruption): a relaxed atomic load, so the compiler can never
+// hoist it out of a chunked loop.
+static inline int32_t pk_flag_load(const int32_t *flag) {
+  return __atomic_load_n(flag, __ATOMIC_RELAXED);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -31,7 +31,7 @@ extension Tape {
         var i = entries.count - 1
         while i >= 0 {
             let e = entries[i]
-            if e.out <= root.id, nodes[Int(e.out)].grad != nil { runBackward(e) }
+            if e.out <= root.id, nodes[Int(e.out)].grad != nil { try runBackward(e) }
             i -= 1
         }
         flushParameterGradients()
@@ -57,27 +57,29 @@ extension Tape {
         }
     }
 
-    private func runBackward(_ e: Entry) {
+    /// Throws only when interrupted (a long kernel saw the interrupt flag); the tape's gradients
+    /// are then partial and the parameters' `grad`s untouched.
+    private func runBackward(_ e: Entry) throws(TensorError) {
         let out = nodes[Int(e.out)]
         let g = View(base: out.grad.unsafelyUnwrapped, shape: out.view.shape, dtype: out.view.dtype)
         switch e.code {
         case .binary:
             let op = BinaryOp(rawValue: e.sub).unsafelyUnwrapped
             let a = nodes[Int(e.a)], b = nodes[Int(e.b)]
-            BinaryKernels.backward(op, a.view, b.view, out.view, g, ga: a.requiresGrad ? gradBuffer(e.a) : nil,
+            try BinaryKernels.backward(op, a.view, b.view, out.view, g, ga: a.requiresGrad ? gradBuffer(e.a) : nil,
                                    gb: b.requiresGrad ? gradBuffer(e.b) : nil)
         case .unary:
             let x = nodes[Int(e.a)]
-            UnaryKernels.backward(UnaryOp(rawValue: e.sub).unsafelyUnwrapped, x.view, out.view, g, into: gradBuffer(e.a), e.p0, e.p1)
+            try UnaryKernels.backward(UnaryOp(rawValue: e.sub).unsafelyUnwrapped, x.view, out.view, g, into: gradBuffer(e.a), e.p0, e.p1)
         case .reduce:
             let x = nodes[Int(e.a)]
-            ReduceKernels.backward(ReduceKernels.Kind(rawValue: e.sub).unsafelyUnwrapped, x.view, out.view, g, into: gradBuffer(e.a),
+            try ReduceKernels.backward(ReduceKernels.Kind(rawValue: e.sub).unsafelyUnwrapped, x.view, out.view, g, into: gradBuffer(e.a),
                                    outer: e.outer, n: e.n, inner: e.inner, indices: e.ptr?.assumingMemoryBound(to: Int32.self))
         case .softmax, .logSoftmax:
-            SoftmaxKernels.backward(log: e.code == .logSoftmax, out.view, g, into: gradBuffer(e.a), outer: e.outer, n: e.n, inner: e.inner)
+            try SoftmaxKernels.backward(log: e.code == .logSoftmax, out.view, g, into: gradBuffer(e.a), outer: e.outer, n: e.n, inner: e.inner)
         case .matmul:
             let a = nodes[Int(e.a)], b = nodes[Int(e.b)]
-            MatmulKernels.backward(matmulAux[Int(e.aux)], a.view, b.view, g,
+            try MatmulKernels.backward(matmulAux[Int(e.aux)], a.view, b.view, g,
                                    ga: a.requiresGrad ? gradBuffer(e.a) : nil, gb: b.requiresGrad ? gradBuffer(e.b) : nil)
         case .strided:
             let gx = gradBuffer(e.a)

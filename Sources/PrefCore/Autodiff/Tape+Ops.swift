@@ -7,7 +7,7 @@ extension Tape {
         try OpGeometry.sameDType(op.name, na.view.dtype, nb.view.dtype)
         let shape = try Shape.broadcast(na.view.shape, nb.view.shape, op: op.name)
         let out = allocate(shape, na.view.dtype)
-        BinaryKernels.forward(op, na.view, nb.view, out)
+        try BinaryKernels.forward(op, na.view, nb.view, out)
         let grads = !op.isComparison && (na.requiresGrad || nb.requiresGrad)
         return record(out, Entry(code: .binary, sub: op.rawValue, out: -1, a: a.id, b: b.id), inputs: grads)
     }
@@ -16,7 +16,7 @@ extension Tape {
     public func unary(_ op: UnaryOp, _ x: Var, _ p0: Double = 0, _ p1: Double = 0) throws(TensorError) -> Var {
         let nx = try node(x, op: op.name)
         let out = allocate(nx.view.shape, nx.view.dtype)
-        UnaryKernels.forward(op, nx.view, out, p0, p1)
+        try UnaryKernels.forward(op, nx.view, out, p0, p1)
         return record(out, Entry(code: .unary, sub: op.rawValue, out: -1, a: x.id, p0: p0, p1: p1), inputs: nx.requiresGrad && op != .sign)
     }
 
@@ -32,7 +32,7 @@ extension Tape {
         if kind == .max || kind == .min {
             indices = arena.allocate(g.outer * g.inner * 4).assumingMemoryBound(to: Int32.self)
         }
-        ReduceKernels.forward(kind, nx.view, out, outer: g.outer, n: g.n, inner: g.inner, indices: indices)
+        try ReduceKernels.forward(kind, nx.view, out, outer: g.outer, n: g.n, inner: g.inner, indices: indices)
         let e = Entry(code: .reduce, sub: kind.rawValue, out: -1, a: x.id, outer: g.outer, n: g.n, inner: g.inner, ptr: indices.map { UnsafeMutableRawPointer($0) })
         return record(out, e, inputs: nx.requiresGrad)
     }
@@ -43,7 +43,7 @@ extension Tape {
         let nx = try node(x, op: op)
         let g = try OpGeometry.along(nx.view.shape, axis: axis, op: op)
         let out = allocate(g.out, nx.view.dtype)
-        SoftmaxKernels.forward(log: log, nx.view, out, outer: g.outer, n: g.n, inner: g.inner)
+        try SoftmaxKernels.forward(log: log, nx.view, out, outer: g.outer, n: g.n, inner: g.inner)
         return record(out, Entry(code: log ? .logSoftmax : .softmax, out: -1, a: x.id, outer: g.outer, n: g.n, inner: g.inner), inputs: nx.requiresGrad)
     }
 
@@ -53,7 +53,7 @@ extension Tape {
         try OpGeometry.sameDType("matmul", na.view.dtype, nb.view.dtype)
         let geo = try MatmulGeometry(na.view.shape, nb.view.shape)
         let out = allocate(geo.out, na.view.dtype)
-        MatmulKernels.forward(geo, na.view, nb.view, out)
+        try MatmulKernels.forward(geo, na.view, nb.view, out)
         let grads = na.requiresGrad || nb.requiresGrad
         if grads && isRecording { matmulAux.append(geo) }
         return record(out, Entry(code: .matmul, out: -1, a: a.id, b: b.id, aux: Int32(matmulAux.count - 1)), inputs: grads)

@@ -74,18 +74,53 @@ struct BroadcastPlan {
     /// innermost merged dimension; the output is contiguous.
     @inline(__always)
     func forEachRow(_ inner: (Int, Int, Int, Int, Int, Int) -> Void) {
+        walk { oa, ob, oo, n, sa, sb in
+            inner(oa, ob, oo, n, sa, sb)
+            return true
+        }
+    }
+
+    /// As `forEachRow`; for an output of more than a grain, rows are cut into pieces of at most
+    /// a grain, and `progress` polls the interrupt flag before each (so a flat add of 2^28
+    /// elements can stop, and so can 2^27 rows of two). Stops at the first interruption.
+    @inline(__always)
+    func forEachPiece(_ progress: inout Progress, _ inner: (Int, Int, Int, Int, Int, Int) -> Void) throws(TensorError) {
+        if dims.count <= Interruption.grain {
+            forEachRow(inner)
+            return
+        }
+        var failure: TensorError?
+        walk { oa, ob, oo, n, sa, sb in
+            var start = 0
+            while start < n {
+                let count = Swift.min(Interruption.grain, n - start)
+                do throws(TensorError) { try progress.advance(count) } catch {
+                    failure = error
+                    return false
+                }
+                inner(oa + start * sa, ob + start * sb, oo + start, count, sa, sb)
+                start += count
+            }
+            return true
+        }
+        if let failure { throw failure }
+    }
+
+    /// The odometer behind both walks; `inner` returns false to stop.
+    @inline(__always)
+    private func walk(_ inner: (Int, Int, Int, Int, Int, Int) -> Bool) {
         let r = dims.rank
         // An empty output has no rows; without this the first row would be written anyway.
         for i in 0..<r where dims[i] == 0 { return }
         let n = dims[r - 1], ia = strideA[r - 1], ib = strideB[r - 1]
         if r == 1 {
-            inner(0, 0, 0, n, ia, ib)
+            _ = inner(0, 0, 0, n, ia, ib)
             return
         }
         var index = Shape(Array(repeating: 0, count: r - 1))
         var offA = 0, offB = 0, offOut = 0
         while true {
-            inner(offA, offB, offOut, n, ia, ib)
+            guard inner(offA, offB, offOut, n, ia, ib) else { return }
             offOut += n
             // Advance the odometer over the outer dimensions.
             var k = r - 2

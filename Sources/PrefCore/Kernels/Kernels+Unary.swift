@@ -7,13 +7,26 @@ import Glibc
 /// Forward and backward loops of the unary ops. Transcendentals go to the C kernels
 /// (polynomial f32 with runtime AVX-512/AVX2 dispatch, libm f64; core-performance.md §2);
 /// the rest are plain loops that auto-vectorise.
+/// Above `Interruption.grain` elements the loops run in chunks that poll the interrupt flag.
 enum UnaryKernels {
-    /// out = f(x); `out` may alias `x`.
-    static func forward(_ op: UnaryOp, _ x: View, _ out: View, _ p0: Double, _ p1: Double) {
-        let n = Int64(x.count)
+    /// out = f(x); `out` may alias `x`. Throws only when interrupted.
+    static func forward(_ op: UnaryOp, _ x: View, _ out: View, _ p0: Double, _ p1: Double) throws(TensorError) {
+        var progress = Progress(op.name)
+        try progress.pieces(x.count) { start, count in forward(op, x, out, p0, p1, start, count) }
+    }
+
+    /// gx += g · f′(x), with `y` = f(x) from the forward pass. Throws only when interrupted.
+    static func backward(_ op: UnaryOp, _ x: View, _ y: View, _ g: View, into gx: View, _ p0: Double, _ p1: Double) throws(TensorError) {
+        var progress = Progress(op.name)
+        try progress.pieces(x.count) { start, count in backward(op, x, y, g, into: gx, p0, p1, start, count) }
+    }
+
+    /// out = f(x) for elements `start..<start + count`.
+    static func forward(_ op: UnaryOp, _ x: View, _ out: View, _ p0: Double, _ p1: Double, _ start: Int, _ count: Int) {
+        let n = Int64(count)
         switch x.dtype {
         case .f32:
-            let a = x.ptr(Float.self), y = out.ptr(Float.self)
+            let a = x.ptr(Float.self) + start, y = out.ptr(Float.self) + start
             switch op {
             case .exp: pk_exp_f32(a, y, n)
             case .log: pk_log_f32(a, y, n)
@@ -22,10 +35,10 @@ enum UnaryKernels {
             case .logSigmoid: pk_log_sigmoid_f32(a, y, n)
             case .softplus: pk_softplus_f32(a, y, n)
             case .tanh: pk_tanh_f32(a, y, n)
-            default: plain(op, a, y, x.count, Float(p0), Float(p1))
+            default: plain(op, a, y, count, Float(p0), Float(p1))
             }
         case .f64:
-            let a = x.ptr(Double.self), y = out.ptr(Double.self)
+            let a = x.ptr(Double.self) + start, y = out.ptr(Double.self) + start
             switch op {
             case .exp: pk_exp_f64(a, y, n)
             case .log: pk_log_f64(a, y, n)
@@ -34,17 +47,17 @@ enum UnaryKernels {
             case .logSigmoid: pk_log_sigmoid_f64(a, y, n)
             case .softplus: pk_softplus_f64(a, y, n)
             case .tanh: pk_tanh_f64(a, y, n)
-            default: plain(op, a, y, x.count, p0, p1)
+            default: plain(op, a, y, count, p0, p1)
             }
         }
     }
 
-    /// gx += g · f′(x), with `y` = f(x) from the forward pass.
-    static func backward(_ op: UnaryOp, _ x: View, _ y: View, _ g: View, into gx: View, _ p0: Double, _ p1: Double) {
-        let n = Int64(x.count)
+    /// gx += g · f′(x) for elements `start..<start + count`.
+    private static func backward(_ op: UnaryOp, _ x: View, _ y: View, _ g: View, into gx: View, _ p0: Double, _ p1: Double, _ start: Int, _ count: Int) {
+        let n = Int64(count)
         switch x.dtype {
         case .f32:
-            let a = x.ptr(Float.self), b = y.ptr(Float.self), c = g.ptr(Float.self), d = gx.ptr(Float.self)
+            let a = x.ptr(Float.self) + start, b = y.ptr(Float.self) + start, c = g.ptr(Float.self) + start, d = gx.ptr(Float.self) + start
             switch op {
             case .exp: pk_exp_grad_f32(a, b, c, d, n)
             case .log: pk_log_grad_f32(a, b, c, d, n)
@@ -53,10 +66,10 @@ enum UnaryKernels {
             case .logSigmoid: pk_log_sigmoid_grad_f32(a, b, c, d, n)
             case .softplus: pk_softplus_grad_f32(a, b, c, d, n)
             case .tanh: pk_tanh_grad_f32(a, b, c, d, n)
-            default: plainGrad(op, a, b, c, d, x.count, Float(p0), Float(p1))
+            default: plainGrad(op, a, b, c, d, count, Float(p0), Float(p1))
             }
         case .f64:
-            let a = x.ptr(Double.self), b = y.ptr(Double.self), c = g.ptr(Double.self), d = gx.ptr(Double.self)
+            let a = x.ptr(Double.self) + start, b = y.ptr(Double.self) + start, c = g.ptr(Double.self) + start, d = gx.ptr(Double.self) + start
             switch op {
             case .exp: pk_exp_grad_f64(a, b, c, d, n)
             case .log: pk_log_grad_f64(a, b, c, d, n)
@@ -65,7 +78,7 @@ enum UnaryKernels {
             case .logSigmoid: pk_log_sigmoid_grad_f64(a, b, c, d, n)
             case .softplus: pk_softplus_grad_f64(a, b, c, d, n)
             case .tanh: pk_tanh_grad_f64(a, b, c, d, n)
-            default: plainGrad(op, a, b, c, d, x.count, p0, p1)
+            default: plainGrad(op, a, b, c, d, count, p0, p1)
             }
         }
     }

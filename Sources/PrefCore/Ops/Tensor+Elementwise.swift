@@ -6,14 +6,24 @@ extension Tensor {
         try OpGeometry.sameDType(op.name, a.dtype, b.dtype)
         let shape = try Shape.broadcast(a.shape, b.shape, op: op.name)
         return try withExtendedLifetime((a, b)) { () throws(TensorError) -> Tensor in
-            try produce(shape, a.dtype) { out in BinaryKernels.forward(op, a.view, b.view, out) }
+            try produce(shape, a.dtype) { out throws(TensorError) in try BinaryKernels.forward(op, a.view, b.view, out) }
         }
     }
 
-    /// An elementwise unary op with scalar parameters (see `UnaryOp`).
+    /// An elementwise unary op with scalar parameters (see `UnaryOp`). It cannot fail, so it
+    /// runs to completion whatever the interrupt flag; `interruptibleUnary` is the same op for
+    /// callers that can stop (the interpreter).
     public func unary(_ op: UnaryOp, _ p0: Double = 0, _ p1: Double = 0) -> Tensor {
         let out = Tensor(uninitialized: shape, dtype: dtype)
-        withExtendedLifetime(self) { UnaryKernels.forward(op, view, out.view, p0, p1) }
+        withExtendedLifetime(self) { UnaryKernels.forward(op, view, out.view, p0, p1, 0, shape.count) }
+        return out
+    }
+
+    /// `unary`, in chunks that throw `TensorError.interrupted` when the current thread's
+    /// interrupt flag is set (`Interruption`).
+    public func interruptibleUnary(_ op: UnaryOp, _ p0: Double = 0, _ p1: Double = 0) throws(TensorError) -> Tensor {
+        let out = Tensor(uninitialized: shape, dtype: dtype)
+        try withExtendedLifetime(self) { () throws(TensorError) in try UnaryKernels.forward(op, view, out.view, p0, p1) }
         return out
     }
 

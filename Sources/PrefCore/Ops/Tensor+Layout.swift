@@ -5,7 +5,7 @@ extension Tensor {
         try OpGeometry.sameDType("matmul", dtype, b.dtype)
         let geo = try MatmulGeometry(shape, b.shape)
         return try withExtendedLifetime((self, b)) { () throws(TensorError) -> Tensor in
-            try Tensor.produce(geo.out, dtype) { out in MatmulKernels.forward(geo, view, b.view, out) }
+            try Tensor.produce(geo.out, dtype) { out throws(TensorError) in try MatmulKernels.forward(geo, view, b.view, out) }
         }
     }
 

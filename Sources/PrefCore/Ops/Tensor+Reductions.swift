@@ -4,8 +4,8 @@ extension Tensor {
         let g = try OpGeometry.reduce(shape, axis: axis, keepDims: keepDims, op: op)
         if (kind == .max || kind == .min) && g.n == 0 { throw TensorError(op: op, "cannot take the \(op) of an empty axis") }
         return try withExtendedLifetime(self) { () throws(TensorError) -> Tensor in
-            try Tensor.produce(g.out, dtype) { out in
-                ReduceKernels.forward(kind, view, out, outer: g.outer, n: g.n, inner: g.inner, indices: nil)
+            try Tensor.produce(g.out, dtype) { out throws(TensorError) in
+                try ReduceKernels.forward(kind, view, out, outer: g.outer, n: g.n, inner: g.inner, indices: nil)
             }
         }
     }
@@ -33,9 +33,9 @@ extension Tensor {
         guard g.n > 0 else { throw TensorError(op: "argmax", "cannot take the argmax of an empty axis") }
         var idx = [Int32](repeating: 0, count: g.outer * g.inner)
         let scratch = Tensor(uninitialized: g.out, dtype: dtype)
-        withExtendedLifetime(self) {
-            idx.withUnsafeMutableBufferPointer { p in
-                ReduceKernels.forward(.max, view, scratch.view, outer: g.outer, n: g.n, inner: g.inner, indices: p.baseAddress)
+        try withExtendedLifetime(self) { () throws(TensorError) in
+            try idx.withUnsafeMutableBufferPointer { p throws(TensorError) in
+                try ReduceKernels.forward(.max, view, scratch.view, outer: g.outer, n: g.n, inner: g.inner, indices: p.baseAddress)
             }
         }
         return IndexTensor(raw: idx, shape: g.out)
@@ -49,8 +49,8 @@ extension Tensor {
     private func softmax(axis: Int, log: Bool) throws(TensorError) -> Tensor {
         let g = try OpGeometry.along(shape, axis: axis, op: log ? "log_softmax" : "softmax")
         return try withExtendedLifetime(self) { () throws(TensorError) -> Tensor in
-            try Tensor.produce(shape, dtype) { out in
-                SoftmaxKernels.forward(log: log, view, out, outer: g.outer, n: g.n, inner: g.inner)
+            try Tensor.produce(shape, dtype) { out throws(TensorError) in
+                try SoftmaxKernels.forward(log: log, view, out, outer: g.outer, n: g.n, inner: g.inner)
             }
         }
     }

@@ -7,11 +7,21 @@ public struct TensorError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     /// How to fix it, when there is something useful to say.
     public var hint: String?
+    /// The op stopped because the current thread's interrupt flag was set (`Interruption`), not
+    /// because anything was wrong; the interpreter reports it as an interruption at the op.
+    public var isInterrupted = false
 
     public init(op: String, _ message: String, hint: String? = nil) {
         self.op = op
         self.message = message
         self.hint = hint
+    }
+
+    /// The error a chunked kernel throws when it sees the interrupt flag between chunks.
+    public static func interrupted(_ op: String) -> TensorError {
+        var e = TensorError(op: op, "interrupted")
+        e.isInterrupted = true
+        return e
     }
 
     public var description: String {

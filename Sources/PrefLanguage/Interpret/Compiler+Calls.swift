@@ -214,6 +214,7 @@ extension Interpreter {
             guard let file, let range else { throw e }
             throw e.located(file, range)
         } catch let e as TensorError {
+            if e.isInterrupted { throw Interrupted(file: file, range: range) }
             throw RuntimeError(e.message.isEmpty ? e.op : "\(e.op): \(e.message)", hint: e.hint, file: file, range: range)
         }
     }

@@ -8,6 +8,7 @@ enum Indexing {
         do {
             return try body()
         } catch let e as TensorError {
+            if e.isInterrupted { throw Interrupted(file: file, range: range) }
             throw RuntimeError("\(e.op): \(e.message)", hint: e.hint, file: file, range: range)
         }
     }

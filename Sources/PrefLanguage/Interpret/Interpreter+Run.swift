@@ -1,3 +1,5 @@
+import PrefCore
+
 /// Problems found before running (syntax, names): all of them, in source order.
 public struct DiagnosticError: Error, Sendable {
     public var diagnostics: [Diagnostic]
@@ -18,8 +20,21 @@ extension Interpreter {
     ///   - displayTopLevel: show the value of each top-level expression statement (scripts and the REPL).
     ///   - allowsRedefinition: a global may be defined again (the REPL).
     /// - Returns: the value of the last statement when it is an expression (for the REPL).
+    ///
+    /// While it runs, `interruptFlag` is the thread's interrupt flag for tensor kernels
+    /// (`Interruption`), so a long op stops between chunks as a loop stops between iterations.
     @discardableResult
     public func run(_ program: Program, displayTopLevel: Bool = true, allowsRedefinition: Bool = false) throws -> Value {
+        do {
+            return try Interruption.withFlag(interruptFlag) { try runInstalled(program, displayTopLevel: displayTopLevel, allowsRedefinition: allowsRedefinition) }
+        } catch let e as Interrupted {
+            // Seen by an op rather than by a tick, which clears it itself.
+            interruptFlag.pointee = 0
+            throw e
+        }
+    }
+
+    private func runInstalled(_ program: Program, displayTopLevel: Bool, allowsRedefinition: Bool) throws -> Value {
         let resolution = check(program, allowsRedefinition: allowsRedefinition)
         let errors = resolution.diagnostics.filter { $0.severity == .error }
         if !errors.isEmpty { throw DiagnosticError(errors) }

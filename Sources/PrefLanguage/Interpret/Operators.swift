@@ -13,6 +13,7 @@ enum Operators {
         } catch let e as RuntimeError {
             throw e.located(file, range)
         } catch let e as TensorError {
+            if e.isInterrupted { throw Interrupted(file: file, range: range) }
             throw RuntimeError("\(e.op): \(e.message)", hint: e.hint, file: file, range: range)
         }
     }
@@ -233,6 +234,7 @@ enum Operators {
         do {
             return try TensorValues.unary(.neg, t, context: context)
         } catch let e as TensorError {
+            if e.isInterrupted { throw Interrupted(file: file, range: range) }
             throw RuntimeError("\(e.op): \(e.message)", file: file, range: range)
         }
     }

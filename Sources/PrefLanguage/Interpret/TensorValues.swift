@@ -87,7 +87,7 @@ public enum TensorValues {
 
     public static func unary(_ op: UnaryOp, _ box: TensorBox, context: GradContext?, _ p0: Double = 0, _ p1: Double = 0) throws -> Value {
         switch operand(box, context: context) {
-        case .eager(let t): return wrap(t.unary(op, p0, p1))
+        case .eager(let t): return wrap(try t.interruptibleUnary(op, p0, p1))
         case .recorded(let v): return wrap(try v.tape.unary(op, v, p0, p1))
         }
     }

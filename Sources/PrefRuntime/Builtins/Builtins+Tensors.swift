@@ -55,7 +55,7 @@ extension BuiltinLibrary {
             let axis = try call.axis(1)
             let t = try TensorArgs.value(try call.operand(0))
             // The first smallest element is the first largest of −t.
-            let idx = try (largest ? t : t.unary(.neg)).argmax(axis: axis)
+            let idx = try (largest ? t : t.interruptibleUnary(.neg)).argmax(axis: axis)
             guard axis != nil else { return .number(Double(idx.values.first ?? 0)) }
             return TensorValues.wrap(idx.tensor(dtype: t.dtype))
         }
