@@ -22,7 +22,8 @@ struct PrefCommand: ParsableCommand {
 
     func run() throws {
         if let code {
-            throw ExitCode(ScriptRunner(session: Session(seed: seed)).run(source: code, path: "<-e>"))
+            let session = Session(seed: seed)
+            throw ExitCode(interruptibly(session) { ScriptRunner(session: session).run(source: code, path: "<-e>") })
         }
         throw ExitCode(startREPLOrRunStandardInput(seed: seed))
     }
@@ -31,7 +32,7 @@ struct PrefCommand: ParsableCommand {
 /// `pref repl`: the interactive REPL (what `pref` alone starts on a terminal).
 struct Repl: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start the interactive REPL (stdin runs as a script when it or stdout is not a terminal).")
+        commandName: "repl", abstract: "Start the interactive REPL (stdin runs as a script when it or stdout is not a terminal).")
 
     @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
 
@@ -59,6 +60,14 @@ func startREPLOrRunStandardInput(seed: UInt64) -> Int32 {
     return repl.runInteractive(historyPath: LineHistory.defaultPath(environment: environment))
 }
 
+/// Runs a script with Ctrl-C aimed at the session: the run stops at the next loop iteration,
+/// call or tensor chunk, prints where it stopped and exits 130 (before it starts, Ctrl-C exits
+/// 130 at once).
+func interruptibly(_ session: Session, _ body: () -> Int32) -> Int32 {
+    InterruptSignal.install(exitWhenIdle: true)
+    return InterruptSignal.directed(at: session.interpreter.interruptFlag, body)
+}
+
 /// `pref run FILE [--set k=v]... [--seed N]`.
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a .pref script.")
@@ -68,7 +77,8 @@ struct Run: ParsableCommand {
     @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
 
     func run() throws {
-        throw ExitCode(ScriptRunner(session: Session(seed: seed)).run(path: file, overrides: overrides))
+        let session = Session(seed: seed)
+        throw ExitCode(interruptibly(session) { ScriptRunner(session: session).run(path: file, overrides: overrides) })
     }
 }
 
