@@ -29,6 +29,32 @@ import _PrefTestSupport
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    @Test func ctrlCStopsARunWhereItIsAndExits130() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-sigint-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("spin.pref")
+        try "print(\"started\")\nvar i = 0\nwhile true { i += 1 }\n".write(to: script, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        p.arguments = ["run", script.path]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        // Output to a pipe is buffered, so there is no signal that the loop runs: give it a
+        // second to start, then interrupt it.
+        Thread.sleep(forTimeInterval: 1)
+        kill(p.processIdentifier, SIGINT)
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(String(decoding: o, as: UTF8.self) == "started\n")
+        #expect(p.terminationStatus == 130)
+        let stderr = String(decoding: e, as: UTF8.self)
+        #expect(stderr.contains("spin.pref:3:7: note: interrupted here"), "\(stderr)")
+    }
+
     @Test func envReportsAGoodBLASCoreEvenWithoutTheVariable() throws {
         // Without OPENBLAS_CORETYPE, pref must end up on a non-generic core by itself
         // (re-executing when OpenBLAS misdetected the CPU).
