@@ -8,7 +8,7 @@ import PrefLearn
 public final class DatasetObject: NativeSequence, @unchecked Sendable {
     public let dataset: Dataset
     /// Computed once: which optional fields the records show.
-    private lazy var fields: [String] = DatasetRecords.presentFields(dataset.rows)
+    private lazy var fields: [String] = dataset.rows.presentFields
 
     public init(_ dataset: Dataset) { self.dataset = dataset }
 
@@ -60,7 +60,7 @@ public final class DatasetObject: NativeSequence, @unchecked Sendable {
         default:
             guard fields.contains(name) else { return nil }
             return .list((0..<dataset.count).map { i in
-                DatasetRecords.fields(dataset.rows, i).first { $0.0 == name }?.1 ?? .none
+                dataset.rows.fields(i).first { $0.0 == name }?.1.map(DatasetRecords.value) ?? .none
             })
         }
     }
