@@ -69,11 +69,11 @@ public struct Dataset: Sendable {
     /// Datasets of one kind one after another. Features are kept when every part has the same
     /// names with concatenable shapes, and dropped otherwise.
     public static func concatenating(_ parts: [Dataset]) throws(DataError) -> Dataset {
-        guard let first = parts.first else { throw DataError("concat needs at least one dataset") }
+        guard let first = parts.first else { throw DataError("needs at least one dataset") }
         var rows = first.rows
         for (i, p) in parts.enumerated().dropFirst() {
             guard p.kind == first.kind else {
-                throw DataError("concat: dataset \(i) holds \(p.kind.rawValue), dataset 0 holds \(first.kind.rawValue)",
+                throw DataError("dataset \(i) holds \(p.kind.rawValue), dataset 0 holds \(first.kind.rawValue)",
                                 hint: "convert first, e.g. with to_pairs or to_unpaired")
             }
             rows.append(contentsOf: p.rows)
@@ -113,15 +113,20 @@ public struct Provenance: Sendable {
     }
 
     static func concatenating(_ parts: [Provenance], counts: [Int]) -> Provenance {
-        guard parts.contains(where: { !$0.origins.isEmpty }) else { return Provenance(sources: parts.first?.sources ?? []) }
         var out = Provenance()
-        for (p, n) in zip(parts, counts) {
-            let base = Int32(out.sources.count)
-            out.sources += p.sources
+        // Sources shared by several parts (two splits of one file) are listed once.
+        func index(_ s: String) -> Int32 {
+            if let i = out.sources.firstIndex(of: s) { return Int32(i) }
+            out.sources.append(s)
+            return Int32(out.sources.count - 1)
+        }
+        let maps = parts.map { $0.sources.map(index) }
+        guard parts.contains(where: { !$0.origins.isEmpty }) else { return out }
+        for (k, (p, n)) in zip(parts, counts).enumerated() {
             if p.origins.isEmpty {
                 out.origins += Array(repeating: RowOrigin(source: -1, line: 0), count: n)
             } else {
-                out.origins += p.origins.map { RowOrigin(source: $0.source + base, line: Int($0.line)) }
+                out.origins += p.origins.map { o in RowOrigin(source: o.source >= 0 ? maps[k][Int(o.source)] : -1, line: Int(o.line)) }
             }
         }
         return out

@@ -83,18 +83,23 @@ extension PrefText {
 }
 
 extension Dataset {
-    /// Decodes a row of this dataset's kind from fields with TRL's names (what `map` returns).
-    public static func row(kind: Kind, from object: DataObject) throws(DataError) -> Rows {
+    /// Rows of `kind` decoded from objects with TRL's field names (what `map` functions
+    /// return); an error names the index of the first bad object.
+    public static func rows(kind: Kind, from objects: [DataObject]) throws(DataError) -> Rows {
         var d = RowDecoder(kind: kind, columns: [:], aspectColumns: nil, textual: false)
-        d.object = object
         var b = RowBuilder(kind: kind, features: [])
+        for (i, o) in objects.enumerated() {
+            d.object = o
+            do {
+                try b.add(d, line: i)
+            } catch {
+                throw DataError("row \(i): \(error.message)", hint: error.hint)
+            }
+        }
         do {
-            try b.add(d, line: 0)
             return try b.dataset(source: "").rows
-        } catch let e as RowDecoder.Failure {
-            throw DataError(e.message, hint: e.hint)
         } catch {
-            throw DataError("\(error)")
+            throw DataError("\(error.op): \(error.message)")
         }
     }
 }

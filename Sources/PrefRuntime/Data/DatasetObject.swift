@@ -4,7 +4,8 @@ import PrefLearn
 
 /// A dataset as a pref value (`type(d)` is "dataset"): `len(d)`, `d[i]` (a record), `d[a..<b]`
 /// (a dataset), `for row in d`, and members `kind`, `count`, `rows`, `fields`, `features`,
-/// `sources`, `lines`, plus one member per field giving that column as a list (`d.chosen`).
+/// `sources`, `lines`, one member per field giving that column as a list (`d.chosen`), and the
+/// data builtins as methods (`d.split(0.8)`, `d.shuffle(seed: 1)`; `DatasetMethods`).
 public final class DatasetObject: NativeSequence, @unchecked Sendable {
     public let dataset: Dataset
     /// Computed once: which optional fields the records show.
@@ -58,6 +59,7 @@ public final class DatasetObject: NativeSequence, @unchecked Sendable {
             let o = dataset.provenance.origins
             return o.isEmpty ? Value.none : .list(o.map { $0.source < 0 ? .none : .number(Double($0.line)) })
         default:
+            if let m = DatasetMethods.bound(name, to: .native(NativeBox(self))) { return m }
             guard fields.contains(name) else { return nil }
             return .list((0..<dataset.count).map { i in
                 dataset.rows.fields(i).first { $0.0 == name }?.1.map(DatasetRecords.value) ?? .none
@@ -65,5 +67,5 @@ public final class DatasetObject: NativeSequence, @unchecked Sendable {
         }
     }
 
-    public var memberNames: [String] { ["kind", "count", "rows", "fields", "features", "sources", "lines"] + fields }
+    public var memberNames: [String] { ["kind", "count", "rows", "fields", "features", "sources", "lines"] + fields + DatasetMethods.names }
 }
