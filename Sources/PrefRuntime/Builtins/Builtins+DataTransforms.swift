@@ -5,9 +5,9 @@ import PrefLearn
 extension BuiltinLibrary {
     /// Dataset transforms (DESIGN.md §3): selection, conversion between kinds, labels. Each is
     /// also a method of datasets (`d.shuffle(seed: 1)`); `split`, `filter` and `map` on a
-    /// dataset go to `split_rows`, `filter_rows` and `map_rows`.
+    /// dataset go to `split_rows`, `filter_rows` and `map_rows`, and `concat` of datasets to `concat_rows`.
     static var dataTransforms: [Builtin] {
-        [splitRows, shuffle, take, sample, concat, filterRows, mapRows, batches, toPairs, toUnpaired, relabel, flipLabels, describe]
+        [splitRows, shuffle, take, sample, concatRows, filterRows, mapRows, batches, toPairs, toUnpaired, relabel, flipLabels, describe]
     }
 
     static func stream(_ call: BuiltinCall, _ name: String, seed i: Int) throws -> RandomStream {
@@ -104,10 +104,11 @@ extension BuiltinLibrary {
         }
     }
 
-    private static var concat: Builtin {
-        Builtin("concat", [BuiltinParameter("data", doc: "a dataset, or a list of datasets")], variadic: true, category: "data",
-                doc: "Datasets of one kind, one after another. Features are kept when every part has the same feature names.",
-                example: "let all = concat(train, test)") { call in
+    static var concatRows: Builtin {
+        Builtin("concat_rows", [BuiltinParameter("data", doc: "a dataset, or a list of datasets")], variadic: true, category: "data",
+                doc: "Datasets of one kind, one after another; `concat([a, b])` and `a.concat(b)` call it. Features are kept when every "
+                    + "part has the same feature names.",
+                example: "let all = concat_rows(train, test)") { call in
             var values = call.rest
             if case .list(let l) = call[0] { values = l.items + values } else { values.insert(call[0], at: 0) }
             let parts = try values.map { v in

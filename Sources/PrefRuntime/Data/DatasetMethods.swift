@@ -12,6 +12,7 @@ enum DatasetMethods {
         t["split"] = t["split_rows"]
         t["filter"] = t["filter_rows"]
         t["map"] = t["map_rows"]
+        t["concat"] = t["concat_rows"]
         return t
     }()
 

@@ -8,7 +8,7 @@ public enum DataLoader {
     public static func load(diskPath: String, path: String, options: LoadOptions) throws(LoadFailure) -> LoadResult {
         let reader = try ByteReader(diskPath: diskPath, path: path)
         var state = State(options: options, path: path)
-        let format = options.resolvedFormat(for: path, firstByte: nil)
+        let format = options.resolvedFormat(for: path)
         do {
             switch format {
             case .jsonl:

@@ -38,14 +38,15 @@ public struct LoadOptions: Sendable {
     }
 
     /// The format of `path` under `.auto`: by extension (after `.gz`), else JSONL.
-    public func resolvedFormat(for path: String, firstByte: UInt8?) -> Format {
+    public func resolvedFormat(for path: String) -> Format {
         guard format == .auto else { return format }
         var name = path.lowercased()
         if name.hasSuffix(".gz") { name.removeLast(3) }
         if name.hasSuffix(".csv") { return .csv }
         if name.hasSuffix(".tsv") || name.hasSuffix(".tab") { return .tsv }
-        if name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") { return .jsonl }
-        // A .json file may hold one array, or (as many exports do) one object per line.
-        return firstByte == UInt8(ascii: "[") ? .json : .jsonl
+        // A .json file may hold one array, or (as many exports do) one object per line: the
+        // loader looks at its first byte.
+        if name.hasSuffix(".json") { return .json }
+        return .jsonl
     }
 }
