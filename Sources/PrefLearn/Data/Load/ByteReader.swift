@@ -28,14 +28,19 @@ final class ByteReader {
     private func read(into buffer: UnsafeMutableBufferPointer<UInt8>, from start: Int) throws(LoadFailure) -> Int {
         guard let base = buffer.baseAddress, start < buffer.count else { return 0 }
         let n = gzread(file, base + start, UInt32(Swift.min(buffer.count - start, 1 << 30)))
-        guard n >= 0 else { throw LoadFailure(message: "cannot read \(path): the gzip data is corrupt", hint: nil) }
+        var status: Int32 = 0
+        _ = gzerror(file, &status)
+        // A truncated gzip stream reads as a short file with Z_BUF_ERROR set, not as -1.
+        guard n >= 0, status == Z_OK || status == Z_STREAM_END else {
+            throw LoadFailure(message: "cannot read \(path): the gzip data is corrupt or truncated", hint: nil)
+        }
         return Int(n)
     }
 
     /// The whole (inflated) content.
     func readAll() throws(LoadFailure) -> [UInt8] {
         var out = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = try chunk.withUnsafeMutableBufferPointer { (b) throws(LoadFailure) -> Int in try read(into: b, from: 0) }
             if n == 0 { return out }

@@ -66,4 +66,9 @@ public struct DataObject: Sendable, Equatable {
     public func offset(of key: String) -> Int? {
         keys.firstIndex(of: key).map { offsets[$0] }
     }
+
+    /// Equal fields in the same order; where the values were in a file does not matter.
+    public static func == (a: DataObject, b: DataObject) -> Bool {
+        a.keys == b.keys && a.values == b.values
+    }
 }
