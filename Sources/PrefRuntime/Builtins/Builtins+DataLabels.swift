@@ -47,14 +47,41 @@ extension BuiltinLibrary {
 
     static var relabel: Builtin {
         Builtin("relabel", [BuiltinParameter("data", .native, doc: "pairs with score_chosen and score_rejected"),
-                            BuiltinParameter("goal", .string, default: .str("\ntarget score: {score}"),
-                                             doc: "appended to the prompt; {score} is replaced by the target score")],
+                            BuiltinParameter("goal", default: .str("\ntarget score: {score}"),
+                                             doc: "a function score → text appended to the prompt, or a text in which {score} is replaced")],
                 category: "data",
                 doc: "Reward-augmented relabelling (Zhang et al. 2024): each scored pair (x, y_w, y_l, r_w, r_l) becomes (x ⊕ g(r_w), y_w ≻ y_l) "
-                    + "and (x ⊕ g(r_l), y_l ≻ y_w), so a goal-conditioned policy learns from both responses. The target scores are also a "
-                    + "[2n, 1] feature \"goal\"; a conversation gets the goal as a final system message.",
-                example: "let augmented = relabel(pairs)") { call in
-            let d = try call.dataset(0), goal = call.string(1)
+                    + "and (x ⊕ g(r_l), y_l ≻ y_w), so a goal-conditioned policy learns from both responses. The first half of the result "
+                    + "are the originals' relabelled rows, the second half the reversed ones. The target scores are also a [2n, 1] feature "
+                    + "\"goal\"; a conversation gets the goal as a final system message. (In a pref string write the placeholder as \\{score}.)",
+                example: "let augmented = relabel(pairs, goal: fn(s) \" [target {s}]\")") { call in
+            let d = try call.dataset(0)
+            let goal: (Double) throws(DataError) -> String
+            switch call[1] {
+            case .string(let s): goal = { x in Dataset.goalText(s.value, x) }
+            case .function, .builtin:
+                let f = call[1], interpreter = call.interpreter
+                var failure: Error?
+                goal = { (x: Double) throws(DataError) -> String in
+                    do {
+                        let v = try interpreter.call(f, [.number(x)])
+                        guard case .string(let s) = v else { throw DataError("goal(\(x)) returned a \(v.typeName), not a string") }
+                        return s.value
+                    } catch let e as DataError {
+                        throw e
+                    } catch {
+                        failure = error
+                        throw DataError("goal failed")
+                    }
+                }
+                do throws(DataError) {
+                    return DatasetObject.value(try d.relabeled(goal: goal))
+                } catch {
+                    if let failure { throw failure }
+                    throw call.dataError(error)
+                }
+            default: throw call.typeError(1, expected: "a function or a string")
+            }
             return try run(call) { () throws(DataError) in try d.relabeled(goal: goal) }
         }
     }

@@ -59,10 +59,10 @@ extension Dataset {
 
     /// Reward-augmented relabelling (Zhang et al. 2024; algorithms.md §6.13): each scored pair
     /// (x, y_w, y_l, r_w, r_l) becomes two pairs, (x ⊕ g(r_w), y_w ≻ y_l) and (x ⊕ g(r_l), y_l ≻ y_w),
-    /// where g(r) is `goal` with "{score}" replaced by r. Plain prompts get the text appended; a
+    /// where g(r) is `goal(r)`. Plain prompts get the text appended; a
     /// conversation gets it as a final system message. The rows' target scores are also a
     /// "goal" feature [2n, 1], for models over features. The first n rows are the originals.
-    public func relabeled(goal: String) throws(DataError) -> Dataset {
+    public func relabeled(goal: (Double) throws(DataError) -> String) throws(DataError) -> Dataset {
         guard case .pairs(let ps) = rows else { throw DataError("needs pairs, got \(kind.rawValue)") }
         var first = [PairRow](), second = [PairRow](), goals = [Double](), goals2 = [Double]()
         for (i, p) in ps.enumerated() {
@@ -71,8 +71,8 @@ extension Dataset {
                                 hint: "load scored pairs, or set scores with map")
             }
             var a = p, b = p
-            a.prompt = Dataset.appendingGoal(p.prompt, goal, rw)
-            b.prompt = Dataset.appendingGoal(p.prompt, goal, rl)
+            a.prompt = Dataset.appendingGoal(p.prompt, try goal(rw))
+            b.prompt = Dataset.appendingGoal(p.prompt, try goal(rl))
             (b.chosen, b.rejected, b.scoreChosen, b.scoreRejected) = (p.rejected, p.chosen, rl, rw)
             first.append(a)
             second.append(b)
@@ -89,9 +89,13 @@ extension Dataset {
         return Dataset(.pairs(first + second), provenance: provenance.selecting(Array(0..<n) + Array(0..<n)), features: features)
     }
 
-    static func appendingGoal(_ prompt: PrefText, _ goal: String, _ score: Double) -> PrefText {
+    /// `template` with "{score}" replaced by the score (whole numbers without a fraction).
+    public static func goalText(_ template: String, _ score: Double) -> String {
         let s = score == score.rounded() && Swift.abs(score) < 1e15 ? String(Int64(score)) : String(score)
-        let text = goal.replacingOccurrences(of: "{score}", with: s)
+        return template.replacingOccurrences(of: "{score}", with: s)
+    }
+
+    static func appendingGoal(_ prompt: PrefText, _ text: String) -> PrefText {
         switch prompt {
         case .plain(let p): return .plain(p + text)
         case .chat(let m): return .chat(m + [ChatMessage(role: "system", content: text.trimmingCharacters(in: .whitespacesAndNewlines))])
