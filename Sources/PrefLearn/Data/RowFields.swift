@@ -87,6 +87,7 @@ extension Dataset {
     /// return); an error names the index of the first bad object.
     public static func rows(kind: Kind, from objects: [DataObject]) throws(DataError) -> Rows {
         var d = RowDecoder(kind: kind, columns: [:], aspectColumns: nil, textual: false)
+        d.fromFile = false
         var b = RowBuilder(kind: kind, features: [])
         for (i, o) in objects.enumerated() {
             d.object = o

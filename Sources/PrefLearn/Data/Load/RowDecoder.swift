@@ -19,6 +19,8 @@ struct RowDecoder {
 
     var object = DataObject()
     var recordOffset = 0
+    /// Decoding a file's rows (hints may suggest `columns:`), not records returned by `map`.
+    var fromFile = true
 
     init(kind: Dataset.Kind, columns: [String: String], aspectColumns: [String]?, textual: Bool) {
         self.kind = kind
@@ -43,7 +45,7 @@ struct RowDecoder {
         let key = name(field)
         let have = object.keys.prefix(8).map { "'\($0)'" }.joined(separator: ", ") + (object.keys.count > 8 ? ", …" : "")
         var hint = object.keys.isEmpty ? "the row has no fields" : "the row has \(have)"
-        if columns[field] == nil { hint += "; map another name with columns: {\(field): \"name\"}" }
+        if columns[field] == nil, fromFile { hint += "; map another name with columns: {\(field): \"name\"}" }
         return Failure(message: "missing field '\(key)'" + (key != field ? " (for \(field))" : ""), hint: hint, offset: recordOffset)
     }
 
