@@ -9,14 +9,12 @@ enum EmbeddedStdlib {
 
 # Applies f to each element. A dataset's rows map to a dataset (map_rows).
 fn map(xs, f) {
-  if type(xs) == "dataset" { return map_rows(xs, f) }
-  [f(x) for x in xs]
+  if type(xs) == "dataset" { map_rows(xs, f) } else { [f(x) for x in xs] }
 }
 
 # The elements for which pred is true. A dataset filters to a dataset (filter_rows).
 fn filter(xs, pred) {
-  if type(xs) == "dataset" { return filter_rows(xs, pred) }
-  [x for x in xs if pred(x)]
+  if type(xs) == "dataset" { filter_rows(xs, pred) } else { [x for x in xs if pred(x)] }
 }
 
 # Folds the elements from the left: reduce([1, 2, 3], fn(a, b) a + b, 0) is 6.
