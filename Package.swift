@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // The manifest draws the architecture (DESIGN.md §1). Dependencies point one way:
 //   pref → PrefREPL → PrefRuntime → PrefLanguage → PrefCore → CBLAS, CKernels
-//                                 → PrefLearn    → PrefCore
+//                                 → PrefLearn    → PrefCore, CZlib
 //          PrefREPL → CEditLineShim → CEditLine
 import PackageDescription
 
@@ -23,10 +23,11 @@ let package = Package(
         .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
         .target(name: "CEditLineShim", dependencies: ["CEditLine"]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Swift layers.
         .target(name: "PrefCore", dependencies: ["CBLAS", "CKernels"]),
-        .target(name: "PrefLearn", dependencies: ["PrefCore"]),
+        .target(name: "PrefLearn", dependencies: ["PrefCore", "CZlib"]),
         .target(name: "PrefLanguage", dependencies: ["PrefCore"]),
         .target(name: "PrefRuntime", dependencies: ["PrefLanguage", "PrefLearn", "PrefCore"]),
         .target(name: "PrefREPL", dependencies: ["PrefRuntime", "CEditLineShim"]),

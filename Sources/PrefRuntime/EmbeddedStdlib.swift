@@ -7,11 +7,17 @@ enum EmbeddedStdlib {
 # The prelude: everyday helpers written in pref, loaded into every session.
 # Anything per element on a hot path lives in Swift as a builtin instead.
 
-# Applies f to each element.
-fn map(xs, f) { [f(x) for x in xs] }
+# Applies f to each element. A dataset's rows map to a dataset (map_rows).
+fn map(xs, f) {
+  if type(xs) == "dataset" { return map_rows(xs, f) }
+  [f(x) for x in xs]
+}
 
-# The elements for which pred is true.
-fn filter(xs, pred) { [x for x in xs if pred(x)] }
+# The elements for which pred is true. A dataset filters to a dataset (filter_rows).
+fn filter(xs, pred) {
+  if type(xs) == "dataset" { return filter_rows(xs, pred) }
+  [x for x in xs if pred(x)]
+}
 
 # Folds the elements from the left: reduce([1, 2, 3], fn(a, b) a + b, 0) is 6.
 fn reduce(xs, f, initial) {

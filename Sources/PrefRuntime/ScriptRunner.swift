@@ -149,7 +149,9 @@ public struct ScriptRunner {
             return ExitStatus.dataError
         case let e as RuntimeError:
             session.errorOutput(e.diagnostic.rendered())
-            return e.isUsageError ? ExitStatus.usage : ExitStatus.runtimeError
+            if e.isUsageError { return ExitStatus.usage }
+            if e.isMissingInput { return ExitStatus.missingInput }
+            return e.isDataError ? ExitStatus.dataError : ExitStatus.runtimeError
         case let e as Interrupted:
             session.errorOutput(e.rendered())
             return ExitStatus.interrupted

@@ -18,6 +18,9 @@ public final class Session: @unchecked Sendable {
     /// Relative script paths (in messages and imports) are resolved against this directory
     /// instead of the process's current directory when set (the golden tests use it).
     public var workingDirectory: String?
+    /// The path of the last script file parsed (not REPL entries or the Stdlib): data paths in
+    /// `load` and `save` are relative to its directory, as imports are.
+    public internal(set) var scriptPath: String?
     let modules: ModuleRegistry
     /// Node ids keep increasing across REPL entries so side tables never collide.
     var nextNodeID: NodeID = 0
@@ -54,6 +57,7 @@ public final class Session: @unchecked Sendable {
 
     /// Parses a file, throwing every syntax error at once.
     public func parseProgram(_ file: SourceFile) throws -> Program {
+        if !file.path.hasPrefix("<") { scriptPath = file.path }
         let result = parse(file, firstNodeID: nextNodeID)
         nextNodeID = result.nextNodeID
         let errors = result.diagnostics.filter { $0.severity == .error }

@@ -51,6 +51,9 @@ enum Indexing {
             guard shape.rank > 0 else { throw RuntimeError("cannot index a scalar tensor", file: file, range: range) }
             let i = try position(key, count: shape[0], what: "tensor", file: file, range: range)
             return try located(file, range) { try TensorValues.row(t, i, context: context) }
+        case .native(let n) where n.object is NativeSequence:
+            guard let seq = n.object as? NativeSequence else { return .none }
+            return try seq.element(at: try position(key, count: seq.elementCount, what: n.object.typeName, file: file, range: range))
         default:
             throw RuntimeError("cannot index a \(container.typeName)", file: file, range: range)
         }
@@ -87,6 +90,9 @@ enum Indexing {
             guard shape.rank > 0 else { throw RuntimeError("cannot slice a scalar tensor", file: file, range: range) }
             let r = try bounds(lo, hi, inclusive: inclusive, count: shape[0], file: file, range: range)
             return try located(file, range) { try TensorValues.slice(t, r, context: context) }
+        case .native(let n) where n.object is NativeSequence:
+            guard let seq = n.object as? NativeSequence else { return .none }
+            return try seq.slice(try bounds(lo, hi, inclusive: inclusive, count: seq.elementCount, file: file, range: range))
         default:
             throw RuntimeError("cannot slice a \(container.typeName)", file: file, range: range)
         }

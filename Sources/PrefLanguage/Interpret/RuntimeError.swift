@@ -9,6 +9,11 @@ public struct RuntimeError: Error, Sendable {
     public var trace: [String] = []
     /// A problem with how pref was invoked (e.g. a `--set` of the wrong type): exit code 64.
     public var isUsageError = false
+    /// Bad input data (exit code 65) or a missing input file (66), e.g. from `load`.
+    public var isDataError = false
+    public var isMissingInput = false
+    /// Diagnostics in data files that explain the error, rendered after it.
+    public var attached: [Diagnostic] = []
     /// Where the error currently is while it unwinds through calls (the header keeps the
     /// innermost location; each crossed function adds a trace line at this location).
     var unwindFile: SourceFile?
@@ -46,7 +51,9 @@ public struct RuntimeError: Error, Sendable {
 
     /// The diagnostic the CLI and the REPL render.
     public var diagnostic: Diagnostic {
-        Diagnostic(.error, message, file: file, range: range, hints: hint.map { [$0] } ?? [], trace: RuntimeError.compress(trace))
+        var d = Diagnostic(.error, message, file: file, range: range, hints: hint.map { [$0] } ?? [], trace: RuntimeError.compress(trace))
+        d.attached = attached
+        return d
     }
 
     /// Runs of the same frames (deep recursion, also mutual recursion through up to four

@@ -15,6 +15,12 @@ public struct Diagnostic: Error, Sendable {
     public var hints: [String]
     /// Runtime call frames, innermost first: `in name at path:line:col`.
     public var trace: [String]
+    /// Diagnostics about another file that explain this one (a data file's bad line behind a
+    /// failed `load`), rendered after it.
+    public var attached: [Diagnostic] = []
+    /// The excerpt line and the caret's column in it, when they are not the file's own line
+    /// (a long data line is shown as a window around the column; the header keeps the real one).
+    public var excerpt: (text: String, column: Int)?
 
     public init(_ severity: Severity, _ message: String, file: SourceFile? = nil, range: SourceRange? = nil,
                 hints: [String] = [], trace: [String] = []) {
@@ -39,17 +45,19 @@ public struct Diagnostic: Error, Sendable {
         if let file, let range {
             let number = String(range.start.line)
             gutter = String(repeating: " ", count: number.count)
-            let text = file.line(range.start.line)
+            let text = excerpt.map { Substring($0.text) } ?? file.line(range.start.line)
+            let column = excerpt?.column ?? range.start.column
             out += "\(gutter) |\n"
             out += "\(number) | \(text)\n"
             // Pad with the line's own characters (tabs stay tabs) so the caret lines up.
-            let prefix = text.prefix(Swift.max(0, range.start.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-            let available = Swift.max(1, text.count - (range.start.column - 1))
+            let prefix = text.prefix(Swift.max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+            let available = Swift.max(1, text.count - (column - 1))
             let width = Swift.min(range.length, available)
             out += "\(gutter) | \(prefix)^\(String(repeating: "~", count: width - 1))\n"
         }
         for hint in hints { out += "\(gutter) = hint: \(hint)\n" }
         for frame in trace { out += "  \(frame)\n" }
+        for d in attached { out += d.rendered() }
         return out
     }
 }

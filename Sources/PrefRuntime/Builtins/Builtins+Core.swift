@@ -22,7 +22,7 @@ extension BuiltinLibrary {
                     doc: "The name of a value's type: number, bool, string, none, list, record, range, function, tensor, or a native type such as dataset.",
                     example: "type(1.5)   # \"number\"") { call in .str(call[0].typeName) },
             Builtin("len", [BuiltinParameter("value")], category: "core",
-                    doc: "The number of elements of a list, characters of a string, fields of a record, integers of a range, or rows of a tensor.",
+                    doc: "The number of elements of a list, characters of a string, fields of a record, integers of a range, rows of a tensor or of a dataset.",
                     example: "len([1, 2, 3])   # 3") { call in
                 switch call[0] {
                 case .list(let l): return .number(Double(l.items.count))
@@ -33,7 +33,9 @@ extension BuiltinLibrary {
                     let shape = try TensorValues.tensor(t).shape
                     guard shape.rank > 0 else { throw RuntimeError("len() of a scalar tensor", hint: "use .shape") }
                     return .number(Double(shape[0]))
-                default: throw RuntimeError("len() needs a list, string, record, range or tensor, got \(call[0].typeName)")
+                case .native(let n) where n.object is NativeSequence:
+                    return .number(Double((n.object as? NativeSequence)?.elementCount ?? 0))
+                default: throw RuntimeError("len() needs a list, string, record, range, tensor or dataset, got \(call[0].typeName)")
                 }
             },
             Builtin("str", [BuiltinParameter("value")], category: "core",

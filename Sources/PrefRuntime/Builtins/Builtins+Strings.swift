@@ -13,10 +13,23 @@ extension BuiltinLibrary {
                 guard case .list(let l) = call[0] else { return .none }
                 return .str(l.items.map(\.displayText).joined(separator: call.string(1)))
             },
-            Builtin("split", [BuiltinParameter("s", .string), BuiltinParameter("sep", .string, default: Value.none, doc: "none: runs of whitespace")],
+            Builtin("split", [BuiltinParameter("s", doc: "a string, or a dataset (see split_rows)"),
+                              BuiltinParameter("sep", default: Value.none, doc: "none: runs of whitespace; for a dataset, the sizes"),
+                              BuiltinParameter("seed", default: Value.none, doc: "datasets only: see split_rows"),
+                              BuiltinParameter("by", default: Value.none, doc: "datasets only: see split_rows")],
                     category: "lists",
-                    doc: "The parts of `s` between occurrences of `sep`. Without sep, splits on runs of whitespace and drops empty parts, as Python's str.split().",
+                    doc: "The parts of `s` between occurrences of `sep`. Without sep, splits on runs of whitespace and drops empty parts, as Python's str.split(). "
+                        + "With a dataset, random disjoint parts: split(d, 0.8, seed: 1, by: \"prompt\") is split_rows(d, 0.8, seed: 1, by: \"prompt\").",
                     example: "split(\"a,b,,c\", \",\")   # [\"a\", \"b\", \"\", \"c\"]\nsplit(\"  x  y \")   # [\"x\", \"y\"]") { call in
+                if case .native = call[0] {
+                    var c = call
+                    c.builtin = BuiltinLibrary.splitRows
+                    if c[1].isNone { throw call.error("splitting a dataset needs sizes", hint: "split(d, 0.8) makes two parts of 80% and 20%") }
+                    return try BuiltinLibrary.splitRows.body(c)
+                }
+                guard case .string = call[0] else { throw call.typeError(0, expected: "a string") }
+                if !call[2].isNone || !call[3].isNone { throw call.error("seed and by apply to datasets, not strings") }
+                if !call[1].isNone, case .string = call[1] {} else if !call[1].isNone { throw call.typeError(1, expected: "a string") }
                 let s = call.string(0)
                 if call[1].isNone {
                     return .list(s.split(whereSeparator: { $0.isWhitespace }).map { .str(String($0)) })

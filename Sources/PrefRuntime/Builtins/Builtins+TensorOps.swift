@@ -35,7 +35,7 @@ extension BuiltinLibrary {
                 }
                 return try TensorArgs.apply(try call.operand(0), eager: { try $0.reshaped(dims) }, recorded: { try $0.reshaped(dims) })
             },
-            joining("concat", "Joins tensors along an existing axis; their other dimensions must agree.",
+            joining("concat", "Joins tensors along an existing axis; their other dimensions must agree. A list of datasets is joined by concat_rows.",
                     "concat([ones([2, 3]), zeros([1, 3])]).shape   # [3, 3]", eager: Tensor.concat, recorded: Var.concat),
             joining("stack", "Stacks equally shaped tensors along a new axis.",
                     "stack([ones([3]), zeros([3])]).shape   # [2, 3]", eager: Tensor.stack, recorded: Var.stack),
@@ -87,6 +87,13 @@ extension BuiltinLibrary {
                 category: "tensors", doc: doc, example: example) { call in
             guard case .list(let l) = call[0] else { return .none }
             guard !l.items.isEmpty else { throw call.error("the list is empty; there is nothing to \(name)") }
+            if name == "concat", case .native(let n) = l.items[0], n.object is DatasetObject {
+                // concat([train, test]) joins datasets (concat_rows).
+                var c = call
+                c.builtin = BuiltinLibrary.concatRows
+                c.arguments = [call[0]]
+                return try BuiltinLibrary.concatRows.body(c)
+            }
             let dtype = TensorArgs.commonDType(l.items)
             var operands = [TensorValues.Operand]()
             for (i, v) in l.items.enumerated() {

@@ -1,0 +1,131 @@
+import PrefCore
+
+/// Conversions between row kinds (DESIGN.md §3): rankings → pairs, ratings → pairs,
+/// pairs → unpaired. Feature tensors are carried over where the rows map one to one onto
+/// feature rows ("responses" → "chosen"/"rejected", "chosen"/"rejected" → "completion").
+extension Dataset {
+    /// How rankings become pairs.
+    public enum RankedPairing: String, CaseIterable, Sendable {
+        /// Every ordered pair (better, worse): k(k−1)/2 per row.
+        case all
+        /// The best response against each other one.
+        case bestVsRest = "best_vs_rest"
+        /// Each response against the next one down.
+        case adjacent
+    }
+
+    /// Pairs from ranked rows. Responses with equal rank or score make no pair (a tie states no
+    /// preference); scores, when present, become score_chosen and score_rejected.
+    public func rankedToPairs(mode: RankedPairing) throws(DataError) -> Dataset {
+        guard case .ranked(let rs) = rows else { throw DataError("needs ranked rows, got \(kind.rawValue)") }
+        var out = [PairRow](), sources = [(row: Int, chosen: Int, rejected: Int)]()
+        for (i, r) in rs.enumerated() {
+            let order = r.order
+            func tied(_ a: Int, _ b: Int) -> Bool {
+                if let ranks = r.ranks { return ranks[a] == ranks[b] }
+                if let scores = r.scores { return scores[a] == scores[b] }
+                return false
+            }
+            var candidates = [(Int, Int)]()
+            switch mode {
+            case .all:
+                for a in 0..<order.count { for b in (a + 1)..<order.count { candidates.append((order[a], order[b])) } }
+            case .bestVsRest:
+                if let best = order.first { candidates = order.dropFirst().map { (best, $0) } }
+            case .adjacent:
+                if order.count > 1 { candidates = (0..<(order.count - 1)).map { (order[$0], order[$0 + 1]) } }
+            }
+            for (c, j) in candidates where !tied(c, j) {
+                out.append(PairRow(prompt: r.prompt, chosen: r.responses[c], rejected: r.responses[j],
+                                   scoreChosen: r.scores?[c], scoreRejected: r.scores?[j]))
+                sources.append((i, c, j))
+            }
+        }
+        var features = FeatureSet()
+        if let t = self.features["responses"], t.rank == 3 {
+            let k = t.shape[1], flat = try tensorSafe { () throws(TensorError) in try t.reshaped([t.shape[0] * k, t.shape[2]]) }
+            features["chosen"] = try tensorSafe { () throws(TensorError) in try flat.gather(try IndexTensor(sources.map { $0.row * k + $0.chosen })) }
+            features["rejected"] = try tensorSafe { () throws(TensorError) in try flat.gather(try IndexTensor(sources.map { $0.row * k + $0.rejected })) }
+        }
+        return Dataset(.pairs(out), provenance: provenance.selecting(sources.map(\.row)), features: features)
+    }
+
+    /// Pairs from ratings: responses to the same prompt are compared on `aspect` (nil: the mean
+    /// of each row's aspects); a response rated several times (several annotators) counts with
+    /// its mean score. A pair is made when the scores differ by more than `tieThreshold`.
+    public func ratingsToPairs(aspect: String?, tieThreshold: Double) throws(DataError) -> Dataset {
+        guard case .ratings(let rs) = rows else { throw DataError("needs ratings rows, got \(kind.rawValue)") }
+        // Prompt → responses in first-seen order, each with its summed score, count and first row.
+        var promptIndex = [PrefText: Int](), groups = [[(response: PrefText, sum: Double, n: Int, row: Int)]]()
+        var responseIndex = [[PrefText: Int]]()
+        for (i, r) in rs.enumerated() {
+            let score: Double
+            if let aspect {
+                guard let s = r.score(aspect) else { continue }
+                score = s
+            } else {
+                guard !r.scores.isEmpty else { continue }
+                score = r.scores.reduce(0) { $0 + $1.score } / Double(r.scores.count)
+            }
+            let g: Int
+            if let k = promptIndex[r.prompt] { g = k } else {
+                g = groups.count
+                promptIndex[r.prompt] = g
+                groups.append([])
+                responseIndex.append([:])
+            }
+            if let k = responseIndex[g][r.response] {
+                groups[g][k].sum += score
+                groups[g][k].n += 1
+            } else {
+                responseIndex[g][r.response] = groups[g].count
+                groups[g].append((r.response, score, 1, i))
+            }
+        }
+        if let aspect, groups.isEmpty, !rs.isEmpty {
+            let known = Set(rs.flatMap { $0.scores.map(\.aspect) }).sorted()
+            throw DataError("no row has aspect '\(aspect)'", hint: "aspects: \(known.joined(separator: ", "))")
+        }
+        var out = [PairRow](), sources = [(chosen: Int, rejected: Int)]()
+        for members in groups {
+            let prompt = rs[members[0].row].prompt
+            for a in 0..<members.count {
+                for b in (a + 1)..<members.count {
+                    let sa = members[a].sum / Double(members[a].n), sb = members[b].sum / Double(members[b].n)
+                    guard Swift.abs(sa - sb) > tieThreshold else { continue }
+                    let (w, l, sw, sl) = sa > sb ? (members[a], members[b], sa, sb) : (members[b], members[a], sb, sa)
+                    out.append(PairRow(prompt: prompt, chosen: w.response, rejected: l.response, scoreChosen: sw, scoreRejected: sl, aspect: aspect))
+                    sources.append((w.row, l.row))
+                }
+            }
+        }
+        var features = FeatureSet()
+        if let t = self.features["response"] {
+            features["chosen"] = try tensorSafe { () throws(TensorError) in try t.gather(try IndexTensor(sources.map(\.chosen))) }
+            features["rejected"] = try tensorSafe { () throws(TensorError) in try t.gather(try IndexTensor(sources.map(\.rejected))) }
+        }
+        return Dataset(.pairs(out), provenance: provenance.selecting(sources.map(\.chosen)), features: features)
+    }
+
+    /// Unpaired rows from pairs, as TRL's `unpair_preference_dataset`: each pair gives its chosen
+    /// completion labelled true and its rejected one labelled false (interleaved: c₀, r₀, c₁, r₁…).
+    public func toUnpaired() throws(DataError) -> Dataset {
+        guard case .pairs(let ps) = rows else { throw DataError("needs pairs, got \(kind.rawValue)") }
+        var out = [UnpairedRow]()
+        out.reserveCapacity(ps.count * 2)
+        for p in ps {
+            out.append(UnpairedRow(prompt: p.prompt, completion: p.chosen, label: true, weight: p.weight, annotator: p.annotator))
+            out.append(UnpairedRow(prompt: p.prompt, completion: p.rejected, label: false, weight: p.weight, annotator: p.annotator))
+        }
+        var features = FeatureSet()
+        if let c = self.features["chosen"], let r = self.features["rejected"], c.shape == r.shape, c.rank >= 1 {
+            // Stack to [n, 2, …] then view as [2n, …]: row 2i is chosen i, row 2i+1 rejected i.
+            let both = try tensorSafe { () throws(TensorError) in try Tensor.concat([c, r], axis: 0) }
+            let n = c.shape[0]
+            let order = (0..<(2 * n)).map { $0 % 2 == 0 ? $0 / 2 : n + $0 / 2 }
+            features["completion"] = try tensorSafe { () throws(TensorError) in try both.gather(try IndexTensor(order)) }
+        }
+        let rowsOf = ps.indices.flatMap { [$0, $0] }
+        return Dataset(.unpaired(out), provenance: provenance.selecting(rowsOf), features: features)
+    }
+}
