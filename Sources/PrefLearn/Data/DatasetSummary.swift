@@ -40,8 +40,8 @@ public enum DatasetSummary {
             out += lengths("responses per row", rs.map(\.responses.count))
             out += lengths("response length", rs.flatMap { $0.responses.map(\.length) })
             out.append(Statistic(name: "rows with tied scores or ranks", value: Double(rs.filter { r in
-                if let k = r.ranks { return Set(k).count < k.count }
-                if let s = r.scores { return Set(s).count < s.count }
+                if let k = r.validRanks { return Set(k).count < k.count }
+                if let s = r.validScores { return Set(s).count < s.count }
                 return false
             }.count)))
         case .ratings(let rs):

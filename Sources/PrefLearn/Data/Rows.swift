@@ -64,10 +64,15 @@ public struct RankedRow: Sendable, Hashable {
     /// keep file order. Without either, the file order.
     public var order: [Int] {
         let idx = Array(responses.indices)
-        if let ranks { return idx.sorted { (ranks[$0], $0) < (ranks[$1], $1) } }
-        if let scores { return idx.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 } }
+        if let ranks = validRanks { return idx.sorted { (ranks[$0], $0) < (ranks[$1], $1) } }
+        if let scores = validScores { return idx.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 } }
         return idx
     }
+
+    /// The ranks when there is one per response (rows built in Swift may disagree).
+    public var validRanks: [Int]? { ranks.flatMap { $0.count == responses.count ? $0 : nil } }
+    /// The scores when there is one per response.
+    public var validScores: [Double]? { scores.flatMap { $0.count == responses.count ? $0 : nil } }
 }
 
 /// A score for one aspect of a response ("helpfulness": 4).

@@ -53,7 +53,7 @@ extension BuiltinLibrary {
 
     private static func splitSizes(_ call: BuiltinCall, count: Int) throws -> Dataset.SplitSizes {
         func read(_ v: Value) throws -> Double {
-            guard case .number(let x) = v, x.isFinite, x >= 0 else { throw call.error("split sizes must be numbers ≥ 0, got \(v.reprText)") }
+            guard case .number(let x) = v, x.isFinite, x >= 0, x < 1e15 else { throw call.error("split sizes must be numbers ≥ 0, got \(v.reprText)") }
             return x
         }
         let xs: [Double]
@@ -98,6 +98,7 @@ extension BuiltinLibrary {
                 category: "data", doc: "`n` rows drawn at random: distinct rows, or with replacement (a bootstrap sample).",
                 example: "let boot = sample(d, len(d), replace: true, seed: 3)") { call in
             let d = try call.dataset(0), n = try call.int(1)
+            guard n <= Swift.max(d.count, 1 << 26) else { throw call.error("cannot sample \(n) rows", hint: "at most 2^26 rows, or as many as the data has") }
             var rng = try stream(call, "sample", seed: 3)
             let replace = call.bool(2)
             return try run(call) { () throws(DataError) in try d.sampled(n, replace: replace, &rng) }

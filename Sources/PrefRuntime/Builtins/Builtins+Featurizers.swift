@@ -15,11 +15,11 @@ extension BuiltinLibrary {
         case .none: return nil
         case .number: let n = try call.int(i); guard n >= 1 else { throw call.error("n-gram sizes must be ≥ 1") }; return n...n
         case .range(let r):
-            let lo = Int(r.lower), hi = Int(r.inclusive ? r.upper : r.upper - 1)
-            guard Double(lo) == r.lower, lo >= 1, hi >= lo, hi <= 16 else {
+            let upper = r.inclusive ? r.upper : r.upper - 1
+            guard r.lower == r.lower.rounded(), r.lower >= 1, upper >= r.lower, upper <= 16 else {
                 throw call.error("argument '\(call.builtin.parameters[i].name)' must be a range of sizes from 1 to 16 such as 1..2")
             }
-            return lo...hi
+            return Int(r.lower)...Int(upper)
         default: throw call.typeError(i, expected: "a range such as 1..2, a number, or none")
         }
     }

@@ -26,8 +26,10 @@ enum DatasetRecords {
         }
     }
 
-    /// A pref value as a data value; nil for values data cannot hold (functions, tensors…).
-    static func data(_ v: Value) -> DataValue? {
+    /// A pref value as a data value; nil for values data cannot hold (functions, tensors, or
+    /// nesting deeper than the loader accepts).
+    static func data(_ v: Value, depth: Int = 0) -> DataValue? {
+        guard depth < 100 else { return nil }
         switch v {
         case .none: return .null
         case .bool(let b): return .bool(b)
@@ -36,7 +38,7 @@ enum DatasetRecords {
         case .list(let l):
             var items = [DataValue]()
             for x in l.items {
-                guard let d = data(x) else { return nil }
+                guard let d = data(x, depth: depth + 1) else { return nil }
                 items.append(d)
             }
             if items.allSatisfy({ if case .number = $0 { true } else { false } }) {
@@ -46,7 +48,7 @@ enum DatasetRecords {
         case .record(let r):
             var o = DataObject()
             for (k, x) in zip(r.keys, r.values) {
-                guard let d = data(x) else { return nil }
+                guard let d = data(x, depth: depth + 1) else { return nil }
                 o.append(k, d, offset: 0)
             }
             return .object(o)

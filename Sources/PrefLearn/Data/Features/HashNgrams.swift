@@ -35,23 +35,34 @@ public struct HashNgrams: Sendable {
             if c >= 0x80 { ascii = false } else if c >= 0x41 && c <= 0x5A { bytes[i] = c + 32 }
         }
         if !ascii { bytes = Array(text.lowercased().utf8) }
+        // The buckets touched, so normalising costs O(n-grams), not O(dim): rows are sparse.
+        var touched = [Int32]()
         bytes.withUnsafeBufferPointer { b in
-            if let words { wordGrams(b, words, row) }
-            if let chars { charGrams(b, chars, ascii: ascii, row) }
+            if let words { wordGrams(b, words, row, &touched) }
+            if let chars { charGrams(b, chars, ascii: ascii, row, &touched) }
         }
-        var norm: Float = 0
-        for j in 0..<dim { norm += row[j] * row[j] }
+        touched.sort()
+        var norm: Float = 0, previous: Int32 = -1
+        for j in touched where j != previous {
+            norm += row[Int(j)] * row[Int(j)]
+            previous = j
+        }
         if norm > 0 {
             let inv = 1 / norm.squareRoot()
-            for j in 0..<dim { row[j] *= inv }
+            previous = -1
+            for j in touched where j != previous {
+                row[Int(j)] *= inv
+                previous = j
+            }
         }
     }
 
-    @inline(__always) private func add(_ p: UnsafeRawBufferPointer, _ row: UnsafeMutablePointer<Float>) {
+    @inline(__always) private func add(_ p: UnsafeRawBufferPointer, _ row: UnsafeMutablePointer<Float>, _ touched: inout [Int32]) {
         let h = Int32(bitPattern: MurmurHash3.hash32(p, seed: seed))
         // scikit-learn's rule for the one value whose absolute value overflows.
         let index = h == Int32.min ? (Int(Int32.max) - (dim - 1)) % dim : Int(h.magnitude) % dim
         row[index] += h >= 0 ? 1 : -1
+        touched.append(Int32(index))
     }
 
     private static func isWord(_ c: UInt8) -> Bool {
@@ -62,7 +73,7 @@ public struct HashNgrams: Sendable {
         c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0B || c == 0x0C
     }
 
-    private func wordGrams(_ b: UnsafeBufferPointer<UInt8>, _ n: ClosedRange<Int>, _ row: UnsafeMutablePointer<Float>) {
+    private func wordGrams(_ b: UnsafeBufferPointer<UInt8>, _ n: ClosedRange<Int>, _ row: UnsafeMutablePointer<Float>, _ touched: inout [Int32]) {
         var tokens = [Range<Int>]()
         var i = 0
         while i < b.count {
@@ -80,7 +91,7 @@ public struct HashNgrams: Sendable {
         for k in n where k >= 1 && k <= tokens.count {
             for t in 0...(tokens.count - k) {
                 if k == 1 {
-                    add(UnsafeRawBufferPointer(start: base + tokens[t].lowerBound, count: tokens[t].count), row)
+                    add(UnsafeRawBufferPointer(start: base + tokens[t].lowerBound, count: tokens[t].count), row, &touched)
                     continue
                 }
                 scratch.removeAll(keepingCapacity: true)
@@ -88,12 +99,12 @@ public struct HashNgrams: Sendable {
                     if j > t { scratch.append(0x20) }
                     scratch.append(contentsOf: UnsafeBufferPointer(start: base + tokens[j].lowerBound, count: tokens[j].count))
                 }
-                scratch.withUnsafeBytes { add($0, row) }
+                scratch.withUnsafeBytes { add($0, row, &touched) }
             }
         }
     }
 
-    private func charGrams(_ b: UnsafeBufferPointer<UInt8>, _ n: ClosedRange<Int>, ascii: Bool, _ row: UnsafeMutablePointer<Float>) {
+    private func charGrams(_ b: UnsafeBufferPointer<UInt8>, _ n: ClosedRange<Int>, ascii: Bool, _ row: UnsafeMutablePointer<Float>, _ touched: inout [Int32]) {
         // Runs of two or more whitespace characters become one space (scikit-learn's \s\s+).
         var text = [UInt8]()
         text.reserveCapacity(b.count)
@@ -119,7 +130,7 @@ public struct HashNgrams: Sendable {
             guard let base = p.baseAddress else { return }
             for k in n where k >= 1 && k <= scalars {
                 for s in 0...(scalars - k) {
-                    add(UnsafeRawBufferPointer(start: base + starts[s], count: starts[s + k] - starts[s]), row)
+                    add(UnsafeRawBufferPointer(start: base + starts[s], count: starts[s + k] - starts[s]), row, &touched)
                 }
             }
         }

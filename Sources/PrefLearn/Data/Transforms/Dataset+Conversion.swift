@@ -21,9 +21,10 @@ extension Dataset {
         var out = [PairRow](), sources = [(row: Int, chosen: Int, rejected: Int)]()
         for (i, r) in rs.enumerated() {
             let order = r.order
+            let ranks = r.validRanks, scores = r.validScores
             func tied(_ a: Int, _ b: Int) -> Bool {
-                if let ranks = r.ranks { return ranks[a] == ranks[b] }
-                if let scores = r.scores { return scores[a] == scores[b] }
+                if let ranks { return ranks[a] == ranks[b] }
+                if let scores { return scores[a] == scores[b] }
                 return false
             }
             var candidates = [(Int, Int)]()
@@ -37,7 +38,7 @@ extension Dataset {
             }
             for (c, j) in candidates where !tied(c, j) {
                 out.append(PairRow(prompt: r.prompt, chosen: r.responses[c], rejected: r.responses[j],
-                                   scoreChosen: r.scores?[c], scoreRejected: r.scores?[j]))
+                                   scoreChosen: scores?[c], scoreRejected: scores?[j]))
                 sources.append((i, c, j))
             }
         }
