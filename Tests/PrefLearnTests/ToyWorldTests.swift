@@ -162,3 +162,18 @@ import _PrefTestSupport
         #expect(full.allSatisfy { isClose($0, -log(16.0), rel: 1e-12) })
     }
 }
+
+@Suite("toy world: medians") struct ToyWorldMedianTests {
+    @Test(arguments: [1, 2, 3, 8, 63, 64])
+    func selectionMediansEqualSortedMedians(k: Int) {
+        var rng = RandomStream(seed: UInt64(k), stream: "median")
+        var values = (0..<(5 * k)).map { _ in rng.normal() }
+        values[0] = values[1]  // ties
+        let got = ToyWorld.medians(values, rows: 5, k: k)
+        for r in 0..<5 {
+            let b = values[(r * k)..<((r + 1) * k)].sorted()
+            let expected = k % 2 == 1 ? b[b.startIndex + k / 2] : (b[b.startIndex + k / 2 - 1] + b[b.startIndex + k / 2]) / 2
+            #expect(got[r] == expected)
+        }
+    }
+}

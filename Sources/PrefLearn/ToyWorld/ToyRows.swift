@@ -6,6 +6,7 @@ import PrefCore
 public enum ToyRows {
     /// Pairwise labels (§9.3): chosen ≻ rejected. Joint (DOVE) pairs have different prompts.
     public struct Pairs: Sendable, Equatable {
+        /// Candidate ids of the preferred and the other response.
         public var chosen: [Int] = []
         public var rejected: [Int] = []
         public var annotator: [Int] = []
@@ -18,6 +19,7 @@ public enum ToyRows {
 
     /// Unpaired (KTO/BCO) labels: desirable or not.
     public struct Unpaired: Sendable, Equatable {
+        /// The candidate id, its label, who labelled it, and whether ε reversed the label.
         public var candidate: [Int] = []
         public var desirable: [Bool] = []
         public var annotator: [Int] = []
@@ -28,14 +30,17 @@ public enum ToyRows {
     /// Ranked lists, best first; `scores` (same order) for judge or grade rankings, nil for an
     /// annotator's Plackett–Luce ranking, which has ranks only.
     public struct Ranked: Sendable, Equatable {
+        /// Candidate ids per list, best first.
         public var candidates: [[Int]] = []
         public var scores: [[Double]]? = nil
+        /// The labelling group (−1 for judge and grade rankings).
         public var annotator: [Int] = []
         public var count: Int { candidates.count }
     }
 
     /// Per-aspect ratings of single responses; `scores[a][row]` is aspect `aspects[a]`.
     public struct Ratings: Sendable, Equatable {
+        /// The rated candidate ids.
         public var candidate: [Int] = []
         public var aspects: [String] = []
         public var scores: [[Double]] = []
@@ -45,6 +50,7 @@ public enum ToyRows {
     /// Arena comparisons between responses, aggregated: each distinct (winner, loser, tie)
     /// once with its count, in order of first occurrence. For a tie, winner < loser.
     public struct Comparisons: Sendable, Equatable {
+        /// Candidate ids of the winner and the loser.
         public var winner: [Int] = []
         public var loser: [Int] = []
         public var tie: [Bool] = []
@@ -54,6 +60,7 @@ public enum ToyRows {
 
     /// Pairs with exact policy and reference log-probabilities of both responses.
     public struct Logps: Sendable, Equatable {
+        /// The labelled pairs, then log π and log π_ref of chosen and rejected.
         public var pairs = Pairs()
         public var policyChosen: [Double] = []
         public var policyRejected: [Double] = []

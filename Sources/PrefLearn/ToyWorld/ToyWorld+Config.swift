@@ -74,6 +74,7 @@ extension ToyWorld {
         public var grades = 5
         public var judgeNoise = 0.5
 
+        /// The defaults of spec §9.
         public init() {}
 
         /// The annotators' ‖q‖² penalty in effect.

@@ -12,6 +12,7 @@ extension ToyWorld {
         case none, gold, judge, grade
     }
 
+    /// "prompt 17".
     public func promptText(_ p: Int) -> PrefText { .plain("prompt \(p)") }
 
     /// "p17-c3" (candidate view) or the tokens "t3 t9 t1" (token view).
@@ -83,6 +84,7 @@ extension ToyWorld {
         }
     }
 
+    /// Unpaired rows with features "completion", "prompt" and "completion_id".
     public func dataset(_ rows: ToyRows.Unpaired) throws(TensorError) -> Dataset {
         let out = (0..<rows.count).map { r in
             UnpairedRow(prompt: promptText(prompt(of: rows.candidate[r])), completion: responseText(rows.candidate[r]),
@@ -117,6 +119,7 @@ extension ToyWorld {
         return Dataset(.ranked(out), features: f)
     }
 
+    /// Ratings rows (annotator "judge") with features "response", "prompt" and "response_id".
     public func dataset(_ rows: ToyRows.Ratings) throws(TensorError) -> Dataset {
         let out = (0..<rows.count).map { r in
             RatingRow(prompt: promptText(prompt(of: rows.candidate[r])), response: responseText(rows.candidate[r]),
@@ -127,6 +130,7 @@ extension ToyWorld {
         return Dataset(.ratings(out), features: f)
     }
 
+    /// Comparison rows between named responses, with "winner_id" and "loser_id".
     public func dataset(_ rows: ToyRows.Comparisons) -> Dataset {
         let out = (0..<rows.rows).map { r in
             ComparisonRow(winner: responseName(rows.winner[r]), loser: responseName(rows.loser[r]), tie: rows.tie[r], count: Double(rows.count[r]))
