@@ -130,5 +130,5 @@ extension ToyWorld {
     }
 
     /// The most rows one call may generate.
-    public static let maxRows = 1 << 24
+    public static let maxRows = 1 << 22
 }

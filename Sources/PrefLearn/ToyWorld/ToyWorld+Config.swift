@@ -86,27 +86,36 @@ extension ToyWorld {
         /// The largest K: 2^20 candidates per prompt, and at most 2^24 candidates in all.
         public static let maxCandidates = 1 << 20
         public static let maxTotalCandidates = 1 << 24
+        /// At most 2^27 stored numbers per world (1 GiB of f64).
+        public static let maxStoredValues = 1 << 27
+        /// Real knobs are bounded in magnitude so that every reward stays finite.
+        public static let maxMagnitude = 1e6
 
         /// Checks every knob; the error names the knob by its pref keyword with a hint.
         public func validate() throws(TensorError) {
             try Self.count("prompts", prompts, min: 1, max: 1 << 20)
             try Self.count("test_prompts", testPrompts, min: 0, max: 1 << 20)
-            try Self.count("prompt_dim", promptDim, min: 1, max: 256)
-            try Self.count("clusters", clusters, min: 1, max: prompts, hint: "at most one cluster per training prompt (\(prompts))")
+            try Self.count("prompt_dim", promptDim, min: 1, max: 64)
+            try Self.count("clusters", clusters, min: 1, max: Swift.min(prompts, 64), hint: "at most 64, and at most one cluster per training prompt")
             try Self.count("candidates", candidates, min: 2, max: Self.maxCandidates, hint: "pairs need at least 2 candidates per prompt")
             guard candidates * totalPrompts <= Self.maxTotalCandidates else {
                 throw Self.error("\(totalPrompts) prompts × \(candidates) candidates is more than \(Self.maxTotalCandidates) candidates",
                                  hint: "use fewer prompts or candidates")
             }
-            try Self.count("feature_dim", featureDim, min: 3, max: 256, hint: "w* spans three basis directions, so feature_dim ≥ 3")
+            try Self.count("feature_dim", featureDim, min: 3, max: 64, hint: "w* spans three basis directions, so feature_dim ≥ 3")
             try Self.count("max_length", maxLength, min: 1, max: 64)
             try Self.count("vocabulary", vocabulary, min: sentimentTokens + 1, max: 4096,
                            hint: "the vocabulary needs the \(sentimentTokens) sentiment tokens and at least one other")
             try Self.count("step_tokens", stepTokens, min: 1, max: maxLength)
             try Self.count("sentiment_tokens", sentimentTokens, min: 0, max: 2, hint: "0, 1 (positive) or 2 (positive and negative)")
-            try Self.count("groups", groups, min: 1, max: 1024)
+            try Self.count("groups", groups, min: 1, max: 64)
             try Self.count("components", components, min: 1, max: featureDim, hint: "component directions live in R^\(featureDim)")
             try Self.count("grades", grades, min: 2, max: 101)
+            let stored = candidates * totalPrompts * (featureDim + groups + components + (view == .token ? maxLength : 0) + 4)
+            guard stored <= Self.maxStoredValues else {
+                throw Self.error("the world would hold \(stored) numbers, more than the limit of \(Self.maxStoredValues)",
+                                 hint: "use fewer prompts, candidates, groups or features")
+            }
             try Self.finite("lambda", lambda, min: 0)
             try Self.finite("target_length", targetLength)
             try Self.finite("length_cost", lengthCost, min: 0)
@@ -146,7 +155,9 @@ extension ToyWorld {
         }
 
         static func finite(_ name: String, _ value: Double, min: Double = -.infinity) throws(TensorError) {
-            guard value.isFinite else { throw error("\(name) must be finite, got \(value)") }
+            guard value.isFinite, abs(value) <= maxMagnitude else {
+                throw error("\(name) must be a finite number of magnitude at most 1e6, got \(value)")
+            }
             guard value >= min else { throw error("\(name) must be ≥ \(min), got \(value)") }
         }
     }

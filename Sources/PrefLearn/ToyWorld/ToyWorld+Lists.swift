@@ -14,6 +14,9 @@ extension ToyWorld {
         guard (2...config.candidates).contains(size) else {
             throw TensorError(op: "ranked", "size must be between 2 and the \(config.candidates) candidates per prompt, got \(size)")
         }
+        guard n * size <= Self.maxRows else {
+            throw TensorError(op: "ranked", "\(n) lists of \(size) responses are more than \(Self.maxRows) responses in all")
+        }
         var rows = ToyRows.Ranked()
         var allScores = [[Double]]()
         let range = prompts(split), k = config.candidates

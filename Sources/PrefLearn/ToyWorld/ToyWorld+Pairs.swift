@@ -87,7 +87,7 @@ extension ToyWorld {
     /// loser, tie) with counts, so a Bradley–Terry fit recovers u up to a per-prompt offset.
     public func comparisons(_ n: Int, tie: Double = 0, labeller: Labeller = .randomGroup, split: Split = .train,
                             rng: inout RandomStream) throws(TensorError) -> ToyRows.Comparisons {
-        guard tie.isFinite, tie >= 0 else {
+        guard tie.isFinite, tie >= 0, tie <= Config.maxMagnitude else {
             throw TensorError(op: "comparisons", "tie must be a finite number ≥ 0, got \(tie)")
         }
         let pairs = try pairs(n, labeller: labeller, split: split, rng: &rng)

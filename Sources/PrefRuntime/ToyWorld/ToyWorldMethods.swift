@@ -88,6 +88,10 @@ enum ToyWorldMethods {
         case "psi":
             return Builtin(name, [split], category: "toy world", doc: "ψ(x, k) = [q, ℓ, onehot(ℓ), x ⊗ q] of every candidate, [P, K, psi_dim].") { call in
                 let s = try splitArg(call, 0), range = w.prompts(s), k = w.config.candidates
+                guard range.count * k * w.psiDim <= Shape.maxElements else {
+                    throw call.error("ψ of \(range.count * k) candidates × \(w.psiDim) is more than \(Shape.maxElements) numbers",
+                                     hint: "use a world with fewer prompts or candidates")
+                }
                 let values = (range.lowerBound * k..<range.upperBound * k).flatMap { w.psi($0) }
                 return TensorValues.wrap(try Tensor(values, shape: [range.count, k, w.psiDim]))
             }
