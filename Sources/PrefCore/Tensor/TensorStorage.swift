@@ -30,5 +30,12 @@ public final class TensorStorage: @unchecked Sendable {
         self.base = p
     }
 
+    /// Takes ownership of a buffer from `malloc`/`realloc` (freed with `free`), e.g. one a
+    /// loader grew with `realloc` so that filling a large tensor needs no second copy.
+    public init(adopting base: UnsafeMutableRawPointer, byteCount: Int) {
+        self.base = base
+        self.byteCount = byteCount
+    }
+
     deinit { free(base) }
 }

@@ -8,13 +8,14 @@ struct RowBuilder {
     private var pairs = [PairRow](), unpaired = [UnpairedRow](), ranked = [RankedRow]()
     private var ratings = [RatingRow](), comparisons = [ComparisonRow](), logps = [LogpsRow]()
     private(set) var lines = [Int]()
-    private var featureValues: [[Float]]
+    /// Feature values, one buffer per feature, that become the tensors without a copy.
+    private var featureBuffers: [FeatureBuffer]
     private var featureDims: [Int?]
 
     init(kind: Dataset.Kind, features: [(name: String, source: LoadOptions.FeatureSource)]) {
         self.kind = kind
         self.features = features
-        featureValues = Array(repeating: [], count: features.count)
+        featureBuffers = features.map { _ in FeatureBuffer() }
         featureDims = Array(repeating: nil, count: features.count)
     }
 
@@ -42,7 +43,9 @@ struct RowBuilder {
         }
         for (k, v) in vectors.enumerated() {
             featureDims[k] = v.count
-            featureValues[k].append(contentsOf: v.lazy.map { Float($0) })
+            guard featureBuffers[k].append(v) else {
+                throw RowDecoder.Failure(message: "out of memory for feature '\(features[k].name)'", hint: nil, offset: d.recordOffset)
+            }
         }
         lines.append(line)
     }
@@ -65,7 +68,7 @@ struct RowBuilder {
         }
     }
 
-    /// The finished dataset.
+    /// The finished dataset (the feature buffers become its tensors).
     func dataset(source: String) throws(TensorError) -> Dataset {
         let rows: Dataset.Rows = switch kind {
         case .pairs: .pairs(pairs)
@@ -78,11 +81,7 @@ struct RowBuilder {
         var set = FeatureSet()
         for (k, f) in features.enumerated() {
             let dim = featureDims[k] ?? 0
-            let t = Tensor(uninitialized: [count, dim], dtype: .f32)
-            featureValues[k].withUnsafeBufferPointer { b in
-                if let p = b.baseAddress, !b.isEmpty { t.pointer(Float.self).update(from: p, count: Swift.min(b.count, count * dim)) }
-            }
-            set[f.name] = t
+            set[f.name] = featureBuffers[k].tensor(rows: count, dim: dim)
         }
         return Dataset(rows, provenance: Provenance(source: source, lines: lines), features: set)
     }
