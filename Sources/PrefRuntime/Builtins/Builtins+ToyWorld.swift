@@ -68,7 +68,7 @@ enum ToyWorldBuiltin {
                         + "Annotator group g has utility u_g = (w* + Δ_g)·q − λ_ann‖q‖² + b_len·ℓ − c_ℓ(ℓ − ℓ*)² and labels "
                         + "P(a ≻ b) = σ((u(a) − u(b))/τ + κ(u_a v_b − v_a u_b)), flipped with probability ε. Components r_i = w_i·q have "
                         + "pairwise cosine ρ. Members (training split; `w.test.…` for the test split): gold, features, lengths, style, "
-                        + "utilities, components, grades, tokens, prompts, clusters, ids; w_star, component_weights, group_offsets, config. "
+                        + "utilities, components, grades, tokens, steps, prompts, clusters, ids; w_star, component_weights, group_offsets, config. "
                         + "Methods returning datasets: pairs, joint, unpaired, ranked, ratings, comparisons, logps; and logprobs, psi, lookup. "
                         + "Deterministic under the seed.",
                        example: "let w = toy_world(seed: 1, noise: 0.25)\nlet d = w.pairs(3000)\nmean(w.gold)") { call in

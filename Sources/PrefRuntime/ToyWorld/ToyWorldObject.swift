@@ -83,7 +83,7 @@ public final class ToySplitObject: NativeObject, @unchecked Sendable {
     public func member(_ name: String) -> Value? { Self.quantity(name, world, split) }
     public var memberNames: [String] { Self.names }
 
-    static let names = ["gold", "features", "lengths", "style", "utilities", "components", "grades", "tokens",
+    static let names = ["gold", "features", "lengths", "style", "utilities", "components", "grades", "tokens", "steps",
                         "prompts", "clusters", "ids", "first_id"]
 
     /// One exact quantity as a tensor (f32; ids f64): per candidate [P_s, K, …], per prompt [P_s, …].
@@ -107,6 +107,11 @@ public final class ToySplitObject: NativeObject, @unchecked Sendable {
         case "tokens":
             guard !w.tokens.isEmpty else { return Value.none }
             return wrap(w.tokens[(first * c.maxLength)..<(last * c.maxLength)].map(Double.init), [ps, k, c.maxLength])
+        case "steps":
+            // The TPO step of each token position, ⌊t / step_tokens⌋, −1 past the length.
+            guard !w.tokens.isEmpty else { return Value.none }
+            let steps = (first..<last).flatMap { i in (0..<c.maxLength).map { t in t < w.lengths[i] ? Double(w.step(ofPosition: t)) : -1 } }
+            return wrap(steps, [ps, k, c.maxLength])
         case "prompts": return wrap(Array(w.promptFeatures[(range.lowerBound * c.promptDim)..<(range.upperBound * c.promptDim)]), [ps, c.promptDim])
         case "clusters": return wrap(w.clusters[range].map(Double.init), [ps])
         case "ids": return wrap((first..<last).map(Double.init), [ps, k], dtype: .f64)
