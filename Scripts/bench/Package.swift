@@ -6,6 +6,6 @@ let package = Package(
     name: "prefbench",
     dependencies: [.package(name: "pref", path: "../..")],
     targets: [
-        .executableTarget(name: "prefbench", dependencies: [.product(name: "PrefCore", package: "pref")]),
+        .executableTarget(name: "prefbench", dependencies: [.product(name: "PrefCore", package: "pref"), .product(name: "PrefLearn", package: "pref")]),
     ]
 )

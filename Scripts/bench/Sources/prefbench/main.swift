@@ -1,6 +1,6 @@
 import PrefCore
 
-// Usage: prefbench [matmul|tape|elementwise|all] [rounds]
+// Usage: prefbench [matmul|tape|elementwise|toyworld|all] [rounds]
 let args = CommandLine.arguments.dropFirst()
 let which = args.first ?? "all"
 let rounds = args.dropFirst().first.flatMap(Int.init) ?? 7
@@ -9,3 +9,4 @@ print("OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) thread")
 if which == "all" || which == "matmul" { matmulBench(rounds: rounds).forEach { print($0) } }
 if which == "all" || which == "tape" { tapeBench(rounds: rounds).lines.forEach { print($0) } }
 if which == "all" || which == "elementwise" { elementwiseBench(rounds: rounds).forEach { print($0) } }
+if which == "all" || which == "toyworld" { toyWorldBench(rounds: rounds).forEach { print($0) } }
