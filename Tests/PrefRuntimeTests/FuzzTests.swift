@@ -9,6 +9,11 @@ import _PrefTestSupport
 @Suite("fuzz") struct FuzzTests {
     static let seed: UInt64 = 0x5EED_F022
     static let shards = 10, casesPerShard = 500
+    /// Steps (loop iterations and calls) per case, and CPU seconds. A step can be expensive (a
+    /// mutated training loop calls `value_and_grad` each iteration, about 0.1 ms), so the budget
+    /// is small enough that such a loop stays well inside the time limit on a slow CI machine;
+    /// `Scripts/fuzz/run` uses 200,000 steps and 1 s.
+    static let stepLimit = 10_000, timeLimit = 2.0
     /// While finished sessions are not freed, each case keeps about 5 MB until the process
     /// ends; 5,000 of them would need 25 GB, so the shards run this many cases instead.
     static let casesPerShardWhileSessionsLeak = 30
@@ -26,7 +31,8 @@ import _PrefTestSupport
         let count = FuzzTests.sessionsAreFreed ? FuzzTests.casesPerShard : FuzzTests.casesPerShardWhileSessionsLeak
         let indices = Array(stride(from: shard, to: FuzzTests.shards * count, by: FuzzTests.shards))
         let summary = FuzzRunner.onLargeStack {
-            FuzzRunner.run(FuzzTests.fuzzer, seed: FuzzTests.seed, indices: indices, workingDirectory: GoldenRunner.root.path)
+            FuzzRunner.run(FuzzTests.fuzzer, seed: FuzzTests.seed, indices: indices, workingDirectory: GoldenRunner.root.path,
+                           stepLimit: FuzzTests.stepLimit, timeLimit: FuzzTests.timeLimit)
         }
         #expect(summary.cases == count)
         for f in summary.failures {
