@@ -46,6 +46,9 @@ import _PrefTestSupport
         // second to start, then interrupt it.
         Thread.sleep(forTimeInterval: 1)
         kill(p.processIdentifier, SIGINT)
+        // If the interrupt were ignored the reads below would wait forever: end it after 20 s.
+        let pid = p.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) { if p.isRunning { kill(pid, SIGKILL) } }
         let e = err.fileHandleForReading.readDataToEndOfFile()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
