@@ -76,7 +76,7 @@ extension DPOTerms {
         let u: Var, v: Var
         if paired {
             u = try pc - pr
-            v = try (dc - pc) - (dr - pr) // rc − rr as the loss sees it (0 when reference-free)
+            v = try (pc - dc) - (pr - dr) // rc − rr as the loss sees it (0 when reference-free)
         } else {
             u = dc
             v = dr
