@@ -1,0 +1,126 @@
+import PrefCore
+import PrefLanguage
+import PrefLearn
+
+extension BuiltinLibrary {
+    /// Losses (issue 6): `dpo` and `inspect`.
+    static var losses: [Builtin] { [LossBuiltins.dpo, LossBuiltins.inspect] }
+}
+
+/// A DPO-family loss as a pref value (`type(l)` is "loss"); members are its hyperparameters.
+public final class DPOLossObject: NativeObject, @unchecked Sendable {
+    public let config: DPOConfig
+    public init(_ config: DPOConfig) { self.config = config }
+
+    public var typeName: String { "loss" }
+    public var displayText: String {
+        "<loss dpo \(config.lossTypes.map(\.rawValue).joined(separator: "+")), beta \(Value.number(config.beta).displayText)>"
+    }
+    public func member(_ name: String) -> Value? {
+        switch name {
+        case "beta": .number(config.beta)
+        case "loss_type": .list(config.lossTypes.map { Value.str($0.rawValue) })
+        case "label_smoothing": .number(config.labelSmoothing)
+        default: nil
+        }
+    }
+    public var memberNames: [String] { ["beta", "loss_type", "label_smoothing"] }
+}
+
+enum LossBuiltins {
+    static let dpoParams = [
+        BuiltinParameter("beta", .number, default: .number(0.1), doc: "β, the KL coefficient (TRL default 0.1)"),
+        BuiltinParameter("loss_type", default: .str("sigmoid"), doc: "a TRL loss type or a list of them: sigmoid, hinge, ipo, exo_pair, nca_pair, robust, bco_pair, sppo_hard, aot, aot_unpaired, apo_zero, apo_down, discopop, sft (nll), sigmoid_norm"),
+        BuiltinParameter("label_smoothing", .number, default: .number(0), doc: "ε: robust's flip probability, exo_pair's ε, aot's mix; ignored elsewhere"),
+        BuiltinParameter("loss_weights", default: Value.none, doc: "one weight per loss type; none: 1 each"),
+        BuiltinParameter("f_divergence_type", .string, default: .str("reverse_kl"), doc: "reverse_kl, forward_kl, js_divergence or alpha_divergence"),
+        BuiltinParameter("f_alpha_divergence_coef", .number, default: .number(0.5), doc: "α of alpha_divergence"),
+        BuiltinParameter("discopop_tau", .number, default: .number(0.05), doc: "τ of discopop"),
+        BuiltinParameter("use_weighting", .bool, default: .bool(false), doc: "WPO: multiply each example's loss by the data's weight column"),
+        BuiltinParameter("cdpo", .bool, default: .bool(false), doc: "legacy (TRL ≤ 0.28) cDPO label smoothing on sigmoid"),
+        BuiltinParameter("reference_free", .bool, default: .bool(false), doc: "legacy (TRL ≤ 0.28): the loss drops the reference"),
+    ]
+
+    static var dpo: Builtin {
+        Builtin("dpo", dpoParams, category: "losses",
+                doc: "The DPO family of TRL 1.16 (spec/losses.md §1): L = Σ_k w_k·mean_i ℓ_k,i over the loss types, with x = β·Δc, "
+                    + "y = β·Δr, z = β·(s(Δc) − s(Δr)); sigmoid is ℓ = softplus(−z). Returns a loss object for `inspect` and training.",
+                example: "let l = dpo(beta: 0.1, loss_type: [\"sigmoid\", \"sft\"], loss_weights: [1, 0.5])") { call in
+            var c = DPOConfig(beta: call.number(0), labelSmoothing: call.number(2), discopopTau: call.number(6),
+                              useWeighting: call.bool(7), legacyCDPO: call.bool(8), referenceFree: call.bool(9))
+            c.lossTypes = try strings(call, 1).map { name in
+                guard let t = DPOLossType(name: name) else { throw call.error("unknown loss_type '\(name)'", hint: "one of " + DPOLossType.allCases.map(\.rawValue).joined(separator: ", ")) }
+                return t
+            }
+            if case .list(let l) = call[3] {
+                c.lossWeights = try l.items.map { v in
+                    guard case .number(let x) = v else { throw call.error("loss_weights must be numbers") }
+                    return x
+                }
+            }
+            guard let f = FDivergence(name: call.string(4), alpha: call.number(5)) else {
+                throw call.error("unknown f_divergence_type '\(call.string(4))'", hint: "reverse_kl, forward_kl, js_divergence or alpha_divergence")
+            }
+            c.fDivergence = f
+            do throws(TensorError) { try c.validate() } catch { throw call.error(error.message, hint: error.hint) }
+            return .native(NativeBox(DPOLossObject(c)))
+        }
+    }
+
+    static func strings(_ call: BuiltinCall, _ i: Int) throws -> [String] {
+        switch call[i] {
+        case .string(let s): return [s.value]
+        case .list(let l):
+            return try l.items.map { v in
+                guard case .string(let s) = v else { throw call.error("loss_type must be a string or a list of strings") }
+                return s.value
+            }
+        default: throw call.error("loss_type must be a string or a list of strings")
+        }
+    }
+
+    static var inspect: Builtin {
+        Builtin("inspect", [BuiltinParameter("loss", .native, doc: "a loss from dpo(…)"),
+                            BuiltinParameter("data", .native, doc: "a logps dataset")], category: "losses",
+                doc: "Evaluates a loss on a logps dataset as one batch, in f64. Returns a record of per-example columns loss, "
+                    + "grad_chosen and grad_rejected (B·∂L/∂pc_i and B·∂L/∂pr_i: the per-example gradient for pointwise losses), "
+                    + "reward_chosen = β(pc − rc), reward_rejected = β(pr − rr), and batch_loss and metrics (TRL's names).",
+                example: "let w = toy_world(seed: 1)\nlet t = inspect(dpo(), w.logps(8, w.w_star))\nt.metrics") { call in
+            guard case .native(let n) = call[0], let loss = n.object as? DPOLossObject else { throw call.typeError(0, expected: "a loss from dpo(…)") }
+            let d = try call.dataset(1)
+            guard case .logps(let rows) = d.rows, !rows.isEmpty else { throw call.error("inspect needs a non-empty logps dataset, got \(d.kind.rawValue)") }
+            do throws(TensorError) { return try evaluate(loss.config, rows) } catch { throw call.error(error.message, hint: error.hint) }
+        }
+    }
+
+    static func evaluate(_ config: DPOConfig, _ rows: [LogpsRow]) throws(TensorError) -> Value {
+        let tape = Tape()
+        func v(_ x: [Double]) -> Var { tape.variable(Tensor(x, dtype: .f64)) }
+        func constant(_ x: [Double?]) -> Var? {
+            let xs = x.compactMap { $0 }
+            return xs.count == x.count ? tape.constant(Tensor(xs, dtype: .f64)) : nil
+        }
+        let pc = v(rows.map(\.policyChosen)), pr = v(rows.map(\.policyRejected))
+        let rc = v(rows.map(\.refChosen)), rr = v(rows.map(\.refRejected))
+        let batch = PreferenceBatch(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr,
+                                    chosenLengths: constant(rows.map(\.chosenLength)), rejectedLengths: constant(rows.map(\.rejectedLength)),
+                                    weights: constant(rows.map(\.weight)))
+        let out = try DPOLoss.compute(batch, config)
+        try tape.backward(out.loss)
+        let b = Double(rows.count)
+        func column(_ x: [Double]) -> Value { .tensor(TensorBox(Tensor(x, dtype: .f64))) }
+        func grad(_ x: Var) throws(TensorError) -> Value {
+            column(try x.gradient()?.scalars.map { $0 * b } ?? [Double](repeating: 0, count: rows.count))
+        }
+        let beta = config.beta
+        let metrics = out.metrics.keys.sorted().map { ($0, Value.number(out.metrics[$0] ?? 0)) }
+        return .record(RecordBox([
+            ("loss", column(try out.perExample.value().scalars)),
+            ("grad_chosen", try grad(pc)), ("grad_rejected", try grad(pr)),
+            ("reward_chosen", column(rows.map { beta * ($0.policyChosen - $0.refChosen) })),
+            ("reward_rejected", column(rows.map { beta * ($0.policyRejected - $0.refRejected) })),
+            ("batch_loss", .number(try out.loss.value().scalars[0])),
+            ("metrics", .record(RecordBox(metrics))),
+        ]))
+    }
+}
