@@ -62,4 +62,13 @@ struct DPOStressTests {
         let run = try runDPO(c, DPOConfig(lossTypes: [.exoPair], labelSmoothing: e))
         #expect(abs(run.loss) < 1e-12 && abs(run.grads[0][0]) < 1e-12)
     }
+
+    @Test func nanInputsDoNotTrap() throws {
+        // A NaN log-prob gives a NaN loss (it is the data's fault), never a crash, even through aot's sort.
+        let c = DPOCase(pc: [.nan, -1, -2], pr: [-1, .nan, -3], rc: [0, 0, 0], rr: [0, 0, 0], lc: [1, 1, 1], lr: [1, 1, 1])
+        for type in DPOLossType.allCases {
+            let eps = (type == .exoPair || type == .robust) ? 0.1 : 0
+            #expect(try runDPO(c, DPOConfig(lossTypes: [type], labelSmoothing: eps)).loss.isNaN, "\(type)")
+        }
+    }
 }
