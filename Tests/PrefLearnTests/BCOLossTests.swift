@@ -87,11 +87,11 @@ import _PrefTestSupport
 
     @Test func batchView() throws {
         let tape = Tape()
-        let batch = PreferenceBatch(policy: tape.variable(try LossTest.vector(Self.p)), reference: tape.constant(try LossTest.vector(Self.r)),
-                                    labels: tape.constant(try LossTest.vector([1, 0, 1])))
+        let policy = tape.variable(try LossTest.vector(Self.p)), reference = tape.constant(try LossTest.vector(Self.r))
+        let batch = PreferenceBatch(policy: policy, reference: reference, labels: tape.constant(try LossTest.vector([1, 0, 1])))
         var a = BCORunningMoments(), b = BCORunningMoments()
         let viaBatch = try batch.bco(&a)
-        let direct = try bcoLoss(policy: batch.policy!, reference: batch.reference!, desirable: Self.labels, moments: &b)
+        let direct = try bcoLoss(policy: policy, reference: reference, desirable: Self.labels, moments: &b)
         #expect(try viaBatch.loss.value().item() == direct.loss.value().item())
         #expect(a == b)
     }

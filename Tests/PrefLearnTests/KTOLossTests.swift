@@ -93,6 +93,17 @@ import _PrefTestSupport
         }
     }
 
+    @Test func batchView() throws {
+        let tape = Tape()
+        let c = { (xs: [Double]) throws -> Var in tape.constant(try LossTest.vector(xs)) }
+        let batch = PreferenceBatch(policy: try c(Self.p), reference: try c(Self.r), labels: try c([1, 0, 1, 0]),
+                                    policyKL: try c(Self.pKL), referenceKL: try c(Self.rKL))
+        let out = try batch.kto()
+        // The closed form of `closedForm`: mean of σ(−0.095), σ(−0.105), σ(−0.045), σ(−0.105).
+        let expected = Sheet.mean([Sheet.sigma(-0.095), Sheet.sigma(-0.105), Sheet.sigma(-0.045), Sheet.sigma(-0.105)])
+        #expect(isClose(try out.loss.value().item(), expected))
+    }
+
     @Test func errors() throws {
         let tape = Tape()
         let p = tape.variable(try LossTest.vector([-1, -2]))
