@@ -5,20 +5,20 @@ import PrefCore
 extension CandidatePolicy {
     /// KL(π‖π_ref)(x) = Σ_k π(k|x) (log π(k|x) − log π_ref(k|x)), [n]: exact over the
     /// candidate set. The reference enters as a constant (no gradient).
-    public func kl(to reference: CandidatePolicy, prompts: [Int], tape: Tape) throws(TensorError) -> Var {
+    public func kl(to reference: CandidatePolicy, prompts: [Int], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
         try checkCompatible(reference)
-        let lp = try logProbs(prompts: prompts, tape: tape)
+        let lp = try logProbs(prompts: prompts, tape: tape, leaves: leaves)
         let lr = try reference.logProbs(prompts: prompts, tape: tape).detached()
         return try (lp.exp() * (lp - lr)).sum(axis: 1)
     }
 
     /// E_π[r*](x) = Σ_k π(k|x) r*(x, k), [n], when the source has a gold reward.
-    public func expectedGold(prompts: [Int], tape: Tape) throws(TensorError) -> Var {
+    public func expectedGold(prompts: [Int], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
         guard let gold = source.gold else {
             throw TensorError(op: "expected_gold", "the policy's source has no gold reward", hint: "build the policy on a toy world")
         }
         let g = try tape.constant(gold.to(dtype)).gather(try promptIndex(prompts), axis: 0)
-        return try (try logProbs(prompts: prompts, tape: tape).exp() * g).sum(axis: 1)
+        return try (try logProbs(prompts: prompts, tape: tape, leaves: leaves).exp() * g).sum(axis: 1)
     }
 
     /// The dtype of the parameters and ψ.

@@ -54,8 +54,16 @@ public final class CandidatePolicy: @unchecked Sendable {
     /// H for the MLP, 0 for the log-linear kind.
     public var hidden: Int { kind == .mlp ? parameters[0].shape[1] : 0 }
 
-    private func leaf(_ p: Parameter, _ tape: Tape) -> Var {
-        isFrozen ? tape.constant(p.value) : tape.parameter(p)
+    /// The tape leaves of the parameters: `bound` when given (e.g. pref's `grad` variables),
+    /// constants for a frozen policy, else parameter leaves.
+    private func leaves(_ tape: Tape, _ bound: [Var]?) throws(TensorError) -> [Var] {
+        if let bound {
+            guard bound.count == parameters.count else {
+                throw TensorError(op: "candidate_policy", "\(bound.count) parameter leaves for \(parameters.count) parameters")
+            }
+            return bound
+        }
+        return parameters.map { isFrozen ? tape.constant($0.value) : tape.parameter($0) }
     }
 
     /// The prompts as an index tensor, checked against the source.
@@ -67,29 +75,29 @@ public final class CandidatePolicy: @unchecked Sendable {
         return try IndexTensor(prompts)
     }
 
-    /// s_θ(x, k) for the given prompts, [n, K].
-    public func scores(prompts: [Int], tape: Tape) throws(TensorError) -> Var {
+    /// s_θ(x, k) for the given prompts, [n, K]. `leaves` replaces the parameters' tape leaves.
+    public func scores(prompts: [Int], tape: Tape, leaves bound: [Var]? = nil) throws(TensorError) -> Var {
         let n = prompts.count, k = source.candidates, d = source.dim
         let psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+        let w = try leaves(tape, bound)
         let s: Var
         switch kind {
         case .loglinear:
-            s = try psi.matmul(leaf(parameters[0], tape))
+            s = try psi.matmul(w[0])
         case .mlp:
-            let h = try (try psi.matmul(leaf(parameters[0], tape)) + leaf(parameters[1], tape)).tanh()
-            s = try h.matmul(leaf(parameters[2], tape))
+            s = try (try psi.matmul(w[0]) + w[1]).tanh().matmul(w[2])
         }
         return try s.reshaped([n, k])
     }
 
     /// log π_θ(k|x) for the given prompts, [n, K]: a log-softmax over each prompt's candidates.
-    public func logProbs(prompts: [Int], tape: Tape) throws(TensorError) -> Var {
-        try scores(prompts: prompts, tape: tape).logSoftmax(axis: -1)
+    public func logProbs(prompts: [Int], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
+        try scores(prompts: prompts, tape: tape, leaves: leaves).logSoftmax(axis: -1)
     }
 
     /// log π_θ(y|x) of candidate ids, [n, m]: row r holds candidates of one prompt (e.g. the
     /// chosen and rejected of a pair); the prompt of id i is i / K.
-    public func logProbs(ids: [[Int]], tape: Tape) throws(TensorError) -> Var {
+    public func logProbs(ids: [[Int]], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
         let k = source.candidates, total = source.prompts * k
         let m = ids.first?.count ?? 0
         var prompts = [Int](), positions = [Int]()
@@ -108,7 +116,7 @@ public final class CandidatePolicy: @unchecked Sendable {
             prompts.append(p)
             positions += row.map { $0 % k }
         }
-        let lp = try logProbs(prompts: prompts, tape: tape)
+        let lp = try logProbs(prompts: prompts, tape: tape, leaves: leaves)
         return try lp.takeAlong(try IndexTensor(positions, shape: [ids.count, m]), axis: 1)
     }
 

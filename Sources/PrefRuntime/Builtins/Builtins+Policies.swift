@@ -19,7 +19,8 @@ enum PolicyBuiltins {
         ], category: "policies",
         doc: "A policy over each prompt's candidate set (spec §9.1): π_θ(k|x) = exp(s_θ(x, k)) / Σ_j exp(s_θ(x, j)), exact over the K "
             + "candidates, with s_θ = θ·ψ(x, k) (loglinear; θ starts at 0, the uniform policy) or w₂·tanh(W₁ψ + b₁) (mlp; W₁, w₂ ~ "
-            + "N(0, 1/fan_in)). Members: parameters, kind, hidden, frozen; methods kl(ref), expected_gold(), sample(n, seed:), logprobs().",
+            + "N(0, 1/fan_in)). Members: parameters, kind, hidden, frozen; methods kl(ref), expected_gold(), sample(n, seed:), logprobs() "
+            + "(kl, expected_gold and logprobs are differentiable inside grad with respect to p.parameters).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet ref = reference(pi)\nmean(pi.kl(ref))") { call in
             guard case .native(let n) = call[0], let world = n.object as? ToyWorldObject else {
                 if case .native(let n) = call[0], n.object is DatasetObject {

@@ -4,7 +4,8 @@ import PrefLearn
 
 /// A policy's methods, each a builtin bound to it: `p.kl(ref)`, `p.expected_gold()`,
 /// `p.sample(n, seed:)`, `p.logprobs()`. Results are exact, over each prompt's candidate set,
-/// per prompt of the chosen split.
+/// per prompt of the chosen split. Inside `grad` the tensor-valued ones are recorded, so
+/// `grad(fn() -mean(p.expected_gold()), wrt: p.parameters)` differentiates through the policy.
 enum PolicyMethods {
     static let names = ["kl", "expected_gold", "sample", "logprobs"]
 
@@ -30,13 +31,13 @@ enum PolicyMethods {
                 let ref = try policyArgument(call, 0)
                 try o.checkSameSource(ref, call: call)
                 let prompts = try prompts(call, 1, o)
-                return TensorValues.wrap(try p.evaluate { t throws(TensorError) in try p.kl(to: ref.policy, prompts: prompts, tape: t) })
+                return try o.compute(call) { t, l throws(TensorError) in try p.kl(to: ref.policy, prompts: prompts, tape: t, leaves: l) }
             }
         case "expected_gold":
             return Builtin(name, [split], category: "policies",
                            doc: "E_π[r*](x) = Σ_k π(k|x) r*(x, k), the exact expected gold reward per prompt of the split, a [P] tensor.") { call in
                 let prompts = try prompts(call, 0, o)
-                return TensorValues.wrap(try p.evaluate { t throws(TensorError) in try p.expectedGold(prompts: prompts, tape: t) })
+                return try o.compute(call) { t, l throws(TensorError) in try p.expectedGold(prompts: prompts, tape: t, leaves: l) }
             }
         case "sample":
             return Builtin(name, [BuiltinParameter("n", .int, doc: "draws per prompt"),
@@ -57,7 +58,7 @@ enum PolicyMethods {
             return Builtin(name, [split], category: "policies",
                            doc: "log π(k|x) of every candidate of the split's prompts, [P, K]: a log-softmax over each prompt's candidates.") { call in
                 let prompts = try prompts(call, 0, o)
-                return TensorValues.wrap(try p.evaluate { t throws(TensorError) in try p.logProbs(prompts: prompts, tape: t) })
+                return try o.compute(call) { t, l throws(TensorError) in try p.logProbs(prompts: prompts, tape: t, leaves: l) }
             }
         default:
             return nil

@@ -20,6 +20,23 @@ public final class PolicyObject: NativeObject, @unchecked Sendable {
 
     public var typeName: String { "policy" }
 
+    /// The parameters as pref tensors, made once so `grad(…, wrt: p.parameters)` finds the same
+    /// boxes the policy's methods record with.
+    public private(set) lazy var parameterBoxes: [TensorBox] = policy.isFrozen ? [] : policy.parameters.map { TensorBox(.parameter($0)) }
+
+    /// A tensor-valued functional of the policy: recorded on the tape inside `grad` (with the
+    /// `wrt` leaves of its parameters), else computed eagerly.
+    func compute(_ call: BuiltinCall, _ body: (Tape, [Var]?) throws(TensorError) -> Var) throws -> Value {
+        guard let context = call.context else {
+            return TensorValues.wrap(try policy.evaluate { t throws(TensorError) in try body(t, nil) })
+        }
+        if policy.isFrozen { return TensorValues.wrap(try body(context.tape, nil)) }
+        let leaves = zip(parameterBoxes, policy.parameters).map { box, p in
+            context.leaves[ObjectIdentifier(box)] ?? context.tape.parameter(p)
+        }
+        return TensorValues.wrap(try body(context.tape, leaves))
+    }
+
     public var displayText: String {
         let s = policy.source
         var text = "<policy \(policy.kind.rawValue)"
@@ -36,7 +53,7 @@ public final class PolicyObject: NativeObject, @unchecked Sendable {
         case "frozen": return .bool(policy.isFrozen)
         case "candidates": return .number(Double(policy.source.candidates))
         case "parameters":
-            return .list(policy.isFrozen ? [] : policy.parameters.map { .tensor(TensorBox(.parameter($0))) })
+            return .list(parameterBoxes.map { .tensor($0) })
         default: return nil
         }
     }
