@@ -34,7 +34,8 @@ extension CandidatePolicy {
     /// `n` candidate ids per prompt drawn from π(·|x) with replacement, [prompts.count][n], by
     /// inverse CDF on the exact probabilities; `seed` fixes the draws.
     public func sample(_ n: Int, prompts: [Int], seed: UInt64) throws(TensorError) -> [[Int]] {
-        guard n >= 0, n <= Shape.maxElements else { throw TensorError(op: "sample", "n must be 0…\(Shape.maxElements), not \(n)") }
+        let most = Shape.maxElements / Swift.max(prompts.count, 1)
+        guard n >= 0, n <= most else { throw TensorError(op: "sample", "n must be 0…\(most), not \(n)") }
         let k = source.candidates
         let probs = try evaluate { t throws(TensorError) in try self.logProbs(prompts: prompts, tape: t).exp() }.to(.f64).scalars
         var rng = RandomStream(seed: seed, stream: "candidate_policy/sample")

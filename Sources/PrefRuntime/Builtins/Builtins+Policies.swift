@@ -11,7 +11,7 @@ extension BuiltinLibrary {
 enum PolicyBuiltins {
     static var candidatePolicy: Builtin {
         Builtin("candidate_policy", [
-            BuiltinParameter("source", doc: "a toy world: the candidates of each prompt and their features ψ(x, k) = [q, ℓ, onehot(ℓ), x ⊗ q]"),
+            BuiltinParameter("source", doc: "a toy world (ψ(x, k) = [q, ℓ, onehot(ℓ), x ⊗ q] of each prompt's candidates) or a [P, K, D] tensor of candidate features"),
             BuiltinParameter("kind", .string, default: .str("loglinear"), doc: "\"loglinear\" (θ·ψ) or \"mlp\" (w₂·tanh(W₁ψ + b₁))"),
             BuiltinParameter("hidden", .int, default: .number(16), doc: "H, the MLP's hidden units (mlp only)"),
             BuiltinParameter("seed", default: Value.none, doc: "a whole number ≥ 0 for the MLP's initial weights; none: the session seed"),
@@ -22,25 +22,44 @@ enum PolicyBuiltins {
             + "N(0, 1/fan_in)). Members: parameters, kind, hidden, frozen; methods kl(ref), expected_gold(), sample(n, seed:), logprobs() "
             + "(kl, expected_gold and logprobs are differentiable inside grad with respect to p.parameters).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet ref = reference(pi)\nmean(pi.kl(ref))") { call in
+            if case .tensor(let box) = call[0] { return try tensorSource(call, box) }
             guard case .native(let n) = call[0], let world = n.object as? ToyWorldObject else {
                 if case .native(let n) = call[0], n.object is DatasetObject {
                     throw call.error("a dataset has no candidate sets to normalise over", hint: "build the policy on a toy world: candidate_policy(toy_world(…))")
                 }
                 throw call.typeError(0, expected: "a toy world", hint: "candidate_policy(toy_world(seed: 1))")
             }
-            let kind = CandidatePolicy.Kind(rawValue: try call.choice(1, CandidatePolicy.Kind.allCases.map(\.rawValue))) ?? .loglinear
-            let hidden = try call.whole(call[2], "hidden")
-            guard (1...4096).contains(hidden) else { throw call.error("hidden must be 1…4096, got \(hidden)") }
-            let seed = try call.optionalInt(3) ?? Int(call.session?.seed ?? 0)
-            guard seed >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(seed)") }
+            let (kind, hidden, seed) = try options(call)
             let dtype: DType = try call.choice(4, ["f64", "f32"]) == "f32" ? .f32 : .f64
             let w = world.world
-            guard w.config.totalPrompts * w.config.candidates * w.psiDim <= Shape.maxElements else {
+            guard Double(w.config.totalPrompts) * Double(w.config.candidates) * Double(w.psiDim) <= Double(Shape.maxElements) else {
                 throw call.error("ψ of \(w.config.totalPrompts * w.config.candidates) candidates × \(w.psiDim) is too large", hint: "use fewer prompts or candidates")
             }
-            let policy = try CandidatePolicy(kind, source: try w.candidateFeatures(dtype: dtype), hidden: hidden, seed: UInt64(seed))
+            let policy = try CandidatePolicy(kind, source: try w.candidateFeatures(dtype: dtype), hidden: hidden, seed: seed)
             return .native(NativeBox(PolicyObject(policy, world: w)))
         }
+    }
+
+    /// kind, hidden and seed, checked.
+    static func options(_ call: BuiltinCall) throws -> (CandidatePolicy.Kind, Int, UInt64) {
+        let kind = CandidatePolicy.Kind(rawValue: try call.choice(1, CandidatePolicy.Kind.allCases.map(\.rawValue))) ?? .loglinear
+        let hidden = try call.whole(call[2], "hidden")
+        guard (1...4096).contains(hidden) else { throw call.error("hidden must be 1…4096, got \(hidden)") }
+        let seed = try call.optionalInt(3) ?? Int(call.session?.seed ?? 0)
+        guard seed >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(seed)") }
+        return (kind, hidden, UInt64(seed))
+    }
+
+    /// A policy over given features ψ, a [P, K, D] tensor: candidate id p·K + k (no gold, no lengths).
+    static func tensorSource(_ call: BuiltinCall, _ box: TensorBox) throws -> Value {
+        let t = try TensorValues.tensor(box)
+        guard t.rank == 3 else {
+            throw call.error("candidate features must be a [P, K, D] tensor, not \(t.shape)", hint: "one row of D features per candidate of each prompt")
+        }
+        let dtype: DType = try call.choice(4, ["f64", "f32"]) == "f32" ? .f32 : .f64
+        let (kind, hidden, seed) = try options(call)
+        let source = try CandidateFeatures(psi: t.to(dtype), origin: "tensor \(ObjectIdentifier(box).hashValue)")
+        return .native(NativeBox(PolicyObject(try CandidatePolicy(kind, source: source, hidden: hidden, seed: seed), world: nil)))
     }
 
     static var reference: Builtin {

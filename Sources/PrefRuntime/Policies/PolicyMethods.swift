@@ -48,7 +48,7 @@ enum PolicyMethods {
                 let seed = try call.optionalInt(1) ?? 0
                 guard seed >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(seed)") }
                 let prompts = try prompts(call, 2, o)
-                guard n >= 1, prompts.count * n <= Shape.maxElements else {
+                guard n >= 1, n <= Shape.maxElements / Swift.max(prompts.count, 1) else {
                     throw call.error("n must be 1…\(Shape.maxElements / Swift.max(prompts.count, 1)), got \(n)")
                 }
                 let ids = try p.sample(n, prompts: prompts, seed: UInt64(seed))

@@ -131,4 +131,19 @@ import PrefCore
         #expect(s1[0].allSatisfy { (0..<5).contains($0) } && s1[1].allSatisfy { (15..<20).contains($0) })
         #expect(try a.sample(50, prompts: [0, 3], seed: 6) != s1)
     }
+
+    @Test func f32AgreesAndBoundLeavesTakeTheGradient() throws {
+        let w = try Self.world()
+        let p64 = try CandidatePolicy(.mlp, source: try w.candidateFeatures(), hidden: 4, seed: 3)
+        let p32 = try CandidatePolicy(.mlp, source: try w.candidateFeatures(dtype: .f32), hidden: 4, seed: 3)
+        for (a, b) in zip(try Self.logProbs(p64, [0, 1]), try Self.logProbs(p32, [0, 1])) { #expect(abs(a - b) < 1e-5) }
+        // Bound leaves (pref's grad variables) receive the gradient; the parameters do not.
+        let tape = Tape()
+        let leaves = p64.parameters.map { tape.variable($0.value) }
+        try tape.backward(try p64.expectedGold(prompts: [0, 2], tape: tape, leaves: leaves).sum())
+        #expect(try leaves.allSatisfy { try $0.gradient() != nil })
+        #expect(p64.parameters.allSatisfy { $0.grad == nil })
+        #expect(throws: TensorError.self) { _ = try p64.logProbs(prompts: [0], tape: tape, leaves: [leaves[0]]) }
+        #expect(throws: TensorError.self) { _ = try p64.logProbs(prompts: [16], tape: tape) }
+    }
 }
