@@ -1,0 +1,125 @@
+import PrefCore
+
+/// A policy over each prompt's candidate set (spec §9.1 "Policies", DESIGN.md §3 Models):
+///
+///     loglinear: s_θ(x, k) = θ·ψ(x, k)
+///     mlp:       s_θ(x, k) = w₂·tanh(W₁ψ(x, k) + b₁)
+///     π_θ(k|x) = exp(s_θ(x, k)) / Σ_j exp(s_θ(x, j))          (exact, over the K candidates)
+///
+/// Every quantity is whole-batch tensor work on the tape: gather the prompts' ψ rows
+/// ([n, K, D]), one matmul (two for the MLP), a log-softmax over K. A frozen policy (the
+/// reference) enters the tape as constants, so no gradient reaches it.
+public final class CandidatePolicy: @unchecked Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case loglinear, mlp }
+
+    public let kind: Kind
+    public let source: CandidateFeatures
+    /// loglinear: [θ (D×1)]; mlp: [W₁ (D×H), b₁ (H), w₂ (H×1)].
+    public let parameters: [Parameter]
+    /// True for a reference copy: its parameters never take gradients.
+    public let isFrozen: Bool
+
+    /// A new policy. The log-linear θ starts at 0 (the uniform policy); the MLP's W₁ and w₂
+    /// are N(0, 1/fan_in) from `seed`, b₁ = 0.
+    public init(_ kind: Kind, source: CandidateFeatures, hidden: Int = 16, seed: UInt64 = 0) throws(TensorError) {
+        let d = source.dim, dtype = source.dtype
+        switch kind {
+        case .loglinear:
+            parameters = [Parameter(Tensor(zeros: [d, 1], dtype: dtype), name: "theta")]
+        case .mlp:
+            guard (1...4096).contains(hidden) else {
+                throw TensorError(op: "candidate_policy", "hidden must be 1…4096, not \(hidden)")
+            }
+            var rng = RandomStream(seed: seed, stream: "candidate_policy/mlp")
+            let w1 = rng.normalTensor([d, hidden], std: 1 / Double(d).squareRoot(), dtype: dtype)
+            let w2 = rng.normalTensor([hidden, 1], std: 1 / Double(hidden).squareRoot(), dtype: dtype)
+            parameters = [Parameter(w1, name: "w1"), Parameter(Tensor(zeros: [hidden], dtype: dtype), name: "b1"),
+                          Parameter(w2, name: "w2")]
+        }
+        self.kind = kind
+        self.source = source
+        self.isFrozen = false
+    }
+
+    private init(copying other: CandidatePolicy) {
+        kind = other.kind
+        source = other.source
+        parameters = other.parameters.map { Parameter($0.value.copy(), name: $0.name) }
+        isFrozen = true
+    }
+
+    /// A frozen copy of the current parameters: the reference π_ref.
+    public func frozen() -> CandidatePolicy { CandidatePolicy(copying: self) }
+
+    /// H for the MLP, 0 for the log-linear kind.
+    public var hidden: Int { kind == .mlp ? parameters[0].shape[1] : 0 }
+
+    /// The tape leaves of the parameters: `bound` when given (e.g. pref's `grad` variables),
+    /// constants for a frozen policy, else parameter leaves.
+    private func leaves(_ tape: Tape, _ bound: [Var]?) throws(TensorError) -> [Var] {
+        if let bound {
+            guard bound.count == parameters.count else {
+                throw TensorError(op: "candidate_policy", "\(bound.count) parameter leaves for \(parameters.count) parameters")
+            }
+            return bound
+        }
+        return parameters.map { isFrozen ? tape.constant($0.value) : tape.parameter($0) }
+    }
+
+    /// The prompts as an index tensor, checked against the source.
+    func promptIndex(_ prompts: [Int]) throws(TensorError) -> IndexTensor {
+        let p = source.prompts
+        if let bad = prompts.first(where: { !(0..<p).contains($0) }) {
+            throw TensorError(op: "candidate_policy", "prompt \(bad) is outside 0..<\(p)")
+        }
+        return try IndexTensor(prompts)
+    }
+
+    /// s_θ(x, k) for the given prompts, [n, K]. `leaves` replaces the parameters' tape leaves.
+    public func scores(prompts: [Int], tape: Tape, leaves bound: [Var]? = nil) throws(TensorError) -> Var {
+        let n = prompts.count, k = source.candidates, d = source.dim
+        let psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+        let w = try leaves(tape, bound)
+        let s: Var
+        switch kind {
+        case .loglinear:
+            s = try psi.matmul(w[0])
+        case .mlp:
+            s = try (try psi.matmul(w[0]) + w[1]).tanh().matmul(w[2])
+        }
+        return try s.reshaped([n, k])
+    }
+
+    /// log π_θ(k|x) for the given prompts, [n, K]: a log-softmax over each prompt's candidates.
+    public func logProbs(prompts: [Int], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
+        try scores(prompts: prompts, tape: tape, leaves: leaves).logSoftmax(axis: -1)
+    }
+
+    /// log π_θ(y|x) of candidate ids, [n, m]: row r holds candidates of one prompt (e.g. the
+    /// chosen and rejected of a pair); the prompt of id i is i / K.
+    public func logProbs(ids: [[Int]], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
+        let k = source.candidates, total = source.prompts * k
+        let m = ids.first?.count ?? 0
+        var prompts = [Int](), positions = [Int]()
+        prompts.reserveCapacity(ids.count)
+        positions.reserveCapacity(ids.count * m)
+        for (r, row) in ids.enumerated() {
+            guard row.count == m, m > 0 else { throw TensorError(op: "logps", "row \(r) has \(row.count) candidates, expected \(Swift.max(m, 1))") }
+            if let bad = row.first(where: { !(0..<total).contains($0) }) {
+                throw TensorError(op: "logps", "candidate id \(bad) (row \(r)) is outside the policy's 0..<\(total)",
+                                  hint: "use data from the world the policy was built on")
+            }
+            let p = row[0] / k
+            guard row.allSatisfy({ $0 / k == p }) else {
+                throw TensorError(op: "logps", "row \(r) mixes candidates of different prompts: \(row)")
+            }
+            prompts.append(p)
+            positions += row.map { $0 % k }
+        }
+        let lp = try logProbs(prompts: prompts, tape: tape, leaves: leaves)
+        return try lp.takeAlong(try IndexTensor(positions, shape: [ids.count, m]), axis: 1)
+    }
+
+    /// The prompts of a split.
+    public func prompts(_ split: ToyWorld.Split) -> [Int] { Array(split == .train ? source.train : source.test) }
+}
