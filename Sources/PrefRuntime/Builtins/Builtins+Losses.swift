@@ -60,7 +60,7 @@ enum LossBuiltins {
     }
 
     static var inspect: Builtin {
-        Builtin("inspect", [BuiltinParameter("loss", .native, doc: "a loss from dpo(…)"),
+        Builtin("inspect", [BuiltinParameter("loss", doc: "a loss: dpo(…), orpo(…), loss(…), a + b, …"),
                             BuiltinParameter("data", .native, doc: "a logps dataset")], category: "losses",
                 doc: "Evaluates a loss on a logps dataset as one batch, in f64. Returns a record of per-example columns loss, "
                     + "grad_chosen and grad_rejected (B·∂L/∂pc_i and B·∂L/∂pr_i: the per-example gradient for pointwise losses), "
