@@ -11,11 +11,15 @@ import PrefLanguage
     static let lc = [4.0, 5], lr = [7.0, 2]
 
     static func session() throws -> (Session, String) {
-        let path = NSTemporaryDirectory() + "pref-zoo-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).jsonl"
-        let rows = (0..<2).map { i in
+        try load((0..<2).map { i in
             "{\"policy_chosen_logps\": \(pc[i]), \"policy_rejected_logps\": \(pr[i]), \"ref_chosen_logps\": \(rc[i]), "
                 + "\"ref_rejected_logps\": \(rr[i]), \"chosen_length\": \(lc[i]), \"rejected_length\": \(lr[i])}\n"
-        }.joined()
+        }.joined())
+    }
+
+    /// A session with `d` loaded from these JSONL rows (kind logps), and the file's path.
+    static func load(_ rows: String) throws -> (Session, String) {
+        let path = NSTemporaryDirectory() + "pref-losses-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).jsonl"
         try rows.write(toFile: path, atomically: true, encoding: .utf8)
         let s = Pref.session()
         _ = try Pref.eval("let d = load(\"\(path)\", kind: \"logps\")\n", in: s)

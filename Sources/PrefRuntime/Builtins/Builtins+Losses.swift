@@ -64,12 +64,21 @@ enum LossBuiltins {
                             BuiltinParameter("data", .native, doc: "a logps dataset")], category: "losses",
                 doc: "Evaluates a loss on a logps dataset as one batch, in f64. Returns a record of per-example columns loss, "
                     + "grad_chosen and grad_rejected (B·∂L/∂pc_i and B·∂L/∂pr_i: the per-example gradient for pointwise losses), "
-                    + "reward_chosen and reward_rejected (the loss's implicit rewards: β(p − r) for DPO, β·p/L for ORPO, β·q for the CPO family, the scores for Bradley–Terry), and batch_loss and metrics (TRL's names).",
+                    + "reward_chosen and reward_rejected (the loss's implicit rewards: β(p − r) for DPO, β·p/L for ORPO, β·q for the CPO family, the scores for Bradley–Terry), and batch_loss and metrics (TRL's names). "
+                    + "On unpaired rows (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps; for kto and bco) the columns "
+                    + "are loss, grad (B·∂L/∂p_i) and reward = β(p − r).",
                 example: "let w = toy_world(seed: 1)\nlet t = inspect(dpo(), w.logps(8, w.w_star))\nt.metrics") { call in
             guard case .native(let n) = call[0], let loss = n.object as? LossObject else { throw call.typeError(0, expected: "a loss (dpo(…), kto(…), loss(…), …)") }
             let d = try call.dataset(1)
             guard case .logps(let rows) = d.rows, !rows.isEmpty else { throw call.error("inspect needs a non-empty logps dataset, got \(d.kind.rawValue)") }
-            do { return try evaluate(loss, rows, interpreter: call.interpreter) } catch let e as TensorError {
+            let unpaired = rows.compactMap(\.unpaired)
+            guard unpaired.isEmpty || unpaired.count == rows.count else {
+                throw call.error("inspect needs all rows paired or all unpaired; this dataset mixes them")
+            }
+            do {
+                if !unpaired.isEmpty { return try evaluateUnpaired(loss, rows, unpaired) }
+                return try evaluate(loss, rows, interpreter: call.interpreter)
+            } catch let e as TensorError {
                 throw call.error(e.message, hint: e.hint)
             } catch let e as RuntimeError { throw call.error(e.message, hint: e.hint) }
         }
@@ -102,6 +111,33 @@ enum LossBuiltins {
             ("grad_chosen", try grad(pc)), ("grad_rejected", try grad(pr)),
             ("reward_chosen", column(rewards.map(\.chosen))),
             ("reward_rejected", column(rewards.map(\.rejected))),
+            ("batch_loss", .number(try out.loss.value().scalars[0])),
+            ("metrics", .record(RecordBox(metrics))),
+        ]))
+    }
+
+    /// `inspect` on unpaired rows (KTO, BCO): per-example `loss`, `grad` (B·∂L/∂p_i),
+    /// `reward` = β(p − r), `batch_loss`, `metrics`.
+    static func evaluateUnpaired(_ lossObject: LossObject, _ rows: [LogpsRow], _ u: [UnpairedLogps]) throws -> Value {
+        let tape = Tape()
+        func constant(_ x: [Double?]) -> Var? {
+            let xs = x.compactMap { $0 }
+            return xs.count == x.count ? tape.constant(Tensor(xs, dtype: .f64)) : nil
+        }
+        let p = tape.variable(Tensor(u.map(\.policy), dtype: .f64))
+        let r = tape.constant(Tensor(u.map(\.ref), dtype: .f64))
+        let batch = PreferenceBatch(policy: p, reference: r, labels: tape.constant(Tensor(rows.map { $0.label ?? 1 }, dtype: .f64)),
+                                    policyKL: constant(u.map(\.policyKL)), referenceKL: constant(u.map(\.refKL)),
+                                    weights: constant(rows.map(\.weight)))
+        let out = try lossObject.evaluateUnpaired(batch)
+        try tape.backward(out.loss)
+        let b = Double(rows.count)
+        func column(_ x: [Double]) -> Value { .tensor(TensorBox(Tensor(x, dtype: .f64))) }
+        let grad = try p.gradient()?.scalars.map { $0 * b } ?? [Double](repeating: 0, count: rows.count)
+        let metrics = out.metrics.keys.sorted().map { ($0, Value.number(out.metrics[$0] ?? 0)) }
+        return .record(RecordBox([
+            ("loss", column(try out.perExample.value().scalars)), ("grad", column(grad)),
+            ("reward", column(u.map { lossObject.beta * ($0.policy - $0.ref) })),
             ("batch_loss", .number(try out.loss.value().scalars[0])),
             ("metrics", .record(RecordBox(metrics))),
         ]))

@@ -27,22 +27,41 @@ extension LossObject {
         case .cpo(let c, _): return LossResult(try batch.cpo(c))
         case .bradleyTerry(let c): return LossResult(try batch.bradleyTerry(centerRewardsCoefficient: c))
         case .kto, .bco:
-            throw RuntimeError("\(name) needs an unpaired logps dataset (label, policy_logps, ref_logps, …)",
-                               hint: "inspect evaluates paired logps datasets; unpaired loading is not implemented yet")
+            throw RuntimeError("\(name) needs an unpaired logps dataset (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps)",
+                               hint: "unpaired rows have policy_logps and ref_logps instead of the chosen/rejected fields")
         case .custom(let name, let function): return try custom(name, function, batch, interpreter)
-        case .sum(let terms):
-            var perExample: Var?, loss: Var?
-            var metrics = [String: Double]()
-            for (k, term) in terms.enumerated() {
-                let e = try term.loss.evaluate(batch, interpreter: interpreter)
-                let pe = try e.perExample * term.weight, l = try e.loss * term.weight
-                perExample = try perExample.map { (x: Var) throws(TensorError) in try x + pe } ?? pe
-                loss = try loss.map { (x: Var) throws(TensorError) in try x + l } ?? l
-                for (key, v) in e.metrics { metrics["\(k)/\(term.loss.name)/\(key)"] = v }
-            }
-            guard let perExample, let loss else { throw RuntimeError("the composite loss has no terms") }
-            return LossResult(perExample: perExample, loss: loss, metrics: metrics)
+        case .sum(let terms): return try Self.combine(terms) { try $0.evaluate(batch, interpreter: interpreter) }
         }
+    }
+
+    /// The loss on an unpaired batch (KTO, BCO; a composite of them). BCO's δ starts from fresh
+    /// running moments updated with this batch, as on a first training step.
+    func evaluateUnpaired(_ batch: PreferenceBatch) throws -> LossResult {
+        switch kind {
+        case .kto(let c): return LossResult(try batch.kto(c))
+        case .bco(let c):
+            var moments = BCORunningMoments()
+            return LossResult(try batch.bco(&moments, training: true, config: c))
+        case .sum(let terms): return try Self.combine(terms) { try $0.evaluateUnpaired(batch) }
+        default:
+            throw RuntimeError("\(name) needs a paired logps dataset (policy_chosen_logps, …), got unpaired rows",
+                               hint: "unpaired rows (policy_logps, label) suit kto and bco")
+        }
+    }
+
+    /// Σ_k w_k·(per-example, batch) of the terms; metrics prefixed "k/name/".
+    static func combine(_ terms: [(weight: Double, loss: LossObject)], _ evaluate: (LossObject) throws -> LossResult) throws -> LossResult {
+        var perExample: Var?, loss: Var?
+        var metrics = [String: Double]()
+        for (k, term) in terms.enumerated() {
+            let e = try evaluate(term.loss)
+            let pe = try e.perExample * term.weight, l = try e.loss * term.weight
+            perExample = try perExample.map { (x: Var) throws(TensorError) in try x + pe } ?? pe
+            loss = try loss.map { (x: Var) throws(TensorError) in try x + l } ?? l
+            for (key, v) in e.metrics { metrics["\(k)/\(term.loss.name)/\(key)"] = v }
+        }
+        guard let perExample, let loss else { throw RuntimeError("the composite loss has no terms") }
+        return LossResult(perExample: perExample, loss: loss, metrics: metrics)
     }
 
     /// Runs `function(b)` with the batch view `b` recorded on the batch's tape; the result is the
