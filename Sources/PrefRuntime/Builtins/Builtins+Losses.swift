@@ -80,7 +80,11 @@ enum LossBuiltins {
                 return try evaluate(loss, rows, interpreter: call.interpreter)
             } catch let e as TensorError {
                 throw call.error(e.message, hint: e.hint)
-            } catch let e as RuntimeError { throw call.error(e.message, hint: e.hint) }
+            } catch let e as RuntimeError {
+                // Errors located in the user's loss function keep their place.
+                if e.file != nil { throw e }
+                throw call.error(e.message, hint: e.hint)
+            }
         }
     }
 

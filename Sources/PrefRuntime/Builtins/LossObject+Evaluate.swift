@@ -69,8 +69,8 @@ extension LossObject {
     private func custom(_ name: String, _ function: Value, _ batch: PreferenceBatch, _ interpreter: Interpreter) throws -> LossResult {
         guard let tape = batch.tape, let pc = batch.policyChosen else { throw RuntimeError("\(name): the batch is empty") }
         guard interpreter.gradContext == nil else {
-            throw RuntimeError("\(name): a user-defined loss cannot be evaluated inside grad",
-                               hint: "call inspect outside grad/value_and_grad")
+            throw RuntimeError("\(name): a user-defined loss cannot be evaluated inside grad or inside another user-defined loss",
+                               hint: "call inspect at the top level, outside grad, value_and_grad and loss functions")
         }
         let view = try Self.batchView(batch)
         interpreter.gradContext = GradContext(tape: tape)
