@@ -50,6 +50,8 @@ enum Operators {
         case (.greater, .string(let x), .string(let y)): return .bool(x.value > y.value)
         case (.greaterEqual, .string(let x), .string(let y)): return .bool(x.value >= y.value)
         default:
+            if case .native(let x) = a, let n = x.object as? any NativeArithmetic, let r = try n.binary(op, b, selfOnLeft: true) { return r }
+            if case .native(let y) = b, let n = y.object as? any NativeArithmetic, let r = try n.binary(op, a, selfOnLeft: false) { return r }
             var hint: String? = nil
             if op == .add, case .string = a { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }
             if op == .add, case .string = b { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }

@@ -239,6 +239,13 @@ public protocol NativeObject: AnyObject {
     var memberNames: [String] { get }
 }
 
+/// A native value with its own arithmetic (loss algebra: `a + b`, `w * a`). The operators' slow
+/// path asks it before giving up; nil means "not defined for these operands".
+public protocol NativeArithmetic: NativeObject {
+    /// `self op other` (`selfOnLeft`) or `other op self`.
+    func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value?
+}
+
 public final class NativeBox: @unchecked Sendable {
     public let object: any NativeObject
     public init(_ object: any NativeObject) { self.object = object }

@@ -54,7 +54,8 @@ public enum DatasetSummary {
             out.append(Statistic(name: "items", value: Double(Set(cs.flatMap { [$0.winner, $0.loser] }).count)))
             out.append(Statistic(name: "games", value: cs.reduce(0) { $0 + $1.count }))
             out.append(Statistic(name: "ties (fraction of games)", value: cs.isEmpty ? 0 : cs.filter(\.tie).reduce(0) { $0 + $1.count } / Swift.max(cs.reduce(0) { $0 + $1.count }, 1)))
-        case .logps(let ls):
+        case .logps(let all):
+            let ls = all.filter { $0.unpaired == nil }
             out += summary("policy_chosen_logps", ls.map(\.policyChosen))
             out += summary("policy_rejected_logps", ls.map(\.policyRejected))
             out += summary("ref_chosen_logps", ls.map(\.refChosen))

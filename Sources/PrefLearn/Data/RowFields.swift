@@ -10,7 +10,8 @@ extension Dataset.Rows {
         case .ratings: ["prompt", "response", "scores", "annotator"]
         case .comparisons: ["winner", "loser", "tie", "count", "home"]
         case .logps: ["policy_chosen_logps", "policy_rejected_logps", "ref_chosen_logps", "ref_rejected_logps",
-                      "chosen_length", "rejected_length", "label", "weight", "margin"]
+                      "chosen_length", "rejected_length", "label", "weight", "margin",
+                      "policy_logps", "ref_logps", "policy_kl_logps", "ref_kl_logps"]
         }
     }
 
@@ -64,6 +65,10 @@ extension Dataset.Rows {
                     ("home", s(r.home))]
         case .logps(let rs):
             let r = rs[i]
+            if let u = r.unpaired {
+                return [("label", n(r.label)), ("weight", n(r.weight)), ("policy_logps", .number(u.policy)), ("ref_logps", .number(u.ref)),
+                        ("policy_kl_logps", n(u.policyKL)), ("ref_kl_logps", n(u.refKL))]
+            }
             return [("policy_chosen_logps", .number(r.policyChosen)), ("policy_rejected_logps", .number(r.policyRejected)),
                     ("ref_chosen_logps", .number(r.refChosen)), ("ref_rejected_logps", .number(r.refRejected)),
                     ("chosen_length", n(r.chosenLength)), ("rejected_length", n(r.rejectedLength)), ("label", n(r.label)),

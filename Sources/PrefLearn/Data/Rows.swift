@@ -124,9 +124,25 @@ public struct ComparisonRow: Sendable, Hashable {
     }
 }
 
+/// The log-probs of one unpaired example (KTO, BCO): its completion under the policy and the
+/// reference, and, for KTO's reference point, a mismatched completion's (optional).
+public struct UnpairedLogps: Sendable, Hashable {
+    public var policy: Double
+    public var ref: Double
+    public var policyKL: Double?
+    public var refKL: Double?
+    public init(policy: Double, ref: Double, policyKL: Double? = nil, refKL: Double? = nil) {
+        self.policy = policy
+        self.ref = ref
+        self.policyKL = policyKL
+        self.refKL = refKL
+    }
+}
+
 /// Precomputed sequence log-probabilities of a pair under the policy and the reference, for
 /// studying losses without a model. `label` is the probability that chosen is preferred
-/// (1 when absent; a bool in the file reads as 1 or 0).
+/// (1 when absent; a bool in the file reads as 1 or 0). An unpaired row (one with
+/// `policy_logps`) has `unpaired` set, `label` its desirability, and NaN in the paired fields.
 public struct LogpsRow: Sendable, Hashable {
     public var policyChosen: Double
     public var policyRejected: Double
@@ -137,10 +153,13 @@ public struct LogpsRow: Sendable, Hashable {
     public var label: Double?
     public var weight: Double?
     public var margin: Double?
+    /// The unpaired example's log-probs, nil for a pair.
+    public var unpaired: UnpairedLogps?
 
     public init(policyChosen: Double, policyRejected: Double, refChosen: Double, refRejected: Double,
                 chosenLength: Double? = nil, rejectedLength: Double? = nil, label: Double? = nil,
-                weight: Double? = nil, margin: Double? = nil) {
+                weight: Double? = nil, margin: Double? = nil, unpaired: UnpairedLogps? = nil) {
+        self.unpaired = unpaired
         self.policyChosen = policyChosen
         self.policyRejected = policyRejected
         self.refChosen = refChosen

@@ -3,28 +3,8 @@ import PrefLanguage
 import PrefLearn
 
 extension BuiltinLibrary {
-    /// Losses (issue 6): `dpo` and `inspect`.
-    static var losses: [Builtin] { [LossBuiltins.dpo, LossBuiltins.inspect] }
-}
-
-/// A DPO-family loss as a pref value (`type(l)` is "loss"); members are its hyperparameters.
-public final class DPOLossObject: NativeObject, @unchecked Sendable {
-    public let config: DPOConfig
-    public init(_ config: DPOConfig) { self.config = config }
-
-    public var typeName: String { "loss" }
-    public var displayText: String {
-        "<loss dpo \(config.lossTypes.map(\.rawValue).joined(separator: "+")), beta \(Value.number(config.beta).displayText)>"
-    }
-    public func member(_ name: String) -> Value? {
-        switch name {
-        case "beta": .number(config.beta)
-        case "loss_type": .list(config.lossTypes.map { Value.str($0.rawValue) })
-        case "label_smoothing": .number(config.labelSmoothing)
-        default: nil
-        }
-    }
-    public var memberNames: [String] { ["beta", "loss_type", "label_smoothing"] }
+    /// Losses (issue 6): the zoo, `loss` and `inspect`.
+    static var losses: [Builtin] { [LossBuiltins.dpo, LossBuiltins.inspect] + LossBuiltins.zoo }
 }
 
 enum LossBuiltins {
@@ -63,7 +43,7 @@ enum LossBuiltins {
             }
             c.fDivergence = f
             do throws(TensorError) { try c.validate() } catch { throw call.error(error.message, hint: error.hint) }
-            return .native(NativeBox(DPOLossObject(c)))
+            return .native(NativeBox(LossObject(.dpo(c))))
         }
     }
 
@@ -80,20 +60,35 @@ enum LossBuiltins {
     }
 
     static var inspect: Builtin {
-        Builtin("inspect", [BuiltinParameter("loss", .native, doc: "a loss from dpo(…)"),
+        Builtin("inspect", [BuiltinParameter("loss", doc: "a loss: dpo(…), orpo(…), loss(…), a + b, …"),
                             BuiltinParameter("data", .native, doc: "a logps dataset")], category: "losses",
                 doc: "Evaluates a loss on a logps dataset as one batch, in f64. Returns a record of per-example columns loss, "
                     + "grad_chosen and grad_rejected (B·∂L/∂pc_i and B·∂L/∂pr_i: the per-example gradient for pointwise losses), "
-                    + "reward_chosen = β(pc − rc), reward_rejected = β(pr − rr), and batch_loss and metrics (TRL's names).",
+                    + "reward_chosen and reward_rejected (the loss's implicit rewards: β(p − r) for DPO, β·p/L for ORPO, β·q for the CPO family, the scores for Bradley–Terry), and batch_loss and metrics (TRL's names). "
+                    + "On unpaired rows (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps; for kto and bco) the columns "
+                    + "are loss, grad (B·∂L/∂p_i) and reward = β(p − r).",
                 example: "let w = toy_world(seed: 1)\nlet t = inspect(dpo(), w.logps(8, w.w_star))\nt.metrics") { call in
-            guard case .native(let n) = call[0], let loss = n.object as? DPOLossObject else { throw call.typeError(0, expected: "a loss from dpo(…)") }
+            guard case .native(let n) = call[0], let loss = n.object as? LossObject else { throw call.typeError(0, expected: "a loss (dpo(…), kto(…), loss(…), …)") }
             let d = try call.dataset(1)
             guard case .logps(let rows) = d.rows, !rows.isEmpty else { throw call.error("inspect needs a non-empty logps dataset, got \(d.kind.rawValue)") }
-            do throws(TensorError) { return try evaluate(loss.config, rows) } catch { throw call.error(error.message, hint: error.hint) }
+            let unpaired = rows.compactMap(\.unpaired)
+            guard unpaired.isEmpty || unpaired.count == rows.count else {
+                throw call.error("inspect needs all rows paired or all unpaired; this dataset mixes them")
+            }
+            do {
+                if !unpaired.isEmpty { return try evaluateUnpaired(loss, rows, unpaired) }
+                return try evaluate(loss, rows, interpreter: call.interpreter)
+            } catch let e as TensorError {
+                throw call.error(e.message, hint: e.hint)
+            } catch let e as RuntimeError {
+                // Errors located in the user's loss function keep their place.
+                if e.file != nil { throw e }
+                throw call.error(e.message, hint: e.hint)
+            }
         }
     }
 
-    static func evaluate(_ config: DPOConfig, _ rows: [LogpsRow]) throws(TensorError) -> Value {
+    static func evaluate(_ lossObject: LossObject, _ rows: [LogpsRow], interpreter: Interpreter) throws -> Value {
         let tape = Tape()
         func v(_ x: [Double]) -> Var { tape.variable(Tensor(x, dtype: .f64)) }
         func constant(_ x: [Double?]) -> Var? {
@@ -104,21 +99,49 @@ enum LossBuiltins {
         let rc = v(rows.map(\.refChosen)), rr = v(rows.map(\.refRejected))
         let batch = PreferenceBatch(policyChosen: pc, policyRejected: pr, referenceChosen: rc, referenceRejected: rr,
                                     chosenLengths: constant(rows.map(\.chosenLength)), rejectedLengths: constant(rows.map(\.rejectedLength)),
-                                    weights: constant(rows.map(\.weight)))
-        let out = try DPOLoss.compute(batch, config)
+                                    labels: constant(rows.map { $0.label ?? 1 }), weights: constant(rows.map(\.weight)),
+                                    margins: constant(rows.map(\.margin)))
+        let out = try lossObject.evaluate(batch, interpreter: interpreter)
         try tape.backward(out.loss)
         let b = Double(rows.count)
         func column(_ x: [Double]) -> Value { .tensor(TensorBox(Tensor(x, dtype: .f64))) }
         func grad(_ x: Var) throws(TensorError) -> Value {
             column(try x.gradient()?.scalars.map { $0 * b } ?? [Double](repeating: 0, count: rows.count))
         }
-        let beta = config.beta
+        let rewards = rows.map(lossObject.rewards)
         let metrics = out.metrics.keys.sorted().map { ($0, Value.number(out.metrics[$0] ?? 0)) }
         return .record(RecordBox([
             ("loss", column(try out.perExample.value().scalars)),
             ("grad_chosen", try grad(pc)), ("grad_rejected", try grad(pr)),
-            ("reward_chosen", column(rows.map { beta * ($0.policyChosen - $0.refChosen) })),
-            ("reward_rejected", column(rows.map { beta * ($0.policyRejected - $0.refRejected) })),
+            ("reward_chosen", column(rewards.map(\.chosen))),
+            ("reward_rejected", column(rewards.map(\.rejected))),
+            ("batch_loss", .number(try out.loss.value().scalars[0])),
+            ("metrics", .record(RecordBox(metrics))),
+        ]))
+    }
+
+    /// `inspect` on unpaired rows (KTO, BCO): per-example `loss`, `grad` (B·∂L/∂p_i),
+    /// `reward` = β(p − r), `batch_loss`, `metrics`.
+    static func evaluateUnpaired(_ lossObject: LossObject, _ rows: [LogpsRow], _ u: [UnpairedLogps]) throws -> Value {
+        let tape = Tape()
+        func constant(_ x: [Double?]) -> Var? {
+            let xs = x.compactMap { $0 }
+            return xs.count == x.count ? tape.constant(Tensor(xs, dtype: .f64)) : nil
+        }
+        let p = tape.variable(Tensor(u.map(\.policy), dtype: .f64))
+        let r = tape.constant(Tensor(u.map(\.ref), dtype: .f64))
+        let batch = PreferenceBatch(policy: p, reference: r, labels: tape.constant(Tensor(rows.map { $0.label ?? 1 }, dtype: .f64)),
+                                    policyKL: constant(u.map(\.policyKL)), referenceKL: constant(u.map(\.refKL)),
+                                    weights: constant(rows.map(\.weight)))
+        let out = try lossObject.evaluateUnpaired(batch)
+        try tape.backward(out.loss)
+        let b = Double(rows.count)
+        func column(_ x: [Double]) -> Value { .tensor(TensorBox(Tensor(x, dtype: .f64))) }
+        let grad = try p.gradient()?.scalars.map { $0 * b } ?? [Double](repeating: 0, count: rows.count)
+        let metrics = out.metrics.keys.sorted().map { ($0, Value.number(out.metrics[$0] ?? 0)) }
+        return .record(RecordBox([
+            ("loss", column(try out.perExample.value().scalars)), ("grad", column(grad)),
+            ("reward", column(u.map { lossObject.beta * ($0.policy - $0.ref) })),
             ("batch_loss", .number(try out.loss.value().scalars[0])),
             ("metrics", .record(RecordBox(metrics))),
         ]))

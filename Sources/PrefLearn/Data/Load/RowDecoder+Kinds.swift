@@ -89,6 +89,13 @@ extension RowDecoder {
                 label = x
             }
         }
+        if raw("policy_logps") != nil {
+            guard label != nil else { throw missing("label") }
+            let u = UnpairedLogps(policy: try requiredNumber("policy_logps"), ref: try requiredNumber("ref_logps"),
+                                  policyKL: try number("policy_kl_logps"), refKL: try number("ref_kl_logps"))
+            return LogpsRow(policyChosen: .nan, policyRejected: .nan, refChosen: .nan, refRejected: .nan, label: label,
+                            weight: try number("weight"), unpaired: u)
+        }
         return LogpsRow(policyChosen: try requiredNumber("policy_chosen_logps"), policyRejected: try requiredNumber("policy_rejected_logps"),
                         refChosen: try requiredNumber("ref_chosen_logps"), refRejected: try requiredNumber("ref_rejected_logps"),
                         chosenLength: try number("chosen_length"), rejectedLength: try number("rejected_length"), label: label,

@@ -1,0 +1,145 @@
+import Foundation
+import PrefCore
+import PrefLanguage
+import PrefLearn
+
+/// A loss as a pref value (`type(l)` is "loss"): one of the native losses, a user-defined loss
+/// (`loss("name", fn)`) or a weighted sum of losses (loss algebra). Members are its hyperparameters.
+public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendable {
+    /// What the loss computes.
+    public enum Kind {
+        case dpo(DPOConfig)
+        case kto(KTOConfig)
+        case bco(BCOConfig)
+        case orpo(beta: Double)
+        /// CPO, SimPO or AlphaPO; `name` is the builtin that made it.
+        case cpo(CPOConfig, name: String)
+        case bradleyTerry(centerRewardsCoefficient: Double?)
+        /// `loss(name, fn)`: fn maps the batch view to per-example losses.
+        case custom(name: String, function: Value)
+        /// Σ_k w_k·L_k.
+        case sum([(weight: Double, loss: LossObject)])
+    }
+
+    public let kind: Kind
+    public init(_ kind: Kind) { self.kind = kind }
+
+    /// The builtin's name ("dpo", "kto", …, "sum" for a composite).
+    public var name: String {
+        switch kind {
+        case .dpo: "dpo"
+        case .kto(let c): c.lossType == .kto ? "kto" : "kto \(c.lossType.rawValue)"
+        case .bco: "bco"
+        case .orpo: "orpo"
+        case .cpo(_, let name): name
+        case .bradleyTerry: "bradley_terry_loss"
+        case .custom(let name, _): name
+        case .sum: "sum"
+        }
+    }
+
+    /// β, the scale of the implicit rewards (1 for user-defined and Bradley–Terry losses).
+    public var beta: Double {
+        switch kind {
+        case .dpo(let c): c.beta
+        case .kto(let c): c.beta
+        case .bco(let c): c.beta
+        case .orpo(let b): b
+        case .cpo(let c, _): c.beta
+        case .bradleyTerry, .custom: 1
+        case .sum(let terms): terms.first?.loss.beta ?? 1
+        }
+    }
+
+    /// Whether the loss reads unpaired examples (KTO, BCO).
+    public var isUnpaired: Bool {
+        switch kind {
+        case .kto, .bco: true
+        case .sum(let terms): terms.contains { $0.loss.isUnpaired }
+        default: false
+        }
+    }
+
+    /// The implicit rewards of a pair as the loss's metrics define them: β(p − r) (DPO; β = 1 for a
+    /// user-defined loss), β·p/L (ORPO), β·ρ(q) (CPO family), the scores themselves (Bradley–Terry).
+    /// A composite uses its first term's.
+    func rewards(_ r: LogpsRow) -> (chosen: Double, rejected: Double) {
+        let lc = max(r.chosenLength ?? 1, 1), lr = max(r.rejectedLength ?? 1, 1)
+        switch kind {
+        case .dpo(let c) where c.referenceFree: return (c.beta * r.policyChosen, c.beta * r.policyRejected)
+        case .orpo(let b): return (b * r.policyChosen / lc, b * r.policyRejected / lr)
+        case .cpo(let c, _):
+            let perToken = c.effectiveLossType == .ipo || c.effectiveLossType == .simpo
+            func rho(_ q: Double) -> Double { c.alpha == 0 ? q : (1 - exp(-c.alpha * q)) / c.alpha }
+            return (c.beta * rho(perToken ? r.policyChosen / lc : r.policyChosen), c.beta * rho(perToken ? r.policyRejected / lr : r.policyRejected))
+        case .bradleyTerry: return (r.policyChosen, r.policyRejected)
+        case .sum(let terms): return terms.first?.loss.rewards(r) ?? (0, 0)
+        default: return (beta * (r.policyChosen - r.refChosen), beta * (r.policyRejected - r.refRejected))
+        }
+    }
+
+    public var typeName: String { "loss" }
+    public var displayText: String {
+        switch kind {
+        case .dpo(let c):
+            "<loss dpo \(c.lossTypes.map(\.rawValue).joined(separator: "+")), beta \(Value.number(c.beta).displayText)>"
+        case .sum(let terms):
+            "<loss " + terms.map { "\(Value.number($0.weight).displayText)·\($0.loss.name)" }.joined(separator: " + ") + ">"
+        case .bradleyTerry, .custom: "<loss \(name)>"
+        default: "<loss \(name), beta \(Value.number(beta).displayText)>"
+        }
+    }
+
+    public func member(_ name: String) -> Value? {
+        switch (name, kind) {
+        case ("name", _): .str(self.name)
+        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo): .number(beta)
+        case ("loss_type", .dpo(let c)): .list(ListBox(c.lossTypes.map { Value.str($0.rawValue) }))
+        case ("loss_type", .kto(let c)): .str(c.lossType.rawValue)
+        case ("loss_type", .cpo(let c, _)): .str(c.lossType.rawValue)
+        case ("label_smoothing", .dpo(let c)): .number(c.labelSmoothing)
+        case ("label_smoothing", .cpo(let c, _)): .number(c.labelSmoothing)
+        case ("terms", .sum(let terms)):
+            .list(ListBox(terms.map { Value.record(RecordBox([("weight", .number($0.weight)), ("loss", .native(NativeBox($0.loss)))])) }))
+        default: nil
+        }
+    }
+
+    public var memberNames: [String] {
+        switch kind {
+        case .dpo: ["name", "beta", "loss_type", "label_smoothing"]
+        case .kto: ["name", "beta", "loss_type"]
+        case .cpo: ["name", "beta", "loss_type", "label_smoothing"]
+        case .bco, .orpo: ["name", "beta"]
+        case .sum: ["name", "terms"]
+        case .bradleyTerry, .custom: ["name"]
+        }
+    }
+
+    /// Loss algebra: `a + b`, `w * a`, `a * w`, `a / w`.
+    public func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value? {
+        switch (op, other) {
+        case (.add, .native(let box)):
+            guard let b = box.object as? LossObject else { return nil }
+            let (l, r) = selfOnLeft ? (self, b) : (b, self)
+            return .native(NativeBox(LossObject(.sum(l.terms + r.terms))))
+        case (.multiply, .number(let w)):
+            return try scaled(w)
+        case (.divide, .number(let w)) where selfOnLeft:
+            guard w != 0 else { throw RuntimeError("cannot divide a loss by 0") }
+            return try scaled(1 / w)
+        default: return nil
+        }
+    }
+
+    private func scaled(_ w: Double) throws -> Value {
+        guard w.isFinite else { throw RuntimeError("a loss weight must be finite, got \(Value.number(w).displayText)") }
+        return .native(NativeBox(LossObject(.sum(terms.map { ($0.weight * w, $0.loss) }))))
+    }
+
+    /// The weighted terms of a composite; a single loss is one term of weight 1.
+    var terms: [(weight: Double, loss: LossObject)] {
+        if case .sum(let t) = kind { return t }
+        return [(1, self)]
+    }
+}
