@@ -99,13 +99,15 @@ enum LossCurves {
         return h
     }
 
-    /// The name of a loss's column: the DPO loss types ("ipo", "hinge+sft"; "dpo" for sigmoid),
+    /// The name of a loss's column: the DPO loss types ("ipo", "hinge+sft"; "dpo" for sigmoid) with
+    /// a non-zero label smoothing ("robust ε=0.1"),
     /// the builtin's name otherwise, the terms for a composite.
     static func displayName(_ loss: LossObject) -> String {
         switch loss.kind {
         case .dpo(let c):
             let types = c.lossTypes.map { $0 == .sigmoid ? "dpo" : $0.rawValue }.joined(separator: "+")
-            return c.referenceFree ? types + " (reference-free)" : types
+            let smoothing = c.labelSmoothing == 0 ? "" : " ε=\(Value.number(c.labelSmoothing).displayText)"
+            return types + smoothing + (c.referenceFree ? " (reference-free)" : "")
         case .kto(let c): return c.lossType.rawValue
         case .sum(let terms):
             return terms.map { $0.weight == 1 ? displayName($0.loss) : "\(Value.number($0.weight).displayText)·\(displayName($0.loss))" }
