@@ -144,6 +144,7 @@ enum LossCurves {
         }
         try tape.backward(out.loss)
         let b = Double(n)
-        return (try out.perExample.value().scalars, try weight().map { $0 * b })
+        // `+ 0` turns −0 into 0 (a zero weight prints as 0).
+        return (try out.perExample.value().scalars.map { $0 + 0 }, try weight().map { $0 * b + 0 })
     }
 }
