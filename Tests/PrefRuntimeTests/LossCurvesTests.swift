@@ -62,6 +62,12 @@ import PrefLanguage
         Self.expectClose(try Self.column(k, "kto"), [-1.0, 0, 2].map { -0.5 * Self.sigmoid(0.5 * $0) * Self.sigmoid(-0.5 * $0) }, "kto weight")
     }
 
+    /// BCO's δ is 0 on any grid (not the mean reward of the margins): ℓ = −log σ(βh) for desirable examples.
+    @Test func bcoReferencePointIsZero() throws {
+        let t = try Self.table("loss_curve(bco(beta: 0.5), margins: [-1, 0, 2, 6])")
+        Self.expectClose(try Self.column(t, "bco"), [-1.0, 0, 2, 6].map { log1p(exp(-0.5 * $0)) }, "bco")
+    }
+
     /// The curves are `inspect` on the equivalent logps rows pc = −1 + min(h, 0), pr = −1 − max(h, 0), refs −1.
     @Test func agreesWithInspect() throws {
         let rows = Self.h.map { h in

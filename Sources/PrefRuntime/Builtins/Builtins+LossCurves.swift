@@ -116,6 +116,18 @@ enum LossCurves {
         }
     }
 
+    /// An unpaired loss with the reference point at 0: as `evaluateUnpaired`, except that BCO's δ
+    /// stays at its initial 0 instead of becoming this batch's mean reward.
+    static func unpaired(_ loss: LossObject, _ batch: PreferenceBatch) throws -> LossResult {
+        switch loss.kind {
+        case .bco(let c):
+            var moments = BCORunningMoments()
+            return LossResult(try batch.bco(&moments, training: false, config: c))
+        case .sum(let terms): return try LossObject.combine(terms) { try unpaired($0, batch) }
+        default: return try loss.evaluateUnpaired(batch)
+        }
+    }
+
     /// The per-example losses and gradient weights at margins `h`.
     static func evaluate(_ loss: LossObject, _ h: [Double], interpreter: Interpreter) throws -> (loss: [Double], weight: [Double]) {
         let tape = Tape(), n = h.count
@@ -126,7 +138,7 @@ enum LossCurves {
             let p = tape.variable(Tensor(h, dtype: .f64))
             let batch = PreferenceBatch(policy: p, reference: constant(0), labels: constant(1),
                                         policyKL: constant(0), referenceKL: constant(0), weights: nil)
-            out = try loss.evaluateUnpaired(batch)
+            out = try unpaired(loss, batch)
             weight = { try p.gradient()?.scalars ?? [Double](repeating: 0, count: n) }
         } else {
             let pc = tape.variable(Tensor(h.map { -1 + min($0, 0) }, dtype: .f64))
