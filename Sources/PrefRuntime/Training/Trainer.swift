@@ -122,7 +122,7 @@ final class Trainer {
         let out = try loss.evaluate(batch, interpreter: interpreter)
         let value = try out.loss.value().to(.f64).scalars[0]
         guard value.isFinite else {
-            throw TrainingFailure(message: "step \(step + 1): the loss is \(value)\(try culprit(batch))")
+            throw TrainingFailure(message: "step \(step + 1): the loss is \(value.isNaN ? "NaN" : value > 0 ? "+∞" : "−∞")\(try culprit(batch))")
         }
         for q in p.parameters { q.zeroGrad() }
         try tape.backward(out.loss)
