@@ -106,4 +106,21 @@ import PrefLanguage
             }
         }
     }
+
+    @Test func resumingACheckpointContinuesBitIdentically() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-fit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = "batch: 64, lr: 0.05, seed: 5, clip: 0.5"
+        let whole = try Self.run("fit(pi, data, dpo(), epochs: 2, \(args))", in: Pref.session())
+        let s = Pref.session()
+        _ = try Self.run("fit(pi, data, dpo(), epochs: 1, \(args), checkpoint: \"\(dir)/ck\")", in: s)
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/ck.safetensors") && FileManager.default.fileExists(atPath: "\(dir)/ck.json"))
+        let resumed = try Self.run("fit(pi, data, dpo(), epochs: 2, \(args), resume: \"\(dir)/ck\")", in: Pref.session())
+        #expect(resumed.history.count == whole.history.count)
+        #expect(resumed.history.map(\.bitPattern) == whole.history.map(\.bitPattern))
+        #expect(resumed.parameters.map(\.bitPattern) == whole.parameters.map(\.bitPattern))
+        #expect(throws: (any Error).self) { try Self.run("fit(pi, data, dpo(), epochs: 2, batch: 32, seed: 5, resume: \"\(dir)/ck\")", in: Pref.session()) }
+        #expect(throws: (any Error).self) { try Self.run("fit(pi, data, dpo(), resume: \"\(dir)/missing\")", in: Pref.session()) }
+    }
 }

@@ -25,6 +25,8 @@ enum TrainingBuiltins {
             BuiltinParameter("seed", default: Value.none, doc: "a whole number ≥ 0 for the shuffling; none: the session seed"),
             BuiltinParameter("eval", default: Value.none, doc: "a pairs dataset evaluated (evaluate) every `every` epochs; none: no evaluation"),
             BuiltinParameter("every", .int, default: .number(1), doc: "epochs between evaluations, ≥ 1"),
+            BuiltinParameter("checkpoint", default: Value.none, doc: "a path: <path>.safetensors (parameters) and <path>.json (optimizer, RNG, step, history) after each epoch and on Ctrl-C; none: no checkpoints"),
+            BuiltinParameter("resume", default: Value.none, doc: "a checkpoint path to continue from, bit-identically (same data, loss, batch, seed, optimizer); epochs counts the total"),
         ], category: "training",
         doc: "Trains a candidate policy on pairs with a loss: shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
             + "and schedule of PyTorch / HF transformers, optional clipping. Returns a run: r.history (a table, one row per step: loss, "
@@ -48,7 +50,14 @@ enum TrainingBuiltins {
             }()
             let every = try call.whole(call[12], "every")
             guard every >= 1 else { throw call.error("every must be ≥ 1, got \(every)") }
-            let trainer = try Trainer(policy: p, loss: loss, ids: ids, options: options, interpreter: call.interpreter)
+            let trainer: Trainer
+            do {
+                trainer = try Trainer(policy: p, loss: loss, ids: ids, options: options, interpreter: call.interpreter)
+            } catch let e as RuntimeError {
+                throw call.error(e.message, hint: e.hint)
+            } catch {
+                throw call.error("cannot resume from \(options.resume ?? ""): \(error)")
+            }
             let bar = ProgressBar(enabled: isatty(2) != 0)
             let start = Date()
             var evalRows = [[Value]](), evalColumns = [String]()
@@ -91,6 +100,14 @@ enum TrainingBuiltins {
         let seed = try call.optionalInt(10) ?? Int(call.session?.seed ?? 0)
         guard seed >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(seed)") }
         o.seed = UInt64(seed)
+        for (i, name) in [(13, "checkpoint"), (14, "resume")] {
+            switch call[i] {
+            case .none: break
+            case .string(let path) where !path.value.isEmpty:
+                if i == 13 { o.checkpoint = path.value } else { o.resume = path.value }
+            default: throw call.error("\(name) must be none or a path string")
+            }
+        }
         return o
     }
 

@@ -13,6 +13,10 @@ struct FitOptions {
     var warmup = 0
     var clip: Double?
     var seed: UInt64 = 0
+    /// Where to write a checkpoint after each epoch and on an interrupt.
+    var checkpoint: String?
+    /// A checkpoint to continue from.
+    var resume: String?
 }
 
 /// Why training stopped early with a located error: a non-finite loss or gradient.
@@ -38,13 +42,33 @@ final class Trainer {
     /// Called after each epoch with (epoch, steps so far), e.g. for evaluation.
     var onEpoch: (Int, Int) throws -> Void = { _, _ in }
 
+    /// π_ref: the policy as built, or the reference of the checkpoint resumed from.
+    let reference: CandidatePolicy
+    /// Where the run starts (a resumed checkpoint's position).
+    var resumed: Checkpoint?
+
     init(policy: PolicyObject, loss: LossObject, ids: [[Int]], options: FitOptions, interpreter: Interpreter) throws {
         self.policy = policy
         self.loss = loss
         self.ids = ids
         self.options = options
         self.interpreter = interpreter
-        let ref = policy.initial
+        var ref = policy.initial
+        if let path = options.resume {
+            let (state, refValues) = try Checkpoint.read(path, into: policy.policy)
+            guard state.batch == options.batch, state.seed == options.seed, state.optimizer == options.optimizer else {
+                throw RuntimeError("the checkpoint was made with batch \(state.batch), seed \(state.seed), optimizer \(state.optimizer)",
+                                   hint: "resume with the same batch, seed and optimizer")
+            }
+            ref = policy.initial.frozen()
+            for q in ref.parameters {
+                guard let v = refValues[q.name], v.shape == q.shape else { throw RuntimeError("the checkpoint has no reference parameter \(q.name)") }
+                q.value = v.to(q.dtype)
+            }
+            resumed = state
+            history = state.history
+        }
+        reference = ref
         referenceLogProbs = try ref.evaluate { t throws(TensorError) in
             try ref.logProbs(prompts: Array(0..<ref.source.prompts), tape: t)
         }.to(.f64).scalars
@@ -53,13 +77,35 @@ final class Trainer {
     var stepsPerEpoch: Int { (ids.count + options.batch - 1) / options.batch }
     var totalSteps: Int { stepsPerEpoch * options.epochs }
 
-    func makeOptimizer() throws -> Optimizer {
+    func makeOptimizer() throws -> any OptimizerStateful {
         let params = policy.policy.parameters
+        let o: any OptimizerStateful
         switch options.optimizer {
-        case "sgd": return try SGD(params, learningRate: options.lr)
-        case "adam": return try Adam(params, learningRate: options.lr)
-        default: return try AdamW(params, learningRate: options.lr)
+        case "sgd": o = try SGD(params, learningRate: options.lr)
+        case "adam": o = try Adam(params, learningRate: options.lr)
+        default: o = try AdamW(params, learningRate: options.lr)
         }
+        if let r = resumed {
+            var tensors = [String: Tensor]()
+            for (name, values) in r.moments {
+                let i = Int(name.prefix { $0 != "/" }) ?? -1
+                guard params.indices.contains(i) else { throw RuntimeError("the checkpoint's optimizer state \(name) fits no parameter") }
+                tensors[name] = try Tensor(values, shape: params[i].shape, dtype: params[i].dtype)
+            }
+            try o.restore(tensors: tensors, steps: r.optimizerSteps)
+        }
+        return o
+    }
+
+    /// Writes the checkpoint of the position (epoch, batches done in it).
+    func save(_ optimizer: any OptimizerStateful, step: Int, epoch: Int, offset: Int) throws {
+        guard let path = options.checkpoint else { return }
+        let (tensors, steps) = optimizer.state()
+        var moments = [String: [Double]]()
+        for (n, t) in tensors { moments[n] = t.to(.f64).scalars }
+        try Checkpoint(seed: options.seed, step: step, epoch: epoch, offset: offset, batch: options.batch, optimizer: options.optimizer,
+                       optimizerSteps: steps, moments: moments, history: history)
+            .write(to: path, policy: policy.policy, reference: reference)
     }
 
     var schedule: LearningRateSchedule {
@@ -74,11 +120,11 @@ final class Trainer {
     func run(progress: (Int, Int, Double) -> Void) throws {
         let optimizer = try makeOptimizer()
         let schedule = self.schedule
-        var step = 0
-        for epoch in 0..<options.epochs {
+        var step = resumed?.step ?? 0
+        for epoch in (resumed?.epoch ?? 0)..<max(options.epochs, resumed?.epoch ?? 0) {
             var rng = RandomStream(seed: options.seed, stream: "fit/shuffle/\(epoch)")
             let order = rng.permutation(ids.count)
-            var start = 0
+            var start = epoch == resumed?.epoch ? (resumed?.offset ?? 0) * options.batch : 0
             while start < order.count {
                 let rows = order[start..<min(start + options.batch, order.count)].map { ids[$0] }
                 start += options.batch
@@ -96,15 +142,17 @@ final class Trainer {
                 if interpreter.interruptFlag.pointee != 0 {
                     interpreter.interruptFlag.pointee = 0
                     interrupted = true
+                    try save(optimizer, step: step, epoch: epoch, offset: start / options.batch)
                     return
                 }
             }
+            try save(optimizer, step: step, epoch: epoch + 1, offset: 0)
             try onEpoch(epoch + 1, step)
         }
     }
 
     /// One optimizer step on `rows` ([chosen, rejected] ids); returns the step's metrics.
-    func step(_ rows: [[Int]], optimizer: Optimizer, step: Int) throws -> [String: Double] {
+    func step(_ rows: [[Int]], optimizer: any OptimizerStateful, step: Int) throws -> [String: Double] {
         let p = policy.policy, k = p.source.candidates, b = rows.count
         let tape = Tape()
         let prompts = rows.map { $0[0] / k }
