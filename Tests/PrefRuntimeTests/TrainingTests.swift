@@ -13,8 +13,10 @@ import PrefLanguage
         """
 
     /// The history rows and the parameters after a run, as numbers.
-    static func run(_ fit: String, in s: Session) throws -> (history: [Double], parameters: [Double]) {
-        _ = try Pref.eval(setup + "let pi = candidate_policy(w)\nlet r = \(fit)\n", in: s)
+    static func run(_ fit: String, in s: Session, before: () -> Void = {}) throws -> (history: [Double], parameters: [Double]) {
+        _ = try Pref.eval(setup + "let pi = candidate_policy(w)\n", in: s)
+        before()
+        _ = try Pref.eval("let r = \(fit)\n", in: s)
         guard case .native(let box) = try Pref.eval("r", in: s), let run = box.object as? RunObject else { throw Pref.Mismatch("not a run") }
         let history = run.history.rows.flatMap { row in row.map { v -> Double in if case .number(let x) = v { x } else { .nan } } }
         let theta = try Pref.tensor("r.model.parameters[0]", in: s).scalars
@@ -70,13 +72,14 @@ import PrefLanguage
         #expect(theta.allSatisfy { $0.isFinite } && theta.contains { $0 != 0 })
     }
 
-    @Test func theInterruptFlagStopsAtTheEndOfAStepAndReturnsThePartialRun() throws {
+    @Test(arguments: ["dpo()", "loss(\"mine\", fn(b) -log_sigmoid(0.1 * (b.chosen_logratio - b.rejected_logratio)))"])
+    func theInterruptFlagStopsAtTheEndOfAStepAndReturnsThePartialRun(_ loss: String) throws {
         let s = Pref.session()
         _ = try Pref.eval(Self.setup + "let pi = candidate_policy(w)\n", in: s)
         nonisolated(unsafe) let flag = s.interpreter.interruptFlag
         let setter = Thread { Thread.sleep(forTimeInterval: 0.2); flag.pointee = 1 }
         setter.start()
-        _ = try Pref.eval("let r = fit(pi, data, dpo(), epochs: 100000, batch: 8, lr: 0.01, seed: 1)\n", in: s)
+        _ = try Pref.eval("let r = fit(pi, data, \(loss), epochs: 100000, batch: 8, lr: 0.01, seed: 1)\n", in: s)
         #expect(try Pref.eval("r.interrupted", in: s).reprText == "true")
         let steps = try Pref.number("r.steps", in: s)
         #expect(steps >= 1 && steps < 100000 * 75)
@@ -122,5 +125,21 @@ import PrefLanguage
         #expect(resumed.parameters.map(\.bitPattern) == whole.parameters.map(\.bitPattern))
         #expect(throws: (any Error).self) { try Self.run("fit(pi, data, dpo(), epochs: 2, batch: 32, seed: 5, resume: \"\(dir)/ck\")", in: Pref.session()) }
         #expect(throws: (any Error).self) { try Self.run("fit(pi, data, dpo(), resume: \"\(dir)/missing\")", in: Pref.session()) }
+    }
+
+    @Test func anInterruptedRunResumesFromItsCheckpointBitIdentically() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-fit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let args = "epochs: 30, batch: 8, lr: 0.01, seed: 4"
+        let whole = try Self.run("fit(pi, data, dpo(), \(args))", in: Pref.session())
+        let s = Pref.session()
+        nonisolated(unsafe) let flag = s.interpreter.interruptFlag
+        let setter = Thread { Thread.sleep(forTimeInterval: 0.15); flag.pointee = 1 }
+        let partial = try Self.run("fit(pi, data, dpo(), \(args), checkpoint: \"\(dir)/ck\")", in: s) { setter.start() }
+        #expect(partial.history.count < whole.history.count, "the run was interrupted")
+        let resumed = try Self.run("fit(pi, data, dpo(), \(args), resume: \"\(dir)/ck\")", in: Pref.session())
+        #expect(resumed.history.map(\.bitPattern) == whole.history.map(\.bitPattern))
+        #expect(resumed.parameters.map(\.bitPattern) == whole.parameters.map(\.bitPattern))
     }
 }

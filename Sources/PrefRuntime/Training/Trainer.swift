@@ -130,8 +130,18 @@ final class Trainer {
                 start += options.batch
                 let lr = schedule.learningRate(base: options.lr, at: step)
                 optimizer.learningRate = lr
-                var metrics = try Interruption.withFlag(nil) { () throws -> [String: Double] in
-                    try self.step(rows, optimizer: optimizer, step: step)
+                var metrics: [String: Double]
+                do {
+                    metrics = try Interruption.withFlag(nil) { () throws -> [String: Double] in
+                        try self.step(rows, optimizer: optimizer, step: step)
+                    }
+                } catch is Interrupted {
+                    // A user-defined loss saw the flag (the interpreter cleared it) before the
+                    // update: the step is dropped and the parameters are those of the last one.
+                    for q in policy.policy.parameters { q.zeroGrad() }
+                    interrupted = true
+                    try save(optimizer, step: step, epoch: epoch, offset: start / options.batch - 1)
+                    return
                 }
                 metrics["step"] = Double(step + 1)
                 metrics["epoch"] = Double(epoch + 1)
