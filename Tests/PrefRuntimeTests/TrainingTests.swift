@@ -23,6 +23,13 @@ import PrefLanguage
         return (history, theta)
     }
 
+    /// A fresh directory for checkpoints.
+    static func temporaryDirectory() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-fit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
     @Test func sameSeedGivesBitIdenticalHistoryAndParameters() throws {
         let fit = "fit(pi, data, dpo(beta: 0.1), epochs: 2, batch: 64, lr: 0.05, seed: 7, clip: 1, schedule: \"cosine\", warmup: 3)"
         let a = try Self.run(fit, in: Pref.session()), b = try Self.run(fit, in: Pref.session())
@@ -111,8 +118,7 @@ import PrefLanguage
     }
 
     @Test func resumingACheckpointContinuesBitIdentically() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-fit-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let args = "batch: 64, lr: 0.05, seed: 5, clip: 0.5"
         let whole = try Self.run("fit(pi, data, dpo(), epochs: 2, \(args))", in: Pref.session())
@@ -128,8 +134,7 @@ import PrefLanguage
     }
 
     @Test func anInterruptedRunResumesFromItsCheckpointBitIdentically() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-fit-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let args = "epochs: 30, batch: 8, lr: 0.01, seed: 4"
         let whole = try Self.run("fit(pi, data, dpo(), \(args))", in: Pref.session())
@@ -141,5 +146,29 @@ import PrefLanguage
         let resumed = try Self.run("fit(pi, data, dpo(), \(args), resume: \"\(dir)/ck\")", in: Pref.session())
         #expect(resumed.history.map(\.bitPattern) == whole.history.map(\.bitPattern))
         #expect(resumed.parameters.map(\.bitPattern) == whole.parameters.map(\.bitPattern))
+    }
+
+    @Test func evaluateAtTheReferenceIsNeutral() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.setup + "let e = evaluate(candidate_policy(w, kind: \"mlp\", seed: 3), data, beta: 0.5)\n", in: s)
+        #expect(try Pref.number("e.accuracy", in: s) == 0)
+        #expect(abs(try Pref.number("e.log_loss", in: s) - log(2.0)) < 1e-12)
+        #expect(try Pref.number("e.kl", in: s) == 0)
+        #expect(abs(try Pref.number("e.win_rate", in: s) - 0.5) < 1e-12)
+        #expect(try Pref.number("e.gold - e.gold_ref", in: s) == 0)
+        #expect(try Pref.number("e.pairs", in: s) == 600)
+        #expect(try Pref.number("e['logps/unseen_change']", in: s) == 0)
+    }
+
+    @Test func anMLPPolicyTrainsInF32() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.setup + """
+            let pi = candidate_policy(w, kind: "mlp", hidden: 8, dtype: "f32", seed: 2)
+            let r = fit(pi, data, dpo(), epochs: 2, lr: 0.05, seed: 1)
+            let e = evaluate(pi, data)
+
+            """, in: s)
+        #expect(try Pref.number("r.steps", in: s) == 20)
+        #expect(try Pref.number("e.win_rate", in: s) > 0.5)
     }
 }
