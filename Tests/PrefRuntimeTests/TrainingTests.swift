@@ -104,6 +104,12 @@ import PrefLanguage
         #expect(throws: (any Error).self) { try Pref.eval("fit(pi, data, kto())", in: s) }
         #expect(throws: (any Error).self) { try Pref.eval("fit(pi, toy_world(seed: 2, candidates: 8).pairs(10), dpo())", in: s) }
         #expect(throws: (any Error).self) { try Pref.eval("evaluate(pi, data, beta: 0)", in: s) }
+        do {
+            _ = try Pref.eval("fit(pi, data, dpo(), checkpoint: \"/nonexistent-pref-dir/ck\")", in: s)
+            Issue.record("expected a checkpoint write error")
+        } catch {
+            #expect("\(error)".contains("checkpoint"), "\(error)")
+        }
     }
 
     @Test func optimizersAndSchedulesTrain() throws {

@@ -72,6 +72,12 @@ enum TrainingBuiltins {
             } catch let failure as TrainingFailure {
                 bar.finish()
                 throw call.error(failure.message, hint: "lower lr, clip the gradient, or check the loss; the parameters are those of the last good step")
+            } catch let e as SafetensorsError {
+                bar.finish()
+                throw call.error("cannot write the checkpoint: \(e)")
+            } catch let e as CocoaError {
+                bar.finish()
+                throw call.error("cannot write the checkpoint: \(e.localizedDescription)")
             }
             bar.finish()
             return .native(NativeBox(RunObject(history: trainer.historyTable(), evals: Table(columns: evalColumns, rows: evalRows), model: p,
