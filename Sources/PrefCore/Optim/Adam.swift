@@ -30,7 +30,7 @@ public final class Adam: Optimizer {
     /// Whether to use the AMSGrad variant (Reddi et al. 2018): the running maximum of v.
     public let amsgrad: Bool
 
-    private var engine: AdamEngine
+    var engine: AdamEngine
 
     /// Creates the optimizer with PyTorch's defaults. Throws for a learning rate, ε or weight
     /// decay that is negative or not finite, a beta outside [0, 1), or a repeated parameter.
@@ -75,7 +75,7 @@ public final class AdamW: Optimizer {
     /// Whether to use the AMSGrad variant: the running maximum of v.
     public let amsgrad: Bool
 
-    private var engine: AdamEngine
+    var engine: AdamEngine
 
     /// Creates the optimizer with PyTorch's defaults. Throws for a learning rate, ε or weight
     /// decay that is negative or not finite, a beta outside [0, 1), or a repeated parameter.
@@ -118,7 +118,7 @@ struct AdamHyperparameters {
 }
 
 /// The state of one parameter: the moment estimates and its own step count.
-private struct AdamMoments {
+struct AdamMoments {
     var m: Tensor
     var v: Tensor
     var vMax: Tensor?
@@ -126,7 +126,7 @@ private struct AdamMoments {
 }
 
 /// The per-parameter state and the update shared by `Adam` and `AdamW`.
-private struct AdamEngine {
+struct AdamEngine {
     var state: [AdamMoments?]
 
     init(count: Int) { state = Array(repeating: nil, count: count) }

@@ -23,7 +23,7 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
 
     /// Momentum buffers by parameter position; created on a parameter's first update.
-    private var buffers: [Tensor?]
+    var buffers: [Tensor?]
 
     /// Creates the optimizer. Throws, as PyTorch raises, for a negative or non-finite learning
     /// rate, momentum or weight decay, and for `nesterov` without momentum > 0 and dampening 0;

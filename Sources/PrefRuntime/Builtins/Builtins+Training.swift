@@ -1,0 +1,163 @@
+import Foundation
+import PrefCore
+import PrefLanguage
+import PrefLearn
+
+extension BuiltinLibrary {
+    /// Training and evaluation (issue 6 items 6–7): `fit`, `evaluate`.
+    static var training: [Builtin] { [TrainingBuiltins.fit, TrainingBuiltins.evaluate] }
+}
+
+/// The `fit` and `evaluate` builtins; the loop is `Trainer`, the metrics `Evaluation`.
+enum TrainingBuiltins {
+    static var fit: Builtin {
+        Builtin("fit", [
+            BuiltinParameter("model", doc: "a candidate policy (trained in place; its reference is the policy as built)"),
+            BuiltinParameter("data", doc: "a pairs dataset of the policy's world (chosen_id / rejected_id)"),
+            BuiltinParameter("loss", doc: "a paired loss, e.g. dpo(beta: 0.1), a composite or loss(name, fn)"),
+            BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
+            BuiltinParameter("batch", .int, default: .number(64), doc: "pairs per step, ≥ 1"),
+            BuiltinParameter("lr", .number, default: .number(1e-3), doc: "the base learning rate, finite and > 0"),
+            BuiltinParameter("optimizer", .string, default: .str("adamw"), doc: "\"adamw\" (weight decay 0.01), \"adam\" or \"sgd\""),
+            BuiltinParameter("schedule", .string, default: .str("constant"), doc: "\"constant\", \"linear\" or \"cosine\" (HF transformers' forms)"),
+            BuiltinParameter("warmup", .int, default: .number(0), doc: "linear warmup steps, ≥ 0"),
+            BuiltinParameter("clip", default: Value.none, doc: "max global gradient norm (> 0); none: no clipping"),
+            BuiltinParameter("seed", default: Value.none, doc: "a whole number ≥ 0 for the shuffling; none: the session seed"),
+            BuiltinParameter("eval", default: Value.none, doc: "a pairs dataset evaluated (evaluate) every `every` epochs; none: no evaluation"),
+            BuiltinParameter("every", .int, default: .number(1), doc: "epochs between evaluations, ≥ 1"),
+            BuiltinParameter("checkpoint", default: Value.none, doc: "a path: <path>.safetensors (parameters) and <path>.json (optimizer, RNG, step, history) after each epoch and on Ctrl-C; none: no checkpoints"),
+            BuiltinParameter("resume", default: Value.none, doc: "a checkpoint path to continue from, bit-identically (same data, loss, batch, seed, optimizer); epochs counts the total"),
+        ], category: "training",
+        doc: "Trains a candidate policy on pairs with a loss: shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
+            + "and schedule of PyTorch / HF transformers, optional clipping. Returns a run: r.history (a table, one row per step: loss, "
+            + "rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected, kl, grad_norm, lr), "
+            + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
+            + "step and the term, before the update (the parameters stay those of the last good step); Ctrl-C stops at the end of the "
+            + "current step and returns the partial run.",
+        example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet r = fit(pi, w.pairs(256), dpo(), epochs: 2, lr: 0.05)\nr.steps") { call in
+            let p = try PolicyMethods.policyArgument(call, 0)
+            guard !p.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
+            let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)
+            guard !ids.isEmpty else { throw call.error("the data has no pairs") }
+            guard case .native(let n) = call[2], let loss = n.object as? LossObject else {
+                throw call.typeError(2, expected: "a loss", hint: "e.g. dpo(beta: 0.1)")
+            }
+            guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; fit trains on pairs", hint: "use a paired loss such as dpo()") }
+            let options = try options(call)
+            let evalIds: [[Int]]? = try {
+                if case .none = call[11] { return nil }
+                return try PolicyData.pairIds(try call.dataset(11), policy: p, call: call)
+            }()
+            let every = try call.whole(call[12], "every")
+            guard every >= 1 else { throw call.error("every must be ≥ 1, got \(every)") }
+            let trainer: Trainer
+            do {
+                trainer = try Trainer(policy: p, loss: loss, ids: ids, options: options, interpreter: call.interpreter)
+            } catch let e as RuntimeError {
+                throw call.error(e.message, hint: e.hint)
+            } catch {
+                throw call.error("cannot resume from \(options.resume ?? ""): \(error)")
+            }
+            let bar = ProgressBar(enabled: isatty(2) != 0)
+            let start = Date()
+            var evalRows = [[Value]](), evalColumns = [String]()
+            trainer.onEpoch = { epoch, step in
+                guard let evalIds, epoch % every == 0 else { return }
+                let m = try Evaluation.metrics(p, ids: evalIds, beta: loss.beta)
+                evalColumns = ["epoch", "step"] + m.map(\.0)
+                evalRows.append([.number(Double(epoch)), .number(Double(step))] + m.map { .number($0.1) })
+            }
+            do {
+                try trainer.run { bar.update($0, $1, $2) }
+            } catch let failure as TrainingFailure {
+                bar.finish()
+                throw call.error(failure.message, hint: "lower lr, clip the gradient, or check the loss; the parameters are those of the last good step")
+            } catch let e as SafetensorsError {
+                bar.finish()
+                throw call.error("cannot write the checkpoint: \(e)")
+            } catch let e as CocoaError {
+                bar.finish()
+                throw call.error("cannot write the checkpoint: \(e.localizedDescription)")
+            }
+            bar.finish()
+            return .native(NativeBox(RunObject(history: trainer.historyTable(), evals: Table(columns: evalColumns, rows: evalRows), model: p,
+                                               loss: loss, elapsed: Date().timeIntervalSince(start), interrupted: trainer.interrupted)))
+        }
+    }
+
+    /// The validated knobs.
+    static func options(_ call: BuiltinCall) throws -> FitOptions {
+        var o = FitOptions()
+        o.epochs = try call.whole(call[3], "epochs")
+        guard (1...1_000_000).contains(o.epochs) else { throw call.error("epochs must be 1…1000000, got \(o.epochs)") }
+        o.batch = try call.whole(call[4], "batch")
+        guard (1...1_000_000).contains(o.batch) else { throw call.error("batch must be 1…1000000, got \(o.batch)") }
+        guard case .number(let lr) = call[5], lr.isFinite, lr > 0 else { throw call.error("lr must be a finite number > 0") }
+        o.lr = lr
+        o.optimizer = try call.choice(6, ["adamw", "adam", "sgd"])
+        o.schedule = try call.choice(7, ["constant", "linear", "cosine"])
+        o.warmup = try call.whole(call[8], "warmup")
+        guard o.warmup >= 0 else { throw call.error("warmup must be ≥ 0, got \(o.warmup)") }
+        switch call[9] {
+        case .none: o.clip = nil
+        case .number(let c) where c.isFinite && c > 0: o.clip = c
+        default: throw call.error("clip must be none or a finite number > 0")
+        }
+        let seed = try call.optionalInt(10) ?? Int(call.session?.seed ?? 0)
+        guard seed >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(seed)") }
+        o.seed = UInt64(seed)
+        for (i, name) in [(13, "checkpoint"), (14, "resume")] {
+            switch call[i] {
+            case .none: break
+            case .string(let path) where !path.value.isEmpty:
+                if i == 13 { o.checkpoint = path.value } else { o.resume = path.value }
+            default: throw call.error("\(name) must be none or a path string")
+            }
+        }
+        return o
+    }
+
+    static var evaluate: Builtin {
+        Builtin("evaluate", [
+            BuiltinParameter("model", doc: "a candidate policy"),
+            BuiltinParameter("data", doc: "a pairs dataset of the policy's world"),
+            BuiltinParameter("beta", .number, default: .number(0.1), doc: "β of the implicit reward in log_loss and margin, > 0"),
+        ], category: "training",
+        doc: "Exact metrics of a candidate policy on pairs, against its reference (the policy as built), with h = (pc − rc) − (pr − rr): "
+            + "accuracy = mean[h > 0], log_loss = mean −log σ(βh), margin = mean βh, kl = mean KL(π‖π_ref) over the pairs' prompts; for "
+            + "a toy world gold = E_π[r*], gold_ref = E_π_ref[r*] and win_rate = P(r*(y) > r*(y′)) + ½P(=), y ~ π, y′ ~ π_ref; and the "
+            + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the mass of candidates no pair shows) "
+            + "with their changes from the reference. Returns a record.",
+        example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
+            let p = try PolicyMethods.policyArgument(call, 0)
+            let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)
+            guard !ids.isEmpty else { throw call.error("the data has no pairs") }
+            guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
+            let m = try Evaluation.metrics(p, ids: ids, beta: beta)
+            return .record(RecordBox(m.map { ($0.0, Value.number($0.1)) }))
+        }
+    }
+}
+
+/// A one-line progress bar on stderr (only when it is a terminal): steps/s, ETA, current loss.
+final class ProgressBar {
+    let enabled: Bool
+    let start = Date()
+    var last = Date.distantPast
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(_ step: Int, _ total: Int, _ loss: Double) {
+        guard enabled, Date().timeIntervalSince(last) > 0.1 || step == total else { return }
+        last = Date()
+        let t = last.timeIntervalSince(start), rate = Double(step) / max(t, 1e-9)
+        let width = 24, done = total > 0 ? width * step / total : width
+        let bar = String(repeating: "█", count: done) + String(repeating: "·", count: width - done)
+        let eta = Double(total - step) / max(rate, 1e-9)
+        FileHandle.standardError.write(Data("\r\(bar) \(step)/\(total) \(String(format: "%.1f", rate)) steps/s ETA \(String(format: "%.0f", eta))s loss \(String(format: "%.4g", loss))\u{1B}[K".utf8))
+    }
+
+    func finish() {
+        guard enabled, last != .distantPast else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
