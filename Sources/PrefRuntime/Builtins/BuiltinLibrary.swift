@@ -6,6 +6,6 @@ import PrefLanguage
 public enum BuiltinLibrary {
     /// All builtins, in documentation order.
     public static var all: [Builtin] {
-        core + math + lists + tensors + autodiff + display + data + dataTransforms + featurizers + toyWorld + losses + policies
+        core + math + lists + tensors + autodiff + display + data + dataTransforms + featurizers + toyWorld + losses + moreLosses + policies
     }
 }

@@ -26,6 +26,8 @@ extension LossObject {
         case .orpo(let beta): return LossResult(try batch.orpo(beta: beta))
         case .cpo(let c, _): return LossResult(try batch.cpo(c))
         case .bradleyTerry(let c): return LossResult(try batch.bradleyTerry(centerRewardsCoefficient: c))
+        case .gpo(let c): return LossResult(try batch.gpo(c))
+        case .mapo(let c): return LossResult(try batch.mapo(c))
         case .kto, .bco:
             throw RuntimeError("\(name) needs an unpaired logps dataset (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps)",
                                hint: "unpaired rows have policy_logps and ref_logps instead of the chosen/rejected fields")

@@ -15,6 +15,10 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         /// CPO, SimPO or AlphaPO; `name` is the builtin that made it.
         case cpo(CPOConfig, name: String)
         case bradleyTerry(centerRewardsCoefficient: Double?)
+        /// GPO (Tang et al.): f(βh) with a convex link.
+        case gpo(GPOConfig)
+        /// MaPO: chosen NLL + β·margin on the likelihoods s(L).
+        case mapo(MaPOConfig)
         /// `loss(name, fn)`: fn maps the batch view to per-example losses.
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
@@ -33,6 +37,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .orpo: "orpo"
         case .cpo(_, let name): name
         case .bradleyTerry: "bradley_terry_loss"
+        case .gpo: "gpo"
+        case .mapo: "mapo"
         case .custom(let name, _): name
         case .sum: "sum"
         }
@@ -46,6 +52,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .bco(let c): c.beta
         case .orpo(let b): b
         case .cpo(let c, _): c.beta
+        case .gpo(let c): c.beta
+        case .mapo(let c): c.beta
         case .bradleyTerry, .custom: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         }
@@ -68,6 +76,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         switch kind {
         case .dpo(let c) where c.referenceFree: return (c.beta * r.policyChosen, c.beta * r.policyRejected)
         case .orpo(let b): return (b * r.policyChosen / lc, b * r.policyRejected / lr)
+        case .mapo(let c): return (c.beta * r.policyChosen / lc, c.beta * r.policyRejected / lr)
         case .cpo(let c, _):
             let perToken = c.effectiveLossType == .ipo || c.effectiveLossType == .simpo
             func rho(_ q: Double) -> Double { c.alpha == 0 ? q : (1 - exp(-c.alpha * q)) / c.alpha }
@@ -83,6 +92,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         switch kind {
         case .dpo(let c):
             "<loss dpo \(c.lossTypes.map(\.rawValue).joined(separator: "+")), beta \(Value.number(c.beta).displayText)>"
+        case .gpo(let c): "<loss gpo \(c.link.rawValue), beta \(Value.number(c.beta).displayText)>"
         case .sum(let terms):
             "<loss " + terms.map { "\(Value.number($0.weight).displayText)·\($0.loss.name)" }.joined(separator: " + ") + ">"
         case .bradleyTerry, .custom: "<loss \(name)>"
@@ -93,7 +103,11 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
-        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo): .number(beta)
+        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo):
+            .number(beta)
+        case ("link", .gpo(let c)): .str(c.link.rawValue)
+        case ("c", .mapo(let c)): .number(c.c)
+        case ("kappa", .mapo(let c)): .number(c.kappa)
         case ("loss_type", .dpo(let c)): .list(ListBox(c.lossTypes.map { Value.str($0.rawValue) }))
         case ("loss_type", .kto(let c)): .str(c.lossType.rawValue)
         case ("loss_type", .cpo(let c, _)): .str(c.lossType.rawValue)
@@ -111,6 +125,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .kto: ["name", "beta", "loss_type"]
         case .cpo: ["name", "beta", "loss_type", "label_smoothing"]
         case .bco, .orpo: ["name", "beta"]
+        case .gpo: ["name", "beta", "link"]
+        case .mapo: ["name", "beta", "c", "kappa"]
         case .sum: ["name", "terms"]
         case .bradleyTerry, .custom: ["name"]
         }
