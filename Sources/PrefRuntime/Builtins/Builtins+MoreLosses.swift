@@ -9,7 +9,7 @@ extension BuiltinLibrary {
 }
 
 extension LossBuiltins {
-    static var more: [Builtin] { [gpo, mapo] }
+    static var more: [Builtin] { [gpo, mapo, plackettLuce, lipo, rankDPO] }
 
     static var gpo: Builtin {
         Builtin("gpo", [beta(), BuiltinParameter("link", .string, default: .str("logistic"),
@@ -36,5 +36,35 @@ extension LossBuiltins {
                 example: "let l = mapo(beta: 0.1, kappa: 50)") { call in
             wrap(.mapo(MaPOConfig(beta: try hyper(call, 0), c: try hyper(call, 1), kappa: try hyper(call, 2))))
         }
+    }
+
+    static let rankedData = "Data: inspect(l, {policy_logps: [P, K], ref_logps: [P, K], scores: [P, K]}) with graded labels ψ (higher is "
+        + "better; without scores the columns are best to worst). s = β·scale·(p − r); L = mean over prompts."
+
+    static func listwise(_ type: ListwiseLossType, beta b: Double, doc: String, example: String, scale: Bool = false) -> Builtin {
+        let params = [beta(b)] + (scale ? [BuiltinParameter("scale", .number, default: .number(1), doc: "T·ω(t) of the Diffusion-DPO score (1 for token policies)")] : [])
+        return Builtin(type.rawValue, params, category: "losses", doc: doc + " " + rankedData, example: example) { call in
+            wrap(.listwise(ListwiseConfig(type: type, beta: try hyper(call, 0), scale: scale ? try hyper(call, 1) : 1)))
+        }
+    }
+
+    static var plackettLuce: Builtin {
+        listwise(.plackettLuce, beta: 0.1,
+                 doc: "Plackett–Luce DPO (Rafailov et al., 2023, appendix; = ListMLE) over a ranked list τ: ℓ = −Σ_k [s_τ(k) − log Σ_{j≥k} exp s_τ(j)].",
+                 example: "let l = plackett_luce(beta: 0.1)")
+    }
+
+    static var lipo: Builtin {
+        listwise(.lipo, beta: 0.05,
+                 doc: "LiPO-λ (Liu et al., 2024): ℓ = −Σ_{ψ_i > ψ_j} Δ_ij·log σ(s_i − s_j), Δ_ij = |G_i − G_j|·|1/D(π(i)) − 1/D(π(j))|, "
+                    + "G = 2^ψ − 1, D(r) = log(1 + r), π the rank by the current s (Δ constant).",
+                 example: "let l = lipo(beta: 0.05)")
+    }
+
+    static var rankDPO: Builtin {
+        listwise(.rankDPO, beta: 0.1,
+                 doc: "RankDPO (Karthik et al., 2024): the LiPO-λ DCG-weighted pairwise loss on the Diffusion-DPO score s = β·T·(p − r), "
+                    + "T = scale; p, r hold log-probs or the negated weighted denoising errors −ω(t)‖ε − ε_θ‖².",
+                 example: "let l = rank_dpo(beta: 0.1, scale: 1)", scale: true)
     }
 }

@@ -31,6 +31,8 @@ extension LossObject {
         case .kto, .bco:
             throw RuntimeError("\(name) needs an unpaired logps dataset (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps)",
                                hint: "unpaired rows have policy_logps and ref_logps instead of the chosen/rejected fields")
+        case .listwise:
+            throw RuntimeError("\(name) needs a ranked record, not a logps dataset", hint: Self.rankedHint)
         case .custom(let name, let function): return try custom(name, function, batch, interpreter)
         case .sum(let terms): return try Self.combine(terms) { try $0.evaluate(batch, interpreter: interpreter) }
         }

@@ -19,6 +19,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case gpo(GPOConfig)
         /// MaPO: chosen NLL + β·margin on the likelihoods s(L).
         case mapo(MaPOConfig)
+        /// Plackett–Luce, LiPO-λ or RankDPO on a ranked record.
+        case listwise(ListwiseConfig)
         /// `loss(name, fn)`: fn maps the batch view to per-example losses.
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
@@ -39,6 +41,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .bradleyTerry: "bradley_terry_loss"
         case .gpo: "gpo"
         case .mapo: "mapo"
+        case .listwise(let c): c.type.rawValue
         case .custom(let name, _): name
         case .sum: "sum"
         }
@@ -54,6 +57,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .cpo(let c, _): c.beta
         case .gpo(let c): c.beta
         case .mapo(let c): c.beta
+        case .listwise(let c): c.beta
         case .bradleyTerry, .custom: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         }
@@ -103,9 +107,10 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
-        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo):
+        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise):
             .number(beta)
         case ("link", .gpo(let c)): .str(c.link.rawValue)
+        case ("scale", .listwise(let c)): .number(c.scale)
         case ("c", .mapo(let c)): .number(c.c)
         case ("kappa", .mapo(let c)): .number(c.kappa)
         case ("loss_type", .dpo(let c)): .list(ListBox(c.lossTypes.map { Value.str($0.rawValue) }))
@@ -127,6 +132,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .bco, .orpo: ["name", "beta"]
         case .gpo: ["name", "beta", "link"]
         case .mapo: ["name", "beta", "c", "kappa"]
+        case .listwise: ["name", "beta", "scale"]
         case .sum: ["name", "terms"]
         case .bradleyTerry, .custom: ["name"]
         }
