@@ -9,7 +9,7 @@ extension BuiltinLibrary {
 }
 
 extension LossBuiltins {
-    static var more: [Builtin] { [gpo, mapo, plackettLuce, lipo, rankDPO] }
+    static var more: [Builtin] { [gpo, mapo, plackettLuce, lipo, rankDPO, dove] }
 
     static var gpo: Builtin {
         Builtin("gpo", [beta(), BuiltinParameter("link", .string, default: .str("logistic"),
@@ -35,6 +35,16 @@ extension LossBuiltins {
                     + "Needs chosen_length and rejected_length. Rewards are β·p/len.",
                 example: "let l = mapo(beta: 0.1, kappa: 50)") { call in
             wrap(.mapo(MaPOConfig(beta: try hyper(call, 0), c: try hyper(call, 1), kappa: try hyper(call, 2))))
+        }
+    }
+
+    static var dove: Builtin {
+        Builtin("dove", [beta()], category: "losses",
+                doc: "DOVE / Joint Preference Optimization (Bansal et al., 2024): preferences over instruction–response pairs "
+                    + "(x_w, y_w) ≻ (x_l, y_l) whose prompts may differ: ℓ = −log σ(β[p_w − r_w] − β[p_l − r_l]), each log-prob "
+                    + "conditioned on its own prompt. On a logps dataset it reads the paired fields (its value is DPO's; the data differs).",
+                example: "let l = dove(beta: 0.1)") { call in
+            wrap(.dove(beta: try hyper(call, 0)))
         }
     }
 

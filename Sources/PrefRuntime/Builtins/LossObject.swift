@@ -21,6 +21,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case mapo(MaPOConfig)
         /// Plackett–Luce, LiPO-λ or RankDPO on a ranked record.
         case listwise(ListwiseConfig)
+        /// DOVE: DPO's logistic loss on pairs whose prompts may differ.
+        case dove(beta: Double)
         /// `loss(name, fn)`: fn maps the batch view to per-example losses.
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
@@ -42,6 +44,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .gpo: "gpo"
         case .mapo: "mapo"
         case .listwise(let c): c.type.rawValue
+        case .dove: "dove"
         case .custom(let name, _): name
         case .sum: "sum"
         }
@@ -58,6 +61,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .gpo(let c): c.beta
         case .mapo(let c): c.beta
         case .listwise(let c): c.beta
+        case .dove(let b): b
         case .bradleyTerry, .custom: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         }
@@ -107,7 +111,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
-        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise):
+        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove):
             .number(beta)
         case ("link", .gpo(let c)): .str(c.link.rawValue)
         case ("scale", .listwise(let c)): .number(c.scale)
@@ -129,7 +133,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .dpo: ["name", "beta", "loss_type", "label_smoothing"]
         case .kto: ["name", "beta", "loss_type"]
         case .cpo: ["name", "beta", "loss_type", "label_smoothing"]
-        case .bco, .orpo: ["name", "beta"]
+        case .bco, .orpo, .dove: ["name", "beta"]
         case .gpo: ["name", "beta", "link"]
         case .mapo: ["name", "beta", "c", "kappa"]
         case .listwise: ["name", "beta", "scale"]
