@@ -59,22 +59,33 @@ public func listwiseLoss(policy: Var, reference: Var?, labels: [[Double]], confi
         let masked = try sorted.reshaped([p, 1, k]) + s.tape.constant(try Tensor(suffix, shape: [1, k, k], dtype: s.dtype))
         perExample = try (try masked.logsumexp(axis: 2) - sorted).sum(axis: 1)
     case .lipo, .rankDPO:
-        var weights = [Double](repeating: 0, count: p * k * k)
-        for n in 0..<p {
-            let row = Array(sv[(n * k)..<(n * k + k)])
-            var rank = [Int](repeating: 0, count: k)
-            for (r, i) in Array(0..<k).sorted(by: { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }).enumerated() { rank[i] = r + 1 }
-            for i in 0..<k { for j in 0..<k where labels[n][i] > labels[n][j] {
-                let gain = Swift.abs(pow(2, labels[n][i]) - pow(2, labels[n][j]))
-                weights[(n * k + i) * k + j] = gain * Swift.abs(1 / log(1 + Double(rank[i])) - 1 / log(1 + Double(rank[j])))
-            } }
-        }
-        let diff = try s.reshaped([p, k, 1]) - s.reshaped([p, 1, k])
-        let w = s.tape.constant(try Tensor(weights, shape: [p, k, k], dtype: s.dtype))
-        perExample = try -(try (try w * diff.logSigmoid()).reshaped([p, k * k]).sum(axis: 1))
+        perExample = try weightedPairLoss(s, lambdaWeights(scores: sv, labels: labels, k: k))
     }
     let metrics = listwiseMetrics(scores: sv, policy: try LossSupport.values(policy), labels: labels, orders: orders, k: k)
     return LossEvaluation(perExample: perExample, loss: try perExample.mean(), metrics: metrics)
+}
+
+/// The LiPO-λ weights Δ_ij (flattened [P, K, K]; 0 unless ψ_i > ψ_j) for the scores `sv` ([P·K]).
+func lambdaWeights(scores sv: [Double], labels: [[Double]], k: Int) -> [Double] {
+    var weights = [Double](repeating: 0, count: labels.count * k * k)
+    for (n, l) in labels.enumerated() {
+        let row = Array(sv[(n * k)..<(n * k + k)])
+        var rank = [Int](repeating: 0, count: k)
+        for (r, i) in Array(0..<k).sorted(by: { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }).enumerated() { rank[i] = r + 1 }
+        for i in 0..<k { for j in 0..<k where l[i] > l[j] {
+            let gain = Swift.abs(pow(2, l[i]) - pow(2, l[j]))
+            weights[(n * k + i) * k + j] = gain * Swift.abs(1 / log(1 + Double(rank[i])) - 1 / log(1 + Double(rank[j])))
+        } }
+    }
+    return weights
+}
+
+/// ℓ_n = −Σ_{i,j} W_nij·log σ(s_ni − s_nj) for [P, K] scores s and constant weights W ([P, K, K] flattened).
+func weightedPairLoss(_ s: Var, _ weights: [Double]) throws(TensorError) -> Var {
+    let p = s.shape.dims[0], k = s.shape.dims[1]
+    let diff = try s.reshaped([p, k, 1]) - s.reshaped([p, 1, k])
+    let w = s.tape.constant(try Tensor(weights, shape: [p, k, k], dtype: s.dtype))
+    return try -(try (try w * diff.logSigmoid()).reshaped([p, k * k]).sum(axis: 1))
 }
 
 func listwiseMetrics(scores sv: [Double], policy pv: [Double], labels: [[Double]], orders: [[Int]], k: Int) -> [String: Double] {
