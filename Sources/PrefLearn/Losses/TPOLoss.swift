@@ -24,7 +24,7 @@ public struct TPOConfig: Sendable {
 /// (see `tpoStepWeights`); a weight of 0 marks a missing step.
 /// R(y) = Σ_k w_k r_k(y) / Σ_k w_k (0 when every weight is 0);
 /// ℓ = −Σ_{ψ_i > ψ_j} Δ_ij·log σ(β(R(y_i) − R(y_j))), Δ_ij = ψ_i − ψ_j (`gap`) or the LiPO-λ weight
-/// on the scores βR (`lambda`), a constant. L = mean over prompts. Metrics as `listwiseLoss`, on βR.
+/// on the scores βR (`lambda`), a constant. L = mean over prompts. Metrics as `listwiseLoss` on the scores βR, without `logps/*`.
 public func tpoLoss(stepLogratios r: Var, stepWeights: [Double]? = nil, labels: [[Double]],
                     config: TPOConfig = TPOConfig()) throws(TensorError) -> LossEvaluation {
     guard r.shape.rank == 3 else { throw TensorError(op: "tpo", "step log-ratios must be [prompts, responses, steps], got shape \(r.shape)") }
@@ -53,7 +53,9 @@ public func tpoLoss(stepLogratios r: Var, stepWeights: [Double]? = nil, labels: 
     }
     let perExample = try weightedPairLoss(s, weights)
     let orders = labels.map { l in Array(0..<k).sorted { l[$0] != l[$1] ? l[$0] > l[$1] : $0 < $1 } }
-    let metrics = listwiseMetrics(scores: sv, policy: try LossSupport.values(reward), labels: labels, orders: orders, k: k)
+    var metrics = listwiseMetrics(scores: sv, policy: try LossSupport.values(reward), labels: labels, orders: orders, k: k)
+    metrics["logps/chosen"] = nil       // the inputs are log-ratios, not log-probs
+    metrics["logps/rejected"] = nil
     return LossEvaluation(perExample: perExample, loss: try perExample.mean(), metrics: metrics)
 }
 

@@ -9,7 +9,7 @@ extension BuiltinLibrary {
 }
 
 extension LossBuiltins {
-    static var more: [Builtin] { [gpo, mapo, plackettLuce, lipo, rankDPO, dove] }
+    static var more: [Builtin] { [gpo, mapo, plackettLuce, lipo, rankDPO, dove, tpo] }
 
     static var gpo: Builtin {
         Builtin("gpo", [beta(), BuiltinParameter("link", .string, default: .str("logistic"),
@@ -45,6 +45,21 @@ extension LossBuiltins {
                     + "conditioned on its own prompt. On a logps dataset it reads the paired fields (its value is DPO's; the data differs).",
                 example: "let l = dove(beta: 0.1)") { call in
             wrap(.dove(beta: try hyper(call, 0)))
+        }
+    }
+
+    static var tpo: Builtin {
+        Builtin("tpo", [beta(), BuiltinParameter("weighting", .string, default: .str("gap"), doc: "pair weights: gap (ψ_i − ψ_j) or lambda (LiPO-λ)")],
+                category: "losses",
+                doc: "TPO, Tree Preference Optimization (Liao, Chu, Wang, ICLR 2025), the clean form of the spec: with step rewards r_k(y) "
+                    + "(mean log-ratio over step k's tokens) and adaptive weights w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top)), "
+                    + "R(y) = Σ_k w_k r_k / Σ_k w_k and ℓ = −Σ_{ψ_i > ψ_j} Δ_ij·log σ(β(R_i − R_j)). Data: inspect(l, {step_logratios: "
+                    + "[P, K, S], step_weights: [P, K, S] or step_hidden: [P, K, S, H], scores: [P, K]}); weights default to 1.",
+                example: "let l = tpo(beta: 0.1, weighting: \"lambda\")") { call in
+            guard let w = TPOWeighting(rawValue: call.string(1)) else {
+                throw call.error("unknown weighting '\(call.string(1))'", hint: "gap or lambda")
+            }
+            return wrap(.tpo(TPOConfig(beta: try hyper(call, 0), weighting: w)))
         }
     }
 

@@ -34,6 +34,8 @@ extension LossObject {
                                hint: "unpaired rows have policy_logps and ref_logps instead of the chosen/rejected fields")
         case .listwise:
             throw RuntimeError("\(name) needs a ranked record, not a logps dataset", hint: Self.rankedHint)
+        case .tpo:
+            throw RuntimeError("tpo needs a tree record, not a logps dataset", hint: Self.treeHint)
         case .custom(let name, let function): return try custom(name, function, batch, interpreter)
         case .sum(let terms): return try Self.combine(terms) { try $0.evaluate(batch, interpreter: interpreter) }
         }

@@ -23,6 +23,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case listwise(ListwiseConfig)
         /// DOVE: DPO's logistic loss on pairs whose prompts may differ.
         case dove(beta: Double)
+        /// TPO on a tree record (per-step log-ratios of ranked responses).
+        case tpo(TPOConfig)
         /// `loss(name, fn)`: fn maps the batch view to per-example losses.
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
@@ -45,6 +47,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .mapo: "mapo"
         case .listwise(let c): c.type.rawValue
         case .dove: "dove"
+        case .tpo: "tpo"
         case .custom(let name, _): name
         case .sum: "sum"
         }
@@ -62,6 +65,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .mapo(let c): c.beta
         case .listwise(let c): c.beta
         case .dove(let b): b
+        case .tpo(let c): c.beta
         case .bradleyTerry, .custom: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         }
@@ -111,10 +115,11 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
-        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove):
+        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove), ("beta", .tpo):
             .number(beta)
         case ("link", .gpo(let c)): .str(c.link.rawValue)
         case ("scale", .listwise(let c)): .number(c.scale)
+        case ("weighting", .tpo(let c)): .str(c.weighting.rawValue)
         case ("c", .mapo(let c)): .number(c.c)
         case ("kappa", .mapo(let c)): .number(c.kappa)
         case ("loss_type", .dpo(let c)): .list(ListBox(c.lossTypes.map { Value.str($0.rawValue) }))
@@ -137,6 +142,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .gpo: ["name", "beta", "link"]
         case .mapo: ["name", "beta", "c", "kappa"]
         case .listwise: ["name", "beta", "scale"]
+        case .tpo: ["name", "beta", "weighting"]
         case .sum: ["name", "terms"]
         case .bradleyTerry, .custom: ["name"]
         }
