@@ -9,7 +9,7 @@ extension BuiltinLibrary {
 }
 
 extension LossBuiltins {
-    static var more: [Builtin] { [gpo, mapo, plackettLuce, lipo, rankDPO, dove, tpo] }
+    static var more: [Builtin] { [gpo, mapo, plackettLuce, lipo, rankDPO, dove, tpo, sparsePO] }
 
     static var gpo: Builtin {
         Builtin("gpo", [beta(), BuiltinParameter("link", .string, default: .str("logistic"),
@@ -60,6 +60,18 @@ extension LossBuiltins {
                 throw call.error("unknown weighting '\(call.string(1))'", hint: "gap or lambda")
             }
             return wrap(.tpo(TPOConfig(beta: try hyper(call, 0), weighting: w)))
+        }
+    }
+
+    static var sparsePO: Builtin {
+        Builtin("sparse_po", [beta(), BuiltinParameter("lambda_u", .number, default: .number(0.001), doc: "λ_u, L1 weight of the reward masks"),
+                              BuiltinParameter("lambda_d", .number, default: .number(0.001), doc: "λ_d, L1 weight of the KL masks")],
+                category: "losses",
+                doc: "SparsePO (Christopoulou et al., 2024), token-level masks: u = Σ_t m^u_t(y_w)Δ_t(y_w) − Σ_t m^u_t(y_l)Δ_t(y_l) with "
+                    + "Δ_t = log π_θ − log π_ref per token, d = Σ_t m^d_t(y_w)δ_t(y_w) − Σ_t m^d_t(y_l)δ_t(y_l) with δ_t = −KL_t(π_ref‖π_θ), "
+                    + "ℓ = −log σ(β(u − d)) + λ_u(‖m^u_w‖₁ + ‖m^u_l‖₁) + λ_d(‖m^d_w‖₁ + ‖m^d_l‖₁). " + LossObject.tokenHint + ".",
+                example: "let l = sparse_po(beta: 0.1, lambda_u: 0.001)") { call in
+            wrap(.sparsePO(SparsePOConfig(beta: try hyper(call, 0), lambdaU: try hyper(call, 1, positive: false), lambdaD: try hyper(call, 2, positive: false))))
         }
     }
 

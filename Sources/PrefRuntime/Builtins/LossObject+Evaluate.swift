@@ -36,6 +36,8 @@ extension LossObject {
             throw RuntimeError("\(name) needs a ranked record, not a logps dataset", hint: Self.rankedHint)
         case .tpo:
             throw RuntimeError("tpo needs a tree record, not a logps dataset", hint: Self.treeHint)
+        case .sparsePO:
+            throw RuntimeError("sparse_po needs a token record, not a logps dataset", hint: Self.tokenHint)
         case .custom(let name, let function): return try custom(name, function, batch, interpreter)
         case .sum(let terms): return try Self.combine(terms) { try $0.evaluate(batch, interpreter: interpreter) }
         }

@@ -15,6 +15,7 @@ extension LossObject {
         switch kind {
         case .listwise: "ranked"
         case .tpo: "tree"
+        case .sparsePO: "tokens"
         case .sum(let terms): terms.first?.loss.recordForm
         default: nil
         }
@@ -48,6 +49,7 @@ extension LossBuiltins {
     static func inspectRecord(_ loss: LossObject, _ r: RecordBox, _ call: BuiltinCall) throws -> Value {
         do {
             if loss.recordForm == "tree" { return try inspectTree(loss, r) }
+            if loss.recordForm == "tokens" { return try inspectTokens(loss, r) }
             return try inspectRanked(loss, r, call)
         } catch let e as TensorError {
             throw call.error(e.message, hint: e.hint)

@@ -25,6 +25,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case dove(beta: Double)
         /// TPO on a tree record (per-step log-ratios of ranked responses).
         case tpo(TPOConfig)
+        /// SparsePO on a token record.
+        case sparsePO(SparsePOConfig)
         /// `loss(name, fn)`: fn maps the batch view to per-example losses.
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
@@ -48,6 +50,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .listwise(let c): c.type.rawValue
         case .dove: "dove"
         case .tpo: "tpo"
+        case .sparsePO: "sparse_po"
         case .custom(let name, _): name
         case .sum: "sum"
         }
@@ -66,6 +69,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .listwise(let c): c.beta
         case .dove(let b): b
         case .tpo(let c): c.beta
+        case .sparsePO(let c): c.beta
         case .bradleyTerry, .custom: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         }
@@ -115,11 +119,13 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
-        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove), ("beta", .tpo):
+        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove), ("beta", .tpo), ("beta", .sparsePO):
             .number(beta)
         case ("link", .gpo(let c)): .str(c.link.rawValue)
         case ("scale", .listwise(let c)): .number(c.scale)
         case ("weighting", .tpo(let c)): .str(c.weighting.rawValue)
+        case ("lambda_u", .sparsePO(let c)): .number(c.lambdaU)
+        case ("lambda_d", .sparsePO(let c)): .number(c.lambdaD)
         case ("c", .mapo(let c)): .number(c.c)
         case ("kappa", .mapo(let c)): .number(c.kappa)
         case ("loss_type", .dpo(let c)): .list(ListBox(c.lossTypes.map { Value.str($0.rawValue) }))
@@ -143,6 +149,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .mapo: ["name", "beta", "c", "kappa"]
         case .listwise: ["name", "beta", "scale"]
         case .tpo: ["name", "beta", "weighting"]
+        case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
         case .bradleyTerry, .custom: ["name"]
         }
