@@ -61,7 +61,7 @@ enum LossBuiltins {
 
     static var inspect: Builtin {
         Builtin("inspect", [BuiltinParameter("loss", doc: "a loss: dpo(…), orpo(…), loss(…), a + b, …"),
-                            BuiltinParameter("data", .native, doc: "a logps dataset")], category: "losses",
+                            BuiltinParameter("data", doc: "a logps dataset, or a record of tensors (ranked: policy_logps, ref_logps, scores)")], category: "losses",
                 doc: "Evaluates a loss on a logps dataset as one batch, in f64. Returns a record of per-example columns loss, "
                     + "grad_chosen and grad_rejected (B·∂L/∂pc_i and B·∂L/∂pr_i: the per-example gradient for pointwise losses), "
                     + "reward_chosen and reward_rejected (the loss's implicit rewards: β(p − r) for DPO, β·p/L for ORPO, β·q for the CPO family, the scores for Bradley–Terry), and batch_loss and metrics (TRL's names). "
@@ -69,6 +69,7 @@ enum LossBuiltins {
                     + "are loss, grad (B·∂L/∂p_i) and reward = β(p − r).",
                 example: "let w = toy_world(seed: 1)\nlet t = inspect(dpo(), w.logps(8, w.w_star))\nt.metrics") { call in
             guard case .native(let n) = call[0], let loss = n.object as? LossObject else { throw call.typeError(0, expected: "a loss (dpo(…), kto(…), loss(…), …)") }
+            if case .record(let r) = call[1] { return try inspectRecord(loss, r, call) }
             let d = try call.dataset(1)
             guard case .logps(let rows) = d.rows, !rows.isEmpty else { throw call.error("inspect needs a non-empty logps dataset, got \(d.kind.rawValue)") }
             let unpaired = rows.compactMap(\.unpaired)

@@ -26,9 +26,18 @@ extension LossObject {
         case .orpo(let beta): return LossResult(try batch.orpo(beta: beta))
         case .cpo(let c, _): return LossResult(try batch.cpo(c))
         case .bradleyTerry(let c): return LossResult(try batch.bradleyTerry(centerRewardsCoefficient: c))
+        case .gpo(let c): return LossResult(try batch.gpo(c))
+        case .mapo(let c): return LossResult(try batch.mapo(c))
+        case .dove(let beta): return LossResult(try batch.dove(beta: beta))
         case .kto, .bco:
             throw RuntimeError("\(name) needs an unpaired logps dataset (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps)",
                                hint: "unpaired rows have policy_logps and ref_logps instead of the chosen/rejected fields")
+        case .listwise:
+            throw RuntimeError("\(name) needs a ranked record, not a logps dataset", hint: Self.rankedHint)
+        case .tpo:
+            throw RuntimeError("tpo needs a tree record, not a logps dataset", hint: Self.treeHint)
+        case .sparsePO:
+            throw RuntimeError("sparse_po needs a token record, not a logps dataset", hint: Self.tokenHint)
         case .custom(let name, let function): return try custom(name, function, batch, interpreter)
         case .sum(let terms): return try Self.combine(terms) { try $0.evaluate(batch, interpreter: interpreter) }
         }

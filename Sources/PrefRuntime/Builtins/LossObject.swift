@@ -15,6 +15,18 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         /// CPO, SimPO or AlphaPO; `name` is the builtin that made it.
         case cpo(CPOConfig, name: String)
         case bradleyTerry(centerRewardsCoefficient: Double?)
+        /// GPO (Tang et al.): f(βh) with a convex link.
+        case gpo(GPOConfig)
+        /// MaPO: chosen NLL + β·margin on the likelihoods s(L).
+        case mapo(MaPOConfig)
+        /// Plackett–Luce, LiPO-λ or RankDPO on a ranked record.
+        case listwise(ListwiseConfig)
+        /// DOVE: DPO's logistic loss on pairs whose prompts may differ.
+        case dove(beta: Double)
+        /// TPO on a tree record (per-step log-ratios of ranked responses).
+        case tpo(TPOConfig)
+        /// SparsePO on a token record.
+        case sparsePO(SparsePOConfig)
         /// `loss(name, fn)`: fn maps the batch view to per-example losses.
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
@@ -33,6 +45,12 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .orpo: "orpo"
         case .cpo(_, let name): name
         case .bradleyTerry: "bradley_terry_loss"
+        case .gpo: "gpo"
+        case .mapo: "mapo"
+        case .listwise(let c): c.type.rawValue
+        case .dove: "dove"
+        case .tpo: "tpo"
+        case .sparsePO: "sparse_po"
         case .custom(let name, _): name
         case .sum: "sum"
         }
@@ -46,6 +64,12 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .bco(let c): c.beta
         case .orpo(let b): b
         case .cpo(let c, _): c.beta
+        case .gpo(let c): c.beta
+        case .mapo(let c): c.beta
+        case .listwise(let c): c.beta
+        case .dove(let b): b
+        case .tpo(let c): c.beta
+        case .sparsePO(let c): c.beta
         case .bradleyTerry, .custom: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         }
@@ -68,6 +92,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         switch kind {
         case .dpo(let c) where c.referenceFree: return (c.beta * r.policyChosen, c.beta * r.policyRejected)
         case .orpo(let b): return (b * r.policyChosen / lc, b * r.policyRejected / lr)
+        case .mapo(let c): return (c.beta * r.policyChosen / lc, c.beta * r.policyRejected / lr)
         case .cpo(let c, _):
             let perToken = c.effectiveLossType == .ipo || c.effectiveLossType == .simpo
             func rho(_ q: Double) -> Double { c.alpha == 0 ? q : (1 - exp(-c.alpha * q)) / c.alpha }
@@ -83,6 +108,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         switch kind {
         case .dpo(let c):
             "<loss dpo \(c.lossTypes.map(\.rawValue).joined(separator: "+")), beta \(Value.number(c.beta).displayText)>"
+        case .gpo(let c): "<loss gpo \(c.link.rawValue), beta \(Value.number(c.beta).displayText)>"
         case .sum(let terms):
             "<loss " + terms.map { "\(Value.number($0.weight).displayText)·\($0.loss.name)" }.joined(separator: " + ") + ">"
         case .bradleyTerry, .custom: "<loss \(name)>"
@@ -93,7 +119,15 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
-        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo): .number(beta)
+        case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove), ("beta", .tpo), ("beta", .sparsePO):
+            .number(beta)
+        case ("link", .gpo(let c)): .str(c.link.rawValue)
+        case ("scale", .listwise(let c)): .number(c.scale)
+        case ("weighting", .tpo(let c)): .str(c.weighting.rawValue)
+        case ("lambda_u", .sparsePO(let c)): .number(c.lambdaU)
+        case ("lambda_d", .sparsePO(let c)): .number(c.lambdaD)
+        case ("c", .mapo(let c)): .number(c.c)
+        case ("kappa", .mapo(let c)): .number(c.kappa)
         case ("loss_type", .dpo(let c)): .list(ListBox(c.lossTypes.map { Value.str($0.rawValue) }))
         case ("loss_type", .kto(let c)): .str(c.lossType.rawValue)
         case ("loss_type", .cpo(let c, _)): .str(c.lossType.rawValue)
@@ -110,7 +144,12 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .dpo: ["name", "beta", "loss_type", "label_smoothing"]
         case .kto: ["name", "beta", "loss_type"]
         case .cpo: ["name", "beta", "loss_type", "label_smoothing"]
-        case .bco, .orpo: ["name", "beta"]
+        case .bco, .orpo, .dove: ["name", "beta"]
+        case .gpo: ["name", "beta", "link"]
+        case .mapo: ["name", "beta", "c", "kappa"]
+        case .listwise: ["name", "beta", "scale"]
+        case .tpo: ["name", "beta", "weighting"]
+        case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
         case .bradleyTerry, .custom: ["name"]
         }
