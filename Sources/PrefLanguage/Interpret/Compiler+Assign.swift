@@ -41,6 +41,14 @@ extension Compiler {
     }
 
     func assignment(_ target: Expr, _ op: AssignOperator, _ value: Expr, _ range: SourceRange) -> StmtCode {
+        // `x = x + e` on a plain local is `x += e`: the same value (lists and strings are
+        // values), but appended in place, so building a list this way in a loop is linear
+        // rather than quadratic. Only plain locals: `e` cannot change them.
+        if op == .assign, case .name(let n) = target, case .local(let slot)? = resolution.refs[n.id],
+           !layout.cellSlots.contains(slot), case .binary(.add, .name(let m), let rhs, let opRange) = value,
+           case .local(slot)? = resolution.refs[m.id] {
+            return assignment(target, .add, rhs, opRange)
+        }
         let combine: ((Value, Value) throws -> Value)? = compoundOperator(op, range)
         if case .name(let n) = target, let combine, let ref = resolution.refs[n.id],
            case .local(let slot) = ref, !layout.cellSlots.contains(slot), op != .assign {
