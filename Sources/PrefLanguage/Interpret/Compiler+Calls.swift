@@ -112,10 +112,7 @@ extension Interpreter {
     func invoke(_ f: FunctionBox, _ args: [Code], _ labels: [String?]?, _ fp: Frame, _ file: SourceFile, _ range: SourceRange) throws -> Value {
         let code = f.code
         let size = code.frameSize
-        guard depth < maxDepth, top + size <= stackCapacity || growStack(to: top + size) else {
-            throw RuntimeError("stack overflow: more than \(maxDepth) nested calls", hint: "check that the recursion reaches its base case",
-                               file: file, range: range)
-        }
+        guard depth < maxDepth, top + size <= stackCapacity || growStack(to: top + size) else { throw stackOverflow(file, range) }
         let base = stack + top
         top += size
         depth += 1
@@ -129,21 +126,12 @@ extension Interpreter {
         if let labels {
             try bindLabeled(code, args, labels, fp, base, file, range)
         } else {
-            guard args.count <= slots.count else {
-                throw RuntimeError("\(code.name)() takes \(slots.count) argument\(slots.count == 1 ? "" : "s") but \(args.count) were given",
-                                   hint: "the signature is \(code.signature)", file: file, range: range)
-            }
+            guard args.count <= slots.count else { throw arityError(code, given: args.count, file, range) }
             for i in 0..<args.count { base[slots[i]] = try args[i](fp) }
             if args.count < slots.count { try fillDefaults(code, from: args.count, base, file, range) }
         }
-        for slot in code.cellParameters { base[slot] = .cell(CellBox(base[slot])) }
-        try tick(file, range)
-        do {
-            return try code.body(base)
-        } catch var e as RuntimeError {
-            e.leave(function: code.name, callFile: file, callRange: range)
-            throw e
-        }
+        // Every parameter is bound now; `run` boxes captured ones, ticks and traces errors.
+        return try run(Unmanaged.passUnretained(code), base, given: code.parameterCount, file, range)
     }
 
     func fillDefaults(_ code: CodeObject, from start: Int, _ base: Frame, _ file: SourceFile, _ range: SourceRange) throws {

@@ -195,14 +195,7 @@ extension Compiler {
                     }
                     try hot.tick(file, range)
                     try run(fp)
-                    switch hot.pointee.signal {
-                    case .none: continue
-                    case .continueLoop: hot.pointee.signal = .none
-                    case .breakLoop:
-                        hot.pointee.signal = .none
-                        return
-                    case .returnValue: return
-                    }
+                    if !hot.loopContinues() { return }
                 }
             }
         }

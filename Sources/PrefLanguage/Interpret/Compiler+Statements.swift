@@ -88,14 +88,7 @@ extension Compiler {
             while try cond(fp) {
                 try hot.tick(file, range)
                 try run(fp)
-                switch hot.pointee.signal {
-                case .none: continue
-                case .continueLoop: hot.pointee.signal = .none
-                case .breakLoop:
-                    hot.pointee.signal = .none
-                    return
-                case .returnValue: return
-                }
+                if !hot.loopContinues() { return }
             }
         }
     }
@@ -110,16 +103,7 @@ extension Compiler {
                 try hot.tick(file, seqRange)
                 try bind(fp, item)
                 try run(fp)
-                switch hot.pointee.signal {
-                case .none: return true
-                case .continueLoop:
-                    hot.pointee.signal = .none
-                    return true
-                case .breakLoop:
-                    hot.pointee.signal = .none
-                    return false
-                case .returnValue: return false
-                }
+                return hot.loopContinues()
             }
         }
     }

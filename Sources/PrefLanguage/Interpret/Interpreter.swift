@@ -218,6 +218,21 @@ extension UnsafeMutablePointer where Pointee == HotState {
         if pointee.interrupt.pointee != 0 || pointee.steps > pointee.stepLimit { try slowTick(file, range) }
     }
 
+    /// After a loop body: consumes a `continue` or `break` signal and says whether the loop goes
+    /// on (a `return` leaves its signal for the function to see).
+    @inline(__always) func loopContinues() -> Bool {
+        switch pointee.signal {
+        case .none: return true
+        case .continueLoop:
+            pointee.signal = .none
+            return true
+        case .breakLoop:
+            pointee.signal = .none
+            return false
+        case .returnValue: return false
+        }
+    }
+
     /// `file`/`range` locate the loop or call where the run stopped.
     @inline(never)
     func slowTick(_ file: SourceFile, _ range: SourceRange) throws {
