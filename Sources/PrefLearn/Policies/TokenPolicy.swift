@@ -114,7 +114,8 @@ public final class TokenPolicy: @unchecked Sendable {
     public func tokenLogProbs(_ batch: TokenBatch, tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
         let lp = try positionLogProbs(batch, tape: tape, leaves: leaves)
         let picked = try lp.takeAlong(batch.targets, axis: 1).reshaped([batch.count, batch.width])
-        return try picked * tape.constant(batch.mask(dtype))
+        // Padding positions are exactly 0 (a select, not a product with the mask, so no −0).
+        return try Var.select(tape.constant(batch.mask(dtype)), picked, tape.constant(0, dtype: dtype))
     }
 
     /// log π(y|x) of each sequence, [B]: the sum of its token log-probs including EOS.

@@ -12,7 +12,7 @@ extension BuiltinLibrary {
 enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
-            BuiltinParameter("model", doc: "a candidate policy (trained in place; its reference is the policy as built)"),
+            BuiltinParameter("model", doc: "a candidate or token policy (trained in place; its reference is the policy as built)"),
             BuiltinParameter("data", doc: "a pairs dataset of the policy's world (chosen_id / rejected_id)"),
             BuiltinParameter("loss", doc: "a paired loss, e.g. dpo(beta: 0.1), a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
@@ -115,7 +115,7 @@ enum TrainingBuiltins {
 
     static var evaluate: Builtin {
         Builtin("evaluate", [
-            BuiltinParameter("model", doc: "a candidate policy"),
+            BuiltinParameter("model", doc: "a candidate or token policy"),
             BuiltinParameter("data", doc: "a pairs dataset of the policy's world"),
             BuiltinParameter("beta", .number, default: .number(0.1), doc: "β of the implicit reward in log_loss and margin, > 0"),
         ], category: "training",
@@ -125,10 +125,16 @@ enum TrainingBuiltins {
             + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the mass of candidates no pair shows) "
             + "with their changes from the reference. Returns a record.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
+            guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
+            if let tp = TokenPolicyBuiltins.argument(call, 0) {
+                let pairs = try TokenPairs(try call.dataset(1), policy: tp, call: call)
+                guard pairs.count > 0 else { throw call.error("the data has no pairs") }
+                let m = try TokenEvaluation.metrics(tp.policy, reference: tp.initial, pairs: pairs, beta: beta)
+                return .record(RecordBox(m.map { ($0.0, Value.number($0.1)) }))
+            }
             let p = try PolicyMethods.policyArgument(call, 0)
             let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)
             guard !ids.isEmpty else { throw call.error("the data has no pairs") }
-            guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
             let m = try Evaluation.metrics(p, ids: ids, beta: beta)
             return .record(RecordBox(m.map { ($0.0, Value.number($0.1)) }))
         }

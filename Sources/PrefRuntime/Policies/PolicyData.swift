@@ -8,6 +8,12 @@ enum PolicyData {
     /// whole, in range, of one prompt, and — when the data carries q (`chosen`, `rejected`) —
     /// candidates of the policy's world.
     static func pairIds(_ data: Dataset, policy o: PolicyObject, call: BuiltinCall) throws -> [[Int]] {
+        try pairIds(data, candidates: o.policy.source.candidates, total: o.policy.source.prompts * o.policy.source.candidates,
+                    world: o.world, call: call)
+    }
+
+    /// The same for `total` candidates, `k` per prompt, of `world` (when known).
+    static func pairIds(_ data: Dataset, candidates k: Int, total: Int, world: ToyWorld?, call: BuiltinCall) throws -> [[Int]] {
         guard data.kind == .pairs || data.kind == .logps else {
             throw call.error("logps needs a pairs dataset; this one is \(data.kind.rawValue)", hint: "use w.pairs(n)")
         }
@@ -16,7 +22,6 @@ enum PolicyData {
                              hint: "use pairs from the policy's toy world, e.g. w.pairs(1000)")
         }
         let chosen = c.to(.f64).scalars, rejected = r.to(.f64).scalars
-        let k = o.policy.source.candidates, total = o.policy.source.prompts * k
         var ids = [[Int]]()
         ids.reserveCapacity(chosen.count)
         for (i, (a, b)) in zip(chosen, rejected).enumerated() {
@@ -29,7 +34,7 @@ enum PolicyData {
             }
             ids.append([Int(a), Int(b)])
         }
-        if let w = o.world { try checkFeatures(data, ids: ids, world: w, call: call) }
+        if let w = world { try checkFeatures(data, ids: ids, world: w, call: call) }
         return ids
     }
 

@@ -82,18 +82,9 @@ final class CandidatePairsTask: TrainingTask {
                                     refChosen: referenceLogProbs[row[0]], refRejected: referenceLogProbs[row[1]],
                                     chosenLength: lengths.map { Double($0[row[0]]) }, rejectedLength: lengths.map { Double($0[row[1]]) }))
         }
-        let rewards = logRows.map(loss.rewards)
-        let n = Double(b)
-        return [
-            "loss": value,
-            "rewards/chosen": rewards.reduce(0) { $0 + $1.chosen } / n,
-            "rewards/rejected": rewards.reduce(0) { $0 + $1.rejected } / n,
-            "rewards/accuracies": Double(rewards.filter { $0.chosen > $0.rejected }.count) / n,
-            "rewards/margins": rewards.reduce(0) { $0 + $1.chosen - $1.rejected } / n,
-            "logps/chosen": logRows.reduce(0) { $0 + $1.policyChosen } / n,
-            "logps/rejected": logRows.reduce(0) { $0 + $1.policyRejected } / n,
-            "kl": kl / n,
-        ]
+        var out = TrainingColumns.rewardMetrics(logRows, loss: loss, value: value)
+        out["kl"] = kl / Double(b)
+        return out
     }
 }
 
@@ -111,5 +102,21 @@ enum TrainingColumns {
             kl += exp(a) * (a - reference[base + j])
         }
         return kl
+    }
+
+    /// The loss and TRL's reward metrics of a batch: the loss's own implicit rewards of chosen
+    /// and rejected, their accuracy and margin, and the mean policy log-probs.
+    static func rewardMetrics(_ logRows: [LogpsRow], loss: LossObject, value: Double) -> [String: Double] {
+        let rewards = logRows.map(loss.rewards)
+        let n = Double(logRows.count)
+        return [
+            "loss": value,
+            "rewards/chosen": rewards.reduce(0) { $0 + $1.chosen } / n,
+            "rewards/rejected": rewards.reduce(0) { $0 + $1.rejected } / n,
+            "rewards/accuracies": Double(rewards.filter { $0.chosen > $0.rejected }.count) / n,
+            "rewards/margins": rewards.reduce(0) { $0 + $1.chosen - $1.rejected } / n,
+            "logps/chosen": logRows.reduce(0) { $0 + $1.policyChosen } / n,
+            "logps/rejected": logRows.reduce(0) { $0 + $1.policyRejected } / n,
+        ]
     }
 }
