@@ -32,7 +32,8 @@ enum TokenPolicyBuiltins {
             }
             let vocab = try call.optionalInt(1) ?? w.config.vocabulary
             guard (w.config.vocabulary...4096).contains(vocab) else {
-                throw call.error("vocab must be \(w.config.vocabulary)…4096 (the world's tokens are 0..<\(w.config.vocabulary)), got \(vocab)")
+                throw call.error("vocab must be \(w.config.vocabulary)…4096 (the world's tokens are 0..<\(w.config.vocabulary)), got \(vocab)",
+                                 hint: "leave vocab out to use the world's vocabulary")
             }
             let hidden = try call.whole(call[2], "hidden")
             guard (1...4096).contains(hidden) else { throw call.error("hidden must be 1…4096, got \(hidden)") }
