@@ -31,6 +31,8 @@ public final class TokenPolicy: @unchecked Sendable {
     public let isFrozen: Bool
 
     public static let names = ["w_x", "embed", "b1", "w2", "b2"]
+    /// The largest embedding table C·(V+1)·H (64M weights, 512 MB in f64).
+    public static let maxTable = 1 << 26
 
     /// A new policy. W_x and E are N(0, 1/(d_x + C)) — the hidden pre-activation sees d_x
     /// features plus C one-hot embeddings, so its fan-in is d_x + C — W₂ is N(0, 1/H) and the
@@ -44,6 +46,10 @@ public final class TokenPolicy: @unchecked Sendable {
             throw TensorError(op: "token_policy", "prompt features must be a non-empty [P, d] tensor, not \(promptFeatures.shape)")
         }
         let dx = promptFeatures.shape[1], v1 = vocabulary + 1
+        guard context * v1 * hidden <= Self.maxTable else {
+            throw TensorError(op: "token_policy", "the embedding table of \(context)·\(v1) × \(hidden) exceeds \(Self.maxTable) weights",
+                              hint: "use a smaller vocab, context or hidden")
+        }
         var rng = RandomStream(seed: seed, stream: "token_policy/init")
         let inStd = 1 / Double(dx + context).squareRoot()
         parameters = [

@@ -33,7 +33,8 @@ enum TrainingBuiltins {
             + "rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected, kl, grad_norm, lr), "
             + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
             + "step and the term, before the update (the parameters stay those of the last good step); Ctrl-C stops at the end of the "
-            + "current step and returns the partial run.",
+            + "current step and returns the partial run. A token policy trains on its world's pairs with a paired loss (sequence "
+            + "log-probs with EOS) or sparse_po (per-token log-probs, m^u = 1, exact token KL δ); its history has no kl.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet r = fit(pi, w.pairs(256), dpo(), epochs: 2, lr: 0.05)\nr.steps") { call in
             guard case .native(let n) = call[2], let loss = n.object as? LossObject else {
                 throw call.typeError(2, expected: "a loss", hint: "e.g. dpo(beta: 0.1)")
@@ -123,7 +124,8 @@ enum TrainingBuiltins {
             + "accuracy = mean[h > 0], log_loss = mean −log σ(βh), margin = mean βh, kl = mean KL(π‖π_ref) over the pairs' prompts; for "
             + "a toy world gold = E_π[r*], gold_ref = E_π_ref[r*] and win_rate = P(r*(y) > r*(y′)) + ½P(=), y ~ π, y′ ~ π_ref; and the "
             + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the mass of candidates no pair shows) "
-            + "with their changes from the reference. Returns a record.",
+            + "with their changes from the reference. Returns a record. For a token policy: accuracy, log_loss, margin and the "
+            + "chosen / rejected likelihoods with their changes, from the sequence log-probs (no kl, gold or win rate).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
             guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
             if let tp = TokenPolicyBuiltins.argument(call, 0) {

@@ -176,5 +176,6 @@ import PrefCore
         #expect(throws: TensorError.self) { _ = try TokenPolicy(vocabulary: 0, promptFeatures: x, hidden: 2, context: 1, seed: 0, origin: "t") }
         #expect(throws: TensorError.self) { _ = try TokenPolicy(vocabulary: 3, promptFeatures: x, hidden: 0, context: 1, seed: 0, origin: "t") }
         #expect(throws: TensorError.self) { _ = try TokenPolicy(vocabulary: 3, promptFeatures: x, hidden: 2, context: 0, seed: 0, origin: "t") }
+        #expect(throws: TensorError.self) { _ = try TokenPolicy(vocabulary: 4096, promptFeatures: x, hidden: 4096, context: 16, seed: 0, origin: "t") }
     }
 }
