@@ -13,8 +13,8 @@ enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
             BuiltinParameter("model", doc: "a candidate policy (trained in place; its reference is the policy as built)"),
-            BuiltinParameter("data", doc: "a pairs dataset of the policy's world (chosen_id / rejected_id)"),
-            BuiltinParameter("loss", doc: "a paired loss, e.g. dpo(beta: 0.1), a composite or loss(name, fn)"),
+            BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id)"),
+            BuiltinParameter("loss", doc: "a loss that reads the data: paired (dpo(beta: 0.1), …), unpaired (kto, bco) or listwise (plackett_luce, lipo, rank_dpo); a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
             BuiltinParameter("batch", .int, default: .number(64), doc: "pairs per step, ≥ 1"),
             BuiltinParameter("lr", .number, default: .number(1e-3), doc: "the base learning rate, finite and > 0"),
@@ -28,7 +28,7 @@ enum TrainingBuiltins {
             BuiltinParameter("checkpoint", default: Value.none, doc: "a path: <path>.safetensors (parameters) and <path>.json (optimizer, RNG, step, history) after each epoch and on Ctrl-C; none: no checkpoints"),
             BuiltinParameter("resume", default: Value.none, doc: "a checkpoint path to continue from, bit-identically (same data, loss, batch, seed, optimizer); epochs counts the total"),
         ], category: "training",
-        doc: "Trains a candidate policy on pairs with a loss: shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
+        doc: "Trains a candidate policy on pairs, unpaired labels or ranked lists with a loss (KTO's z₀ is the exact KL of each example's prompt; BCO's δ runs across steps): shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
             + "and schedule of PyTorch / HF transformers, optional clipping. Returns a run: r.history (a table, one row per step: loss, "
             + "rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected, kl, grad_norm, lr), "
             + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
