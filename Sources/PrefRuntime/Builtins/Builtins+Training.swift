@@ -13,8 +13,8 @@ enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
             BuiltinParameter("model", doc: "a candidate or token policy (trained in place; its reference is the policy as built)"),
-            BuiltinParameter("data", doc: "a pairs dataset of the policy's world (chosen_id / rejected_id)"),
-            BuiltinParameter("loss", doc: "a paired loss, e.g. dpo(beta: 0.1), a composite or loss(name, fn)"),
+            BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id); a token policy takes pairs"),
+            BuiltinParameter("loss", doc: "a loss that reads the data: paired (dpo(beta: 0.1), …), unpaired (kto, bco) or listwise (plackett_luce, lipo, rank_dpo); a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
             BuiltinParameter("batch", .int, default: .number(64), doc: "pairs per step, ≥ 1"),
             BuiltinParameter("lr", .number, default: .number(1e-3), doc: "the base learning rate, finite and > 0"),
@@ -28,7 +28,7 @@ enum TrainingBuiltins {
             BuiltinParameter("checkpoint", default: Value.none, doc: "a path: <path>.safetensors (parameters) and <path>.json (optimizer, RNG, step, history) after each epoch and on Ctrl-C; none: no checkpoints"),
             BuiltinParameter("resume", default: Value.none, doc: "a checkpoint path to continue from, bit-identically (same data, loss, batch, seed, optimizer); epochs counts the total"),
         ], category: "training",
-        doc: "Trains a candidate policy on pairs with a loss: shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
+        doc: "Trains a candidate policy on pairs, unpaired labels or ranked lists with a loss (KTO's z₀ is the exact KL of each example's prompt; BCO's δ runs across steps): shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
             + "and schedule of PyTorch / HF transformers, optional clipping. Returns a run: r.history (a table, one row per step: loss, "
             + "rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected, kl, grad_norm, lr), "
             + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
@@ -123,9 +123,11 @@ enum TrainingBuiltins {
         doc: "Exact metrics of a candidate policy on pairs, against its reference (the policy as built), with h = (pc − rc) − (pr − rr): "
             + "accuracy = mean[h > 0], log_loss = mean −log σ(βh), margin = mean βh, kl = mean KL(π‖π_ref) over the pairs' prompts; for "
             + "a toy world gold = E_π[r*], gold_ref = E_π_ref[r*] and win_rate = P(r*(y) > r*(y′)) + ½P(=), y ~ π, y′ ~ π_ref; and the "
-            + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the mass of candidates no pair shows) "
-            + "with their changes from the reference. Returns a record. For a token policy: accuracy, log_loss, margin and the "
-            + "chosen / rejected likelihoods with their changes, from the sequence log-probs (no kl, gold or win rate).",
+            + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the log of the mass of candidates no pair shows) "
+            + "with their changes from the reference, and mass/chosen, mass/rejected, mass/unseen (the total probability per prompt of "
+            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record. For a token policy: "
+            + "accuracy, log_loss, margin and the chosen / rejected likelihoods with their changes, from the sequence log-probs (no kl, "
+            + "gold, win rate or masses).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
             guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
             if let tp = TokenPolicyBuiltins.argument(call, 0) {

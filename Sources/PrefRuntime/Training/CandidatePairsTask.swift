@@ -7,36 +7,17 @@ import PrefLearn
 /// paired loss. A step is whole-batch tape work: one gather of the batch prompts' ψ, a matmul
 /// (two for the MLP) and a log-softmax over each prompt's K candidates, then the loss on the
 /// batch view. The reference log-probs of every candidate are computed once.
-final class CandidatePairsTask: TrainingTask {
-    let policy: CandidatePolicy
-    let loss: LossObject
+final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
+    /// [chosen, rejected] candidate ids per example.
     let ids: [[Int]]
-    let interpreter: Interpreter
-    /// π_ref: a frozen copy of the policy as built (a resumed run restores the checkpoint's).
-    let reference: CandidatePolicy
-    /// log π_ref(k|x) of every candidate, [P·K].
-    private(set) var referenceLogProbs: [Double] = []
 
     init(policy o: PolicyObject, loss: LossObject, ids: [[Int]], interpreter: Interpreter) throws {
-        policy = o.policy
-        self.loss = loss
         self.ids = ids
-        self.interpreter = interpreter
-        reference = o.initial.frozen()
-        try restored()
+        try super.init(policy: o, loss: loss, interpreter: interpreter)
     }
 
-    var parameters: [PrefCore.Parameter] { policy.parameters }
-    var frozenParameters: [PrefCore.Parameter] { reference.parameters }
     var count: Int { ids.count }
     var columns: [String] { TrainingColumns.paired }
-
-    func restored() throws {
-        let ref = reference
-        referenceLogProbs = try ref.evaluate { t throws(TensorError) in
-            try ref.logProbs(prompts: Array(0..<ref.source.prompts), tape: t)
-        }.to(.f64).scalars
-    }
 
     /// The batch view of `rows` on `tape` and the policy's log-probs of the batch prompts.
     func batch(_ rows: [Int], on tape: Tape) throws -> (PreferenceBatch, Var) {
@@ -85,6 +66,36 @@ final class CandidatePairsTask: TrainingTask {
         var out = TrainingColumns.rewardMetrics(logRows, loss: loss, value: value)
         out["kl"] = kl / Double(b)
         return out
+    }
+}
+
+/// What the candidate-policy tasks share: the policy, its frozen reference (a copy of the policy
+/// as built; a resumed run restores the checkpoint's) and the reference log-probs of every
+/// candidate, computed once.
+class CandidateTaskBase {
+    let policy: CandidatePolicy
+    let loss: LossObject
+    let interpreter: Interpreter
+    let reference: CandidatePolicy
+    /// log π_ref(k|x) of every candidate, [P·K].
+    private(set) var referenceLogProbs: [Double] = []
+
+    init(policy o: PolicyObject, loss: LossObject, interpreter: Interpreter) throws {
+        policy = o.policy
+        self.loss = loss
+        self.interpreter = interpreter
+        reference = o.initial.frozen()
+        try restored()
+    }
+
+    var parameters: [PrefCore.Parameter] { policy.parameters }
+    var frozenParameters: [PrefCore.Parameter] { reference.parameters }
+
+    func restored() throws {
+        let ref = reference
+        referenceLogProbs = try ref.evaluate { t throws(TensorError) in
+            try ref.logProbs(prompts: Array(0..<ref.source.prompts), tape: t)
+        }.to(.f64).scalars
     }
 }
 
