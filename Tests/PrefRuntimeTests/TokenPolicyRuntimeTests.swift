@@ -128,4 +128,60 @@ import PrefLanguage
         _ = try run(", checkpoint: \"\(dir)/ck\"", epochs: 1)
         #expect(try run(", resume: \"\(dir)/ck\"", epochs: 2) == whole)
     }
+
+    @Test func tpoTrainsOnRankedListsFromItsClosedFormStart() throws {
+        let s = try Self.session()
+        _ = try Pref.eval("let r = fit(tp, w.ranked(200, size: 4), tpo(beta: 0.5), epochs: 4, batch: 25, lr: 0.02, seed: 3)\nlet after = evaluate(tp, held)\n", in: s)
+        let losses = try Self.column("loss", in: s)
+        // At the reference every R = 0: each list of distinct ψ = 3, 2, 1, 0 loses Σ_{ψi>ψj} (ψi − ψj) log 2 = 10 log 2.
+        #expect(abs(losses[0] - 10 * log(2.0)) < 1e-12)
+        #expect(losses.count == 32 && losses.suffix(8).reduce(0, +) / 8 < losses[0])
+        #expect(try Pref.number("after.accuracy", in: s) > 0.5)
+        #expect(try Pref.number("after.margin", in: s) > 0)
+    }
+
+    /// The step log-ratios against the per-token log-probs, and their gradient by finite differences.
+    @Test func tpoStepLogRatiosFollowTheirDefinition() throws {
+        let s = try Self.session()
+        _ = try Pref.eval("let moved = fit(tp, data, dpo(), batch: 500, lr: 0.05, seed: 1)\nlet l = tpo()\n", in: s)
+        let o = try Self.policy("tp", in: s)
+        guard case .native(let box) = try Pref.eval("l", in: s), let loss = box.object as? LossObject else { throw Pref.Mismatch("no loss") }
+        let lists = [[0, 1, 2], [64, 70, 95]]
+        let task = TokenTreeTask(policy: o, loss: loss, lists: lists, labels: [[2, 1, 0], [0, 2, 1]], interpreter: s.interpreter)
+        let tape = Tape()
+        let (r, weights) = try task.steps([0, 1], on: tape)
+        let values = try r.value().scalars, st = o.world.config.stepTokens, steps = r.shape.dims[2]
+        let ids = lists.flatMap { $0 }, k = o.world.config.candidates
+        for (row, id) in ids.enumerated() {
+            let seq = o.world.tokens(of: id)
+            let b = try TokenBatch(prompts: [id / k], sequences: [seq], vocabulary: o.policy.vocabulary)
+            let lp = try o.policy.evaluate { t throws(TensorError) in try o.policy.tokenLogProbs(b, tape: t) }.scalars
+            let lr = try o.initial.evaluate { t throws(TensorError) in try o.initial.tokenLogProbs(b, tape: t) }.scalars
+            for j in 0..<steps {
+                let positions = (j * st)..<max(j * st, min((j + 1) * st, seq.count))
+                let expected = positions.isEmpty ? 0 : positions.reduce(0.0) { $0 + lp[$1] - lr[$1] } / Double(positions.count)
+                #expect(abs(values[row * steps + j] - expected) < 1e-12, "sequence \(row) step \(j)")
+                #expect(weights[row * steps + j] == (positions.isEmpty ? 0 : 1))
+            }
+        }
+        // ∂(Σ c·r)/∂b₂ against central differences.
+        let c = (0..<values.count).map { Double($0 % 5) - 1.7 }
+        try tape.backward(try (r * tape.constant(try Tensor(c, shape: r.shape, dtype: .f64))).sum())
+        let b2 = o.policy.parameters[4], grad = try #require(b2.grad).scalars, base = b2.value.scalars
+        func objective() throws -> Double {
+            let v = try task.steps([0, 1], on: Tape()).0.value().scalars
+            return zip(v, c).reduce(0) { $0 + $1.0 * $1.1 }
+        }
+        for i in 0..<base.count {
+            var plus = base; plus[i] += 1e-6
+            var minus = base; minus[i] -= 1e-6
+            b2.value = try Tensor(plus, shape: b2.shape, dtype: .f64)
+            let fp = try objective()
+            b2.value = try Tensor(minus, shape: b2.shape, dtype: .f64)
+            let fm = try objective()
+            b2.value = try Tensor(base, shape: b2.shape, dtype: .f64)
+            #expect(abs((fp - fm) / 2e-6 - grad[i]) < 1e-7, "b2[\(i)]")
+        }
+        for q in o.policy.parameters { q.zeroGrad() }
+    }
 }

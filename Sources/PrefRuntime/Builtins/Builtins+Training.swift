@@ -13,7 +13,7 @@ enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
             BuiltinParameter("model", doc: "a candidate or token policy (trained in place; its reference is the policy as built)"),
-            BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id); a token policy takes pairs"),
+            BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id); a token policy takes pairs or, for tpo, ranked lists"),
             BuiltinParameter("loss", doc: "a loss that reads the data: paired (dpo(beta: 0.1), …), unpaired (kto, bco) or listwise (plackett_luce, lipo, rank_dpo); a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
             BuiltinParameter("batch", .int, default: .number(64), doc: "pairs per step, ≥ 1"),
@@ -34,7 +34,8 @@ enum TrainingBuiltins {
             + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
             + "step and the term, before the update (the parameters stay those of the last good step); Ctrl-C stops at the end of the "
             + "current step and returns the partial run. A token policy trains on its world's pairs with a paired loss (sequence "
-            + "log-probs with EOS) or sparse_po (per-token log-probs, m^u = 1, exact token KL δ); its history has no kl.",
+            + "log-probs with EOS) or sparse_po (per-token log-probs, m^u = 1, exact token KL δ), and on ranked lists with tpo (mean token "
+            + "log-ratios per step of step_tokens); its history has no kl.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet r = fit(pi, w.pairs(256), dpo(), epochs: 2, lr: 0.05)\nr.steps") { call in
             guard case .native(let n) = call[2], let loss = n.object as? LossObject else {
                 throw call.typeError(2, expected: "a loss", hint: "e.g. dpo(beta: 0.1)")

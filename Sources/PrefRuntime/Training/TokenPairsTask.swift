@@ -10,27 +10,17 @@ import PrefLearn
 /// reads the per-token log-probs with m^u = 1 and the exact per-position KL
 /// δ_t = Σ_v π_ref(v|ctx_t)(log π_θ(v|ctx_t) − log π_ref(v|ctx_t)) over the V + 1 outputs.
 /// The reference's sequence log-probs of every pair are computed once.
-final class TokenPairsTask: TrainingTask {
-    let policy: TokenPolicy
-    let loss: LossObject
+final class TokenPairsTask: TokenTaskBase, TrainingTask {
     let pairs: TokenPairs
-    let interpreter: Interpreter
-    /// π_ref: a frozen copy of the policy as built (a resumed run restores the checkpoint's).
-    let reference: TokenPolicy
     /// log π_ref of each pair's chosen and rejected sequence.
     private(set) var referenceChosen: [Double] = [], referenceRejected: [Double] = []
 
     init(policy o: TokenPolicyObject, loss: LossObject, pairs: TokenPairs, interpreter: Interpreter) throws {
-        policy = o.policy
-        self.loss = loss
         self.pairs = pairs
-        self.interpreter = interpreter
-        reference = o.initial.frozen()
+        super.init(policy: o, loss: loss, interpreter: interpreter)
         try restored()
     }
 
-    var parameters: [PrefCore.Parameter] { policy.parameters }
-    var frozenParameters: [PrefCore.Parameter] { reference.parameters }
     var count: Int { pairs.count }
     /// The paired columns without the exact KL, which a token policy cannot enumerate.
     var columns: [String] { TrainingColumns.paired.filter { $0 != "kl" } }

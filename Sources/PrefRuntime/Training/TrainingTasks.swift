@@ -52,15 +52,26 @@ enum TrainingTasks {
         return { try Evaluation.metrics(p, ids: ids, beta: loss.beta) }
     }
 
-    /// A token policy on pairs of its world: paired losses, or sparse_po on per-token log-probs.
+    /// A token policy on its world's pairs (paired losses, or sparse_po on per-token log-probs)
+    /// or ranked lists (tpo on step log-ratios).
     static func tokenTask(_ tp: TokenPolicyObject, loss: LossObject, call: BuiltinCall) throws -> any TrainingTask {
         guard !tp.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
-        guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; fit trains on pairs", hint: "use a paired loss such as dpo()") }
-        if let form = loss.recordForm, form != "tokens" {
-            throw call.error("\(loss.name) reads a \(form) record; fit trains a token policy with paired losses or sparse_po",
-                             hint: "use dpo(), simpo(), … or sparse_po()")
+        guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; fit trains a token policy on pairs", hint: "use a paired loss such as dpo()") }
+        let d = try call.dataset(1)
+        if d.kind == .ranked {
+            guard loss.recordForm == "tree" else {
+                throw call.error("fit trains a token policy on ranked lists with tpo(); \(loss.name) does not read them", hint: "use tpo(), or pairs with \(loss.name)")
+            }
+            let k = tp.world.config.candidates
+            let (lists, labels) = try PolicyData.rankedExamples(d, candidates: k, total: tp.world.config.totalPrompts * k, call: call)
+            guard !lists.isEmpty else { throw call.error("the data has no lists") }
+            return TokenTreeTask(policy: tp, loss: loss, lists: lists, labels: labels, interpreter: call.interpreter)
         }
-        let pairs = try TokenPairs(try call.dataset(1), policy: tp, call: call)
+        if let form = loss.recordForm, form != "tokens" {
+            throw call.error("\(loss.name) reads a \(form) record; on pairs fit trains a token policy with paired losses or sparse_po",
+                             hint: form == "tree" ? "train tpo() on ranked lists: w.ranked(n, size: 4)" : "use dpo(), simpo(), … or sparse_po()")
+        }
+        let pairs = try TokenPairs(d, policy: tp, call: call)
         guard pairs.count > 0 else { throw call.error("the data has no pairs") }
         return try TokenPairsTask(policy: tp, loss: loss, pairs: pairs, interpreter: call.interpreter)
     }
