@@ -14,7 +14,7 @@ struct HeatmapSVG {
     ]
 
     static func color(_ f: Double) -> String {
-        let t = min(max(f, 0), 1) * Double(viridis.count - 1)
+        let t = (f.isFinite ? min(max(f, 0), 1) : 0) * Double(viridis.count - 1)
         let i = min(Int(t), viridis.count - 2), u = t - Double(i)
         let (a, b) = (viridis[i], viridis[i + 1])
         func mix(_ p: Double, _ q: Double) -> Int { Int((p + (q - p) * u).rounded()) }

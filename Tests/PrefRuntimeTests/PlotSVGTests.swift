@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import PrefLanguage
+@testable import PrefRuntime
+
+/// SVG plots: ticks at nice values, escaped text, a legend per series, every kind drawn.
+@Suite("display: SVG plots") struct PlotSVGTests {
+    func svg(_ source: String) throws -> String {
+        guard case .native(let box) = try Pref.eval(source), let p = box.object as? PlotObject else { throw Pref.Mismatch("not a plot") }
+        return PlotSVG.render(p.plot)
+    }
+
+    /// The texts of the `<text>` elements, in order.
+    func texts(_ svg: String) -> [String] {
+        svg.split(separator: "<text ").dropFirst().compactMap { part in
+            guard let open = part.firstIndex(of: ">"), let close = part.range(of: "</text>") else { return nil }
+            return String(part[part.index(after: open)..<close.lowerBound])
+        }
+    }
+
+    @Test func linePlotsHaveNiceTicksLabelsAndALegend() throws {
+        let s = try svg("plot([{t: s, a: s / 10, b: 1 - s / 10} for s in 0..<11], x: \"t\", title: \"a & b\", ylabel: \"value\")")
+        #expect(s.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 640 400\""))
+        let t = texts(s)
+        #expect(t.first == "a &amp; b")
+        #expect(["0", "0.2", "0.4", "0.6", "0.8", "1"].allSatisfy(t.contains), "\(t)")
+        #expect(["2", "4", "6", "8", "10"].allSatisfy(t.contains), "\(t)")
+        #expect(t.contains("value") && t.contains("t"))
+        #expect(t.suffix(2) == ["a", "b"])
+        #expect(s.components(separatedBy: "<polyline").count == 3)
+    }
+
+    @Test func logAxesTickAtPowersOfTen() throws {
+        let t = texts(try svg("plot([{x: 1, y: 0.001}, {x: 2, y: 10}], x: \"x\", logy: true)"))
+        #expect(["0.001", "0.01", "0.1", "1", "10"].allSatisfy(t.contains), "\(t)")
+    }
+
+    @Test func everyKindDraws() throws {
+        #expect(try svg("plot([3, 1, 2], kind: \"scatter\")").components(separatedBy: "<circle").count == 4)
+        let bars = try svg("plot([{k: \"a\", v: 1}, {k: \"b\", v: 2}], x: \"k\", y: \"v\", kind: \"bar\")")
+        #expect(texts(bars).contains("a") && bars.contains("fill=\"#1f77b4\""))
+        #expect(try svg("plot([1, 2, 2, 3], kind: \"hist\", bins: 3)").components(separatedBy: "fill=\"#1f77b4\"").count == 4)
+        let heat = try svg("plot([[0, 1], [2, 3]], kind: \"heatmap\")")
+        #expect(heat.contains("fill=\"#440154\"") && heat.contains("fill=\"#fde725\""))
+        #expect(texts(heat).suffix(2) == ["3", "0"])
+    }
+
+    @Test func heatmapColoursRunFromViridisDarkToLight() {
+        #expect(HeatmapSVG.color(0) == "#440154" && HeatmapSVG.color(1) == "#fde725")
+        #expect(HeatmapSVG.color(-1) == HeatmapSVG.color(0) && HeatmapSVG.color(.nan) == HeatmapSVG.color(0))
+    }
+}
