@@ -50,3 +50,44 @@ import PrefLanguage
         #expect(HeatmapSVG.color(-1) == HeatmapSVG.color(0) && HeatmapSVG.color(.nan) == HeatmapSVG.color(0))
     }
 }
+
+/// `save` of plots and tables, and the plot arguments only some kinds take.
+@Suite("display: saving plots and tables") struct DisplayFilesTests {
+    @Test func savesAPlotAsSVGAndATableAsCSV() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-save-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Pref.eval("""
+            save(plot([1, 4, 9], title: "squares"), "\(dir.path)/p.svg")
+            save(table([{name: "a, b", v: 0.5, w: none}, {name: "c\\"d", v: 2, w: 1}]), "\(dir.path)/t.csv")
+            save(table([{name: "x", v: 1}]), "\(dir.path)/t.tsv")
+            """)
+        let svg = try String(contentsOfFile: dir.path + "/p.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg ") && svg.contains(">squares</text>"))
+        #expect(try String(contentsOfFile: dir.path + "/t.csv", encoding: .utf8) == "name,v,w\n\"a, b\",0.5,\n\"c\"\"d\",2,1\n")
+        #expect(try String(contentsOfFile: dir.path + "/t.tsv", encoding: .utf8) == "name\tv\nx\t1\n")
+    }
+
+    @Test func mistakesAreNamed() {
+        #expect(Pref.failure("save(plot([1]), \"p.png\")")?.message == "save(): a plot is saved as .svg, got \"p.png\"")
+        #expect(Pref.failure("save(table([{a: 1}]), \"t.json\")")?.message == "save(): a table is saved as .csv or .tsv, got \"t.json\"")
+        #expect(Pref.failure("save(plot([1]), \"/no/such/dir/p.svg\")")?.message.hasPrefix("save(): cannot write /no/such/dir/p.svg") == true)
+        #expect(Pref.failure("plot([1, 2], value: \"v\")")?.message == "plot(): value applies to kind \"heatmap\"")
+        #expect(Pref.failure("plot([[1, 2]], kind: \"heatmap\", logy: true)")?.message == "plot(): logx and logy do not apply to kind \"heatmap\"")
+        #expect(Pref.failure("plot([[1, \"a\"]], kind: \"heatmap\")")?.message == "plot(): cell [0][1] of the matrix is a string, not a number")
+        #expect(Pref.failure("plot([{a: 1, b: 2, c: 3}], x: \"a\", kind: \"heatmap\")")?.message
+                == "plot(): a heatmap of a table needs x: and y: columns (the cell's column and row)")
+        #expect(Pref.failure("plot(zeros([2, 2, 2]), kind: \"heatmap\")")?.message == "plot(): a heatmap takes a 2-D tensor, got shape [2, 2, 2]")
+    }
+
+    @Test func aTensorHeatmapAndRaggedRows() throws {
+        guard case .native(let box) = try Pref.eval("plot([[1, 2, 3], [4]], kind: \"heatmap\")"), let p = box.object as? PlotObject,
+              let grid = p.plot.grid else { Issue.record("no grid"); return }
+        #expect(grid.columns == ["0", "1", "2"] && grid.rows == ["0", "1"])
+        #expect(grid.values[1][0] == 4 && grid.values[1][2].isNaN)
+        guard case .native(let t) = try Pref.eval("plot(eye(2), kind: \"heatmap\")"), let q = (t.object as? PlotObject)?.plot.grid else {
+            Issue.record("no grid"); return
+        }
+        #expect(q.values == [[1, 0], [0, 1]])
+    }
+}

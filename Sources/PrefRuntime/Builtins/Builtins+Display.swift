@@ -74,18 +74,24 @@ extension BuiltinLibrary {
             plot = Plot(kind: kind, series: series)
             plot.categories = categories
         }
+        plot.bins = bins
+        label(&plot, source)
+        return plot
+    }
+
+    /// Title and axis labels as given; axis labels default to the column names when they are
+    /// unambiguous.
+    private static func label(_ plot: inout Plot, _ source: PlotSource) {
+        let call = source.call, kind = plot.kind
         plot.title = call.string(5)
         plot.xlabel = call.string(6)
         plot.ylabel = call.string(7)
         plot.logx = call.bool(PlotSource.Arg.logx)
         plot.logy = call.bool(PlotSource.Arg.logy)
-        plot.bins = bins
-        // Axis labels default to the column names when they are unambiguous.
         if case .string(let x) = source.argument(PlotSource.Arg.x), plot.xlabel.isEmpty { plot.xlabel = x.value }
         if case .string(let y) = source.argument(PlotSource.Arg.y) {
             if kind == .hist, plot.xlabel.isEmpty { plot.xlabel = y.value } else if kind != .hist, plot.ylabel.isEmpty { plot.ylabel = y.value }
         }
         if kind == .hist, plot.ylabel.isEmpty { plot.ylabel = "count" }
-        return plot
     }
 }
