@@ -95,7 +95,8 @@ struct Run: ParsableCommand {
             guard let report, let recorder = result.recorder else { return result.status }
             // A failed run still gets its report: the outputs up to the error, and the error.
             do throws(Report.WriteError) {
-                try Report(recorder: recorder, status: result.status).write(to: report)
+                let settings = (["--seed \(seed)"] + overrides.map { "--set \($0)" }).joined(separator: " ")
+                try Report(recorder: recorder, status: result.status, settings: settings).write(to: report)
             } catch {
                 FileHandle.standardError.write(Data("error: --report: \(error.message)\n".utf8))
                 return result.status == ExitStatus.success ? ExitStatus.runtimeError : result.status

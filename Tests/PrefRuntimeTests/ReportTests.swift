@@ -89,6 +89,18 @@ import PrefLanguage
         #expect(try String(contentsOfFile: path, encoding: .utf8).contains("Setup"))
     }
 
+    @Test func longTablesAreCutAndTheSettingsAreShown() throws {
+        let session = Session(output: { _ in }, errorOutput: { _ in })
+        let result = ScriptRunner(session: session).runNotebook(source: "table([{i: i} for i in 0..<1005])\n", path: "long.pref")
+        let report = Report(recorder: try #require(result.recorder), status: result.status, settings: "--seed 3")
+        let html = HTMLReport(report: report).document
+        #expect(html.contains("<td class=\"num\">999</td>") && !html.contains("<td class=\"num\">1000</td>"))
+        #expect(html.contains("<p class=\"more\">… 5 more rows</p>"))
+        #expect(html.contains("pref \(PrefVersion.string) · --seed 3 · ran to the end"))
+        let md = MarkdownReport(report: report, imagePrefix: "long").document
+        #expect(md.contains("| 999 |\n\n… 5 more rows\n"))
+    }
+
     @Test func theHighlighterFollowsTheLexer() {
         #expect(CodeHighlighter.html("let s = \"# not a comment\" # a comment") ==
                 "<span class=\"k\">let</span> s = <span class=\"s\">&quot;# not a comment&quot;</span> <span class=\"c\"># a comment</span>")

@@ -59,7 +59,7 @@ struct HTMLReport {
         pre.output { background: #fff; border-left: 3px solid #d0d0d6; }
         pre.error { border-left-color: #d62728; color: #a1161b; }
         .k { color: #a626a4; font-weight: 600; } .s { color: #2a7d2e; } .n { color: #b35c00; } .c { color: #8e8e93; font-style: italic; }
-        .skipped { color: #8e8e93; font-style: italic; }
+        .skipped, .more { color: #8e8e93; font-style: italic; }
         table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
         th, td { border-bottom: 1px solid #e3e3e6; padding: 4px 10px; text-align: left; }
         th { border-bottom: 2px solid #c7c7cc; } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -6,8 +6,12 @@ import PrefLanguage
 enum HTMLText {
     static func escape(_ s: String) -> String { SVGWriter.escape(s) }
 
+    /// Reports show this many rows of a table, then a count: a record of the run, not a dump
+    /// of a 100 000-row `inspect` (`save(t, "t.csv")` keeps every row).
+    static let rowLimit = 1000
+
     /// A table as an HTML table: numeric columns right-aligned, numbers in the terminal's
-    /// compact form, every row (a report is a record, not a screen).
+    /// compact form, up to `rowLimit` rows.
     static func table(_ table: Table) -> String {
         guard !table.columns.isEmpty else { return "<p class=\"empty\">(empty table)</p>\n" }
         let numeric = table.columns.indices.map { c in
@@ -16,12 +20,13 @@ enum HTMLText {
         var out = "<table>\n<thead><tr>"
         for (c, name) in table.columns.enumerated() { out += "<th\(numeric[c] ? " class=\"num\"" : "")>\(escape(name))</th>" }
         out += "</tr></thead>\n<tbody>\n"
-        for row in table.rows {
+        for row in table.rows.prefix(rowLimit) {
             out += "<tr>" + row.enumerated().map { c, v in
                 "<td\(numeric[c] ? " class=\"num\"" : "")>\(escape(TableRenderer.cell(v, width: 80)))</td>"
             }.joined() + "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n"
+        out += "</tbody>\n</table>\n"
+        return out + (table.rows.count > rowLimit ? "<p class=\"more\">… \(table.rows.count - rowLimit) more rows</p>\n" : "")
     }
 
     /// The cell's prose, a small Markdown: paragraphs split by blank lines, `#` headings, `-`,

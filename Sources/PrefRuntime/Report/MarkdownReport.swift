@@ -42,16 +42,17 @@ struct MarkdownReport {
         return "\(f)\(info)\n\(body)\(f)\n"
     }
 
-    /// A pipe table; numeric columns right-aligned, `|` and line breaks escaped in cells.
+    /// A pipe table of up to `HTMLText.rowLimit` rows; numeric columns right-aligned, `|` and
+    /// line breaks escaped in cells.
     static func table(_ t: Table) -> String {
         guard !t.columns.isEmpty else { return "(empty table)\n" }
         func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
         let numeric = t.columns.indices.map { c in t.rows.allSatisfy { switch $0[c] { case .number, .none: true; default: false } } }
         var out = "| " + t.columns.map(cell).joined(separator: " | ") + " |\n"
         out += "|" + numeric.map { $0 ? " --: |" : " --- |" }.joined() + "\n"
-        for row in t.rows {
+        for row in t.rows.prefix(HTMLText.rowLimit) {
             out += "| " + row.map { cell(TableRenderer.cell($0, width: 80)) }.joined(separator: " | ") + " |\n"
         }
-        return out
+        return out + (t.rows.count > HTMLText.rowLimit ? "\n… \(t.rows.count - HTMLText.rowLimit) more rows\n" : "")
     }
 }

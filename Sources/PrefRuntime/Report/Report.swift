@@ -36,22 +36,27 @@ public struct Report {
     /// The script's path as given, shown as the report's title.
     let script: String
     let status: Int32
+    /// What the run was given that changes its results (`--seed 0 --set quick=true`), shown
+    /// under the title so a reader can reproduce it.
+    let settings: String
 
     /// The cells the run covered: all of them, or up to the one `--cell` named.
-    public init(recorder: NotebookRecorder, status: Int32) {
+    public init(recorder: NotebookRecorder, status: Int32, settings: String = "") {
         let cells = recorder.notebook.cells
         let count = recorder.lastCell.map { min($0 + 1, cells.count) } ?? cells.count
         entries = (0..<count).map { i in
-            Entry(cell: cells[i], outputs: recorder.outputs[i], ran: recorder.reached.map { i <= $0 } ?? false)
+            // A run that ended well ran every cell it covered, even one without statements.
+            Entry(cell: cells[i], outputs: recorder.outputs[i], ran: status == ExitStatus.success || recorder.reached.map { i <= $0 } ?? false)
         }
         script = recorder.notebook.path
         self.status = status
+        self.settings = settings
     }
 
     /// A line under the title: the pref version and how the run ended.
     var summary: String {
         let ending = status == ExitStatus.success ? "ran to the end" : "stopped with exit status \(status)"
-        return "pref \(PrefVersion.string) · \(ending)"
+        return (["pref \(PrefVersion.string)"] + (settings.isEmpty ? [] : [settings]) + [ending]).joined(separator: " · ")
     }
 
     /// Writes the report for `path`'s extension. Every file is written to a temporary name and
