@@ -25,7 +25,10 @@ struct MarkdownReport {
                     let name = "\(imagePrefix)-\(images.count + 1).svg"
                     images.append((name, PlotSVG.render(p)))
                     let alt = p.title.isEmpty ? "plot \(images.count)" : p.title
-                    out += "\n![\(alt.replacingOccurrences(of: "]", with: ")"))](\(name))\n"
+                    // Spaces and parentheses in the file name would end the link early.
+                    let link = name.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "(", with: "%28")
+                        .replacingOccurrences(of: ")", with: "%29")
+                    out += "\n![\(alt.replacingOccurrences(of: "]", with: ")"))](\(link))\n"
                 }
             }
         }
