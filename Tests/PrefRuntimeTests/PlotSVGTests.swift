@@ -91,3 +91,22 @@ import PrefLanguage
         #expect(q.values == [[1, 0], [0, 1]])
     }
 }
+
+/// Long lines keep what one unit of the drawing can show.
+@Suite("display: SVG line thinning") struct SVGThinningTests {
+    @Test func keepsFirstLowestHighestAndLastOfEachColumn() {
+        // 2000 points over 10 columns: a zigzag whose extremes must survive.
+        func y(_ i: Int) -> Double {
+            switch i % 200 {
+            case 77: -5
+            case 133: 9
+            default: Double(i % 3)
+            }
+        }
+        let points: [(Double, Double)] = (0..<2000).map { i in (Double(i / 200), y(i)) }
+        let thin = SVGWriter.thinned(points)
+        #expect(thin.count == 40)
+        #expect(thin.prefix(4).map { $0.1 } == [0, -5, 9, 1])
+        #expect(SVGWriter.thinned(Array(points.prefix(1000))).count == 1000)
+    }
+}

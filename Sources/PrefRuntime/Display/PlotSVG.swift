@@ -37,13 +37,24 @@ public enum PlotSVG {
             : PlotAxis(values: marks.xValues, log: plot.logx && plot.kind != .hist, ticks: max(2, Int(area.width / 90)), extend: false)
 
         svg.title(plot.title)
+        drawTicks(plot, categorical: marks.categorical, x: x, y: y, area: area, into: &svg)
+        PlotSVGMarks(plot: plot, marks: marks, x: x, y: y, area: area).draw(into: &svg)
+        svg.line(area.left, area.bottom, area.right, area.bottom, stroke: "#333")
+        svg.line(area.left, area.top, area.left, area.bottom, stroke: "#333")
+        if !plot.xlabel.isEmpty { svg.text(plot.xlabel, x: (area.left + area.right) / 2, y: height - 14, anchor: "middle") }
+        if !plot.ylabel.isEmpty { svg.text(plot.ylabel, x: 18, y: (area.top + area.bottom) / 2, anchor: "middle", rotate: true) }
+        drawLegend(legend, kind: plot.kind, x: area.right + 16, top: area.top, into: &svg)
+    }
+
+    /// Grid lines and tick labels; a bar chart labels its categories instead of x ticks.
+    private static func drawTicks(_ plot: Plot, categorical: Bool, x: PlotAxis, y: PlotAxis, area: SVGWriter.Area, into svg: inout SVGWriter) {
         for t in y.ticks {
             guard let f = y.place(t.position) else { continue }
             let py = area.y(f)
             svg.line(area.left, py, area.right, py, stroke: "#e5e5e5")
             svg.text(t.label, x: area.left - 6, y: py + 4, anchor: "end")
         }
-        if marks.categorical {
+        if categorical {
             let slot = area.width / Double(max(plot.categories.count, 1))
             for (i, name) in plot.categories.enumerated() {
                 svg.text(DisplayText.truncate(name, max(Int(slot / charWidth), 1)), x: area.left + (Double(i) + 0.5) * slot, y: area.bottom + 18, anchor: "middle")
@@ -57,12 +68,6 @@ public enum PlotSVG {
                 svg.text(t.label, x: px, y: area.bottom + 18, anchor: "middle")
             }
         }
-        PlotSVGMarks(plot: plot, marks: marks, x: x, y: y, area: area).draw(into: &svg)
-        svg.line(area.left, area.bottom, area.right, area.bottom, stroke: "#333")
-        svg.line(area.left, area.top, area.left, area.bottom, stroke: "#333")
-        if !plot.xlabel.isEmpty { svg.text(plot.xlabel, x: (area.left + area.right) / 2, y: height - 14, anchor: "middle") }
-        if !plot.ylabel.isEmpty { svg.text(plot.ylabel, x: 18, y: (area.top + area.bottom) / 2, anchor: "middle", rotate: true) }
-        drawLegend(legend, kind: plot.kind, x: area.right + 16, top: area.top, into: &svg)
     }
 
     /// One entry per series: a sample of its mark and its name.

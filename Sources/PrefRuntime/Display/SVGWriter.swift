@@ -65,8 +65,30 @@ struct SVGWriter {
     mutating func polyline(_ points: [(Double, Double)], stroke: String) {
         if points.count == 1 { circle(points[0].0, points[0].1, radius: 2, fill: stroke) }
         guard points.count > 1 else { return }
-        let list = points.map { "\(SVGWriter.n($0.0)),\(SVGWriter.n($0.1))" }.joined(separator: " ")
+        let list = SVGWriter.thinned(points).map { "\(SVGWriter.n($0.0)),\(SVGWriter.n($0.1))" }.joined(separator: " ")
         body += "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n"
+    }
+
+    /// A long line drawn with what shows at one-unit resolution: of each run of consecutive
+    /// points in the same unit-wide column, the first, lowest, highest and last, in their order.
+    /// A 100 000-step loss curve then costs a few thousand points and looks the same.
+    static func thinned(_ points: [(Double, Double)]) -> [(Double, Double)] {
+        guard points.count > 1000 else { return points }
+        var out = [(Double, Double)](), run = [Int]()
+        func flush() {
+            guard let first = run.first, let last = run.last else { return }
+            let low = run.min { points[$0].1 < points[$1].1 } ?? first, high = run.max { points[$0].1 < points[$1].1 } ?? first
+            var kept = [first]
+            for i in [low, high, last].sorted() where i != kept.last { kept.append(i) }
+            out += kept.map { points[$0] }
+            run = []
+        }
+        for i in points.indices {
+            if let j = run.last, points[j].0.rounded() != points[i].0.rounded() { flush() }
+            run.append(i)
+        }
+        flush()
+        return out
     }
 
     mutating func circle(_ x: Double, _ y: Double, radius: Double, fill: String) {
