@@ -89,6 +89,9 @@ import PrefLanguage
             Issue.record("no grid"); return
         }
         #expect(q.values == [[1, 0], [0, 1]])
+        #expect(try Pref.repr("plot([{a: \"x\", b: 1, v: 2}], x: \"a\", y: \"b\", kind: \"heatmap\").grid")
+                == "{rows: [\"1\"], columns: [\"x\"], values: [[2]]}")
+        #expect(try Pref.repr("plot([1]).grid") == "none")
     }
 }
 

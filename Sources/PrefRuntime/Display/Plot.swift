@@ -99,8 +99,8 @@ public struct Plot: Sendable {
     }
 }
 
-/// A plot as a pref value: `type(p)` is "plot"; members `kind`, `title` and `series` (a list of
-/// `{name, x, y}` records).
+/// A plot as a pref value: `type(p)` is "plot"; members `kind`, `title`, `series` (a list of
+/// `{name, x, y}` records) and, for a heatmap, `grid` (`{rows, columns, values}`).
 public final class PlotObject: NativeObject, @unchecked Sendable {
     public let plot: Plot
     public init(_ plot: Plot) { self.plot = plot }
@@ -118,9 +118,14 @@ public final class PlotObject: NativeObject, @unchecked Sendable {
             .list(plot.series.map { s in
                 .record(RecordBox([("name", .str(s.name)), ("x", .list(s.xs.map { .number($0) })), ("y", .list(s.ys.map { .number($0) }))]))
             })
+        case "grid":
+            plot.grid.map { g in
+                .record(RecordBox([("rows", .list(g.rows.map { .str($0) })), ("columns", .list(g.columns.map { .str($0) })),
+                                   ("values", .list(g.values.map { row in .list(row.map { .number($0) }) }))]))
+            } ?? Value.none
         default: nil
         }
     }
 
-    public var memberNames: [String] { ["kind", "title", "series"] }
+    public var memberNames: [String] { ["kind", "title", "series", "grid"] }
 }
