@@ -1,0 +1,83 @@
+/// Comparisons aggregated for a Bradley–Terry fit: one group per unordered pair of items and
+/// venue (neither at home, the first at home, the second at home), holding each side's wins.
+/// Aggregation is O(rows); every fit after it is O(groups), independent of the number of rows.
+///
+/// A tie counts as half a win for each side (`ties: .half`), or is left out (`.drop`, counted in
+/// `droppedTies`). The per-row group and outcome are kept for the bootstrap, which resamples
+/// unit comparisons.
+public struct PairedCounts: Sendable {
+    public enum TieRule: String, Sendable, CaseIterable { case half, drop }
+
+    /// Item names, sorted (the order of every per-item array).
+    public var items: [String]
+    /// The items of group g: `first[g] < second[g]`.
+    public var first: [Int]
+    public var second: [Int]
+    /// +1: the first item at home; −1: the second; 0: neutral.
+    public var venue: [Double]
+    public var winsFirst: [Double]
+    public var winsSecond: [Double]
+    /// The number of comparisons (the sum of counts over kept rows).
+    public var comparisons: Double
+    public var droppedTies: Double
+    /// Per kept row: its group, the first item's share of the outcome (1, 0 or ½) and its count.
+    var rowGroup: [Int]
+    var rowShare: [Double]
+    var rowCount: [Double]
+
+    /// Aggregates comparison rows. Row numbers in errors count from 1.
+    public init(_ rows: [ComparisonRow], ties: TieRule = .half) throws(DataError) {
+        items = Array(Set(rows.flatMap { [$0.winner, $0.loser] })).sorted()
+        var index = [String: Int](minimumCapacity: items.count)
+        for (i, name) in items.enumerated() { index[name] = i }
+        first = []; second = []; venue = []; winsFirst = []; winsSecond = []
+        comparisons = 0; droppedTies = 0
+        rowGroup = []; rowShare = []; rowCount = []
+        rowGroup.reserveCapacity(rows.count); rowShare.reserveCapacity(rows.count); rowCount.reserveCapacity(rows.count)
+        var groupOf = [Int: Int]()
+        let k = items.count
+        for (n, row) in rows.enumerated() {
+            guard row.winner != row.loser else {
+                throw DataError("row \(n + 1): winner and loser are the same item \(quoted(row.winner))",
+                                hint: "a comparison needs two different items")
+            }
+            guard row.count.isFinite else { throw DataError("row \(n + 1): count \(row.count) is not finite") }
+            if row.tie && ties == .drop { droppedTies += row.count; continue }
+            let w = index[row.winner] ?? 0, l = index[row.loser] ?? 0
+            let (a, b) = w < l ? (w, l) : (l, w)
+            var side = 0.0
+            if let home = row.home {
+                guard home == row.winner || home == row.loser else {
+                    throw DataError("row \(n + 1): home \(quoted(home)) is neither \(quoted(row.winner)) nor \(quoted(row.loser))",
+                                    hint: "home names the item that played at home, or is left out for a neutral venue")
+                }
+                side = home == items[a] ? 1 : -1
+            }
+            let key = (a * k + b) * 3 + Int(side + 1)
+            let g: Int
+            if let found = groupOf[key] { g = found } else {
+                g = first.count
+                groupOf[key] = g
+                first.append(a); second.append(b); venue.append(side); winsFirst.append(0); winsSecond.append(0)
+            }
+            let share = row.tie ? 0.5 : (w == a ? 1.0 : 0.0)
+            winsFirst[g] += share * row.count
+            winsSecond[g] += (1 - share) * row.count
+            comparisons += row.count
+            rowGroup.append(g); rowShare.append(share); rowCount.append(row.count)
+        }
+    }
+
+    /// Whether any group has a home side.
+    public var hasVenues: Bool { venue.contains { $0 != 0 } }
+
+    /// The same groups with other wins (a bootstrap replicate).
+    func with(winsFirst a: [Double], winsSecond b: [Double]) -> PairedCounts {
+        var copy = self
+        copy.winsFirst = a
+        copy.winsSecond = b
+        return copy
+    }
+}
+
+func quoted(_ s: String) -> String { "\"\(s)\"" }
