@@ -30,6 +30,12 @@ extension BuiltinLibrary {
         return (o, BradleyTerry.BootstrapRequest(replicates: replicates, level: call.number(i + 3), random: random))
     }
 
+    /// Wall-clock seconds since `start`.
+    static func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
+        let d = clock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
     private static var bradleyTerry: Builtin {
         Builtin("bradley_terry", [
             BuiltinParameter("data", .native, doc: "comparisons rows (winner, loser, tie, count, home)"),
@@ -44,7 +50,7 @@ extension BuiltinLibrary {
             + "gives finite estimates. Members: abilities and se (records item → value; se from the observed information, of the "
             + "centred contrasts when there is no reference), loglik (Σ log-probabilities over comparisons), deviance (2(ℓ_sat − ℓ), "
             + "one probability per pair and venue saturated), aic (−2ℓ + 2k), iterations, comparisons, ties_dropped, home_advantage "
-            + "and home_se, lower and upper (bootstrap percentile intervals), bootstrap_failures, table, plot.",
+            + "and home_se, lower and upper (bootstrap percentile intervals), bootstrap_failures, table, plot, elapsed (seconds spent fitting).",
         example: "let games = load(\"games.csv\", kind: \"comparisons\")\nlet lb = bradley_terry(games, reference: \"Baltimore\", home: true)\n"
             + "lb.abilities\nlb.plot") { call in
             let d = try call.dataset(0)
@@ -58,10 +64,11 @@ extension BuiltinLibrary {
             }
             o.ties = PairedCounts.TieRule(rawValue: try call.choice(2, PairedCounts.TieRule.allCases.map(\.rawValue))) ?? .half
             o.home = call.bool(3)
+            let clock = ContinuousClock(), start = clock.now
             do throws(DataError) {
                 let counts = try PairedCounts(rows, ties: o.ties)
                 let fit = if let request { try BradleyTerry.fit(counts, options: o, bootstrap: request) } else { try BradleyTerry.fit(counts, options: o) }
-                return .native(NativeBox(LeaderboardObject(fit, model: "bradley_terry")))
+                return .native(NativeBox(LeaderboardObject(fit, model: "bradley_terry", elapsed: seconds(since: start, clock))))
             } catch {
                 throw call.dataError(error)
             }

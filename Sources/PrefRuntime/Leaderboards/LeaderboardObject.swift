@@ -8,10 +8,13 @@ public final class LeaderboardObject: NativeObject, @unchecked Sendable {
     public let fit: BradleyTerry.Fit
     /// "bradley_terry" or "plackett_luce".
     let model: String
+    /// Seconds spent fitting (aggregation, Newton and any bootstrap), for benchmarks.
+    let elapsed: Double
 
-    init(_ fit: BradleyTerry.Fit, model: String) {
+    init(_ fit: BradleyTerry.Fit, model: String, elapsed: Double) {
         self.fit = fit
         self.model = model
+        self.elapsed = elapsed
     }
 
     public var typeName: String { "leaderboard" }
@@ -56,6 +59,7 @@ public final class LeaderboardObject: NativeObject, @unchecked Sendable {
         case "iterations": .number(Double(fit.iterations))
         case "comparisons": .number(fit.comparisons)
         case "ties_dropped": .number(fit.droppedTies)
+        case "elapsed": .number(elapsed)
         case "reference": fit.reference.map { .str($0) } ?? Value.none
         case "table": .native(NativeBox(TableObject(LeaderboardTable.table(fit))))
         case "plot": .native(NativeBox(PlotObject(LeaderboardTable.plot(fit))))
@@ -65,7 +69,7 @@ public final class LeaderboardObject: NativeObject, @unchecked Sendable {
 
     public var memberNames: [String] {
         ["items", "abilities", "se", "lower", "upper", "bootstrap_failures", "home_advantage", "home_se", "home_lower", "home_upper",
-         "loglik", "deviance", "aic", "iterations", "comparisons", "ties_dropped", "reference", "table", "plot"]
+         "loglik", "deviance", "aic", "iterations", "comparisons", "ties_dropped", "elapsed", "reference", "table", "plot"]
     }
 }
 
