@@ -2,7 +2,8 @@
 """The choix side of the leaderboard benchmark: reads the comparisons CSV, fits item
 Bradley-Terry with choix's ilsr_pairwise, mm_pairwise and opt_pairwise (alpha = 0, or choix's
 smallest ridge where the method needs one), and prints for each the fit time in seconds and the
-log-likelihood sum log sigma(theta_winner - theta_loser).
+log-likelihood sum log sigma(theta_winner - theta_loser). Times are wall-clock and CPU (process
+time, all threads): on a shared machine CPU time is the steadier measure.
 Usage: leaderboard_choix.py FILE.csv ITEMS
 """
 import sys
@@ -29,7 +30,7 @@ methods = {
     "opt_pairwise": lambda: choix.opt_pairwise(items, data, alpha=1e-12, method="Newton-CG", tol=1e-10, max_iter=1000),
 }
 for name, run in methods.items():
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     theta = run()
-    seconds = time.perf_counter() - start
-    print(f"{name} {seconds:.4f} {loglik(theta):.6f}", flush=True)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"{name} {seconds:.4f} {cpu:.4f} {loglik(theta):.6f}", flush=True)
