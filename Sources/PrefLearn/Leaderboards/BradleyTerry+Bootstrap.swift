@@ -26,25 +26,23 @@ extension BradleyTerry {
             self.level = level
             self.random = random
         }
+
+        func validate() throws(DataError) {
+            guard replicates >= 2 else { throw DataError("bootstrap needs at least 2 replicates, got \(replicates)") }
+            guard level > 0 && level < 1 else { throw DataError("level must be between 0 and 1, got \(level)") }
+        }
     }
 
     /// Fits, then adds percentile intervals from `request.replicates` resamples of the
     /// comparisons (each row's count must be a whole number: a row of count c is c comparisons).
     public static func fit(_ counts: PairedCounts, options: Options, bootstrap request: BootstrapRequest) throws(DataError) -> Fit {
-        guard request.replicates >= 2 else { throw DataError("bootstrap needs at least 2 replicates, got \(request.replicates)") }
-        guard request.level > 0 && request.level < 1 else { throw DataError("level must be between 0 and 1, got \(request.level)") }
+        try request.validate()
         guard counts.rowCount.allSatisfy({ $0 == $0.rounded() }) else {
             throw DataError("bootstrap resamples unit comparisons, so every count must be a whole number", hint: "round the counts, or leave out bootstrap:")
         }
-        let problem = try Problem(counts, options: options)
-        let estimate = try problem.solve(start: nil)
-        var fit = problem.summary(estimate)
-        var random = request.random
-        let k = counts.items.count
-        var draws = [[Double]](repeating: [], count: k), home = [Double](), failures = 0
         let cumulative = counts.rowCount.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
         let total = Int(cumulative.last ?? 0)
-        for _ in 0..<request.replicates {
+        return try bootstrap(try problem(counts, options: options), request) { random in
             var a = [Double](repeating: 0, count: counts.first.count), b = a
             for _ in 0..<total {
                 let row = upperBound(cumulative, random.uniform() * Double(total))
@@ -52,11 +50,27 @@ extension BradleyTerry {
                 a[g] += s; b[g] += 1 - s
             }
             let resample = counts.with(winsFirst: a, winsSecond: b)
-            if options.prior == 0 && WinGraph(resample).components().count > 1 { failures += 1; continue }
-            let replicate = Problem(resampled: resample, like: problem)
+            return (BradleyTerryLikelihood(counts: resample, home: options.home), WinGraph(resample).components().count == 1)
+        }
+    }
+
+    /// Fits `problem`, then refits `request.replicates` resamples drawn by `resample` (which
+    /// also says whether the resample's win graph is strongly connected) from the estimate, and
+    /// adds the percentile intervals.
+    static func bootstrap<M: LogLikelihood>(_ problem: Problem<M>, _ request: BootstrapRequest,
+                                            resample: (inout RandomStream) -> (model: M, connected: Bool)) throws(DataError) -> Fit {
+        let estimate = try problem.solve(start: nil)
+        var fit = problem.summary(estimate)
+        var random = request.random
+        let k = problem.items.count, extra = problem.model.dimension > k
+        var draws = [[Double]](repeating: [], count: k), home = [Double](), failures = 0
+        for _ in 0..<request.replicates {
+            let (model, connected) = resample(&random)
+            if problem.options.prior == 0 && !connected { failures += 1; continue }
+            let replicate = Problem(problem, model: model)
             guard let r = try? replicate.solve(start: estimate.beta) else { failures += 1; continue }
             for (i, t) in replicate.abilities(r.beta).enumerated() { draws[i].append(t) }
-            if options.home { home.append(r.beta[k]) }
+            if extra { home.append(r.beta[k]) }
         }
         guard request.replicates - failures >= 2 else {
             throw DataError("\(failures) of \(request.replicates) bootstrap resamples have no estimate", hint: "add prior: 0.01 (a small ridge)")
@@ -64,7 +78,7 @@ extension BradleyTerry {
         let lo = (1 - request.level) / 2, hi = (1 + request.level) / 2
         fit.bootstrap = BootstrapIntervals(replicates: request.replicates, failures: failures, level: request.level,
                                            lower: draws.map { quantile($0, lo) }, upper: draws.map { quantile($0, hi) },
-                                           homeLower: options.home ? quantile(home, lo) : nil, homeUpper: options.home ? quantile(home, hi) : nil)
+                                           homeLower: extra ? quantile(home, lo) : nil, homeUpper: extra ? quantile(home, hi) : nil)
         return fit
     }
 
@@ -84,16 +98,5 @@ extension BradleyTerry {
         guard !s.isEmpty else { return .nan }
         let h = Double(s.count - 1) * q, i = Int(h.rounded(.down))
         return i + 1 < s.count ? s[i] + (h - Double(i)) * (s[i + 1] - s[i]) : s[i]
-    }
-}
-
-extension BradleyTerry.Problem {
-    /// The same problem on resampled counts (validation already done).
-    init(resampled counts: PairedCounts, like p: BradleyTerry.Problem) {
-        self.counts = counts
-        options = p.options
-        model = BradleyTerryLikelihood(counts: counts, home: p.options.home)
-        pinned = p.pinned
-        newton = p.newton
     }
 }

@@ -51,7 +51,7 @@ public enum BradleyTerry {
 
     /// Fits the model to aggregated comparisons.
     public static func fit(_ counts: PairedCounts, options: Options) throws(DataError) -> Fit {
-        let problem = try Problem(counts, options: options)
+        let problem = try problem(counts, options: options)
         let result = try problem.solve(start: nil)
         return problem.summary(result)
     }
