@@ -3,9 +3,9 @@ import PrefLanguage
 import PrefLearn
 
 extension BuiltinLibrary {
-    /// Item leaderboards: `bradley_terry`, `plackett_luce`. The fits are in PrefLearn/Leaderboards,
+    /// Item leaderboards: `bradley_terry`, `plackett_luce_fit` (the name `plackett_luce` is the listwise loss). The fits are in PrefLearn/Leaderboards,
     /// the fitted value in `Leaderboards/LeaderboardObject.swift`.
-    static var leaderboards: [Builtin] { [bradleyTerry] }
+    static var leaderboards: [Builtin] { [bradleyTerry, plackettLuce] }
 
     /// The keywords both fits share, from position `i` on: prior, bootstrap, seed, level, tolerance, max_iter.
     private static func fitParameters() -> [BuiltinParameter] {
@@ -57,11 +57,8 @@ extension BuiltinLibrary {
             guard case .comparisons(let rows) = d.rows else {
                 throw call.error("bradley_terry needs comparisons rows, got \(d.kind.rawValue)", hint: "load(path, kind: \"comparisons\")")
             }
-            let (options, request) = try fitOptions(call, from: 4)
-            var o = options
-            if case .string(let r) = call[1] { o.reference = r.value } else if case .none = call[1] {} else {
-                throw call.typeError(1, expected: "an item name or none")
-            }
+            var (o, request) = try fitOptions(call, from: 4)
+            o.reference = try reference(call, 1)
             o.ties = PairedCounts.TieRule(rawValue: try call.choice(2, PairedCounts.TieRule.allCases.map(\.rawValue))) ?? .half
             o.home = call.bool(3)
             let clock = ContinuousClock(), start = clock.now
@@ -72,6 +69,43 @@ extension BuiltinLibrary {
             } catch {
                 throw call.dataError(error)
             }
+        }
+    }
+
+    private static var plackettLuce: Builtin {
+        Builtin("plackett_luce_fit", [
+            BuiltinParameter("rankings", .native, doc: "ranked rows: each row's responses ordered by ranks (1 best) or scores (higher better)"),
+            BuiltinParameter("reference", default: Value.none, doc: "the item fixed at log-strength 0; none: centred (Σθ = 0)"),
+        ] + fitParameters(), category: "leaderboards",
+        doc: "An item leaderboard from rankings by maximum likelihood under Plackett–Luce (Plackett 1975; Luce 1959): a ranking "
+            + "o₁ ≻ … ≻ oₘ has log P = Σₛ [θ_{oₛ} − log Σ_{t≥s} exp θ_{oₜ}]. Rankings may be partial (each row ranks the items it lists); "
+            + "a row's order must be strict. Fitted, checked and reported like bradley_terry: Newton's method, the estimate exists only "
+            + "when every group of items is sometimes ranked just above another (Hunter 2004), else the groups are named and prior: λ "
+            + "helps; bootstrap: B resamples rankings. The deviance is −2ℓ and comparisons counts the rankings.",
+        example: "let r = load(\"rankings.jsonl\", kind: \"ranked\")\nlet lb = plackett_luce_fit(r, bootstrap: 200, seed: 1)\nlb.table") { call in
+            let d = try call.dataset(0)
+            guard case .ranked(let rows) = d.rows else {
+                throw call.error("plackett_luce_fit needs ranked rows, got \(d.kind.rawValue)", hint: "load(path, kind: \"ranked\")")
+            }
+            var (o, request) = try fitOptions(call, from: 2)
+            o.reference = try reference(call, 1)
+            let clock = ContinuousClock(), start = clock.now
+            do throws(DataError) {
+                let (items, rankings) = try PlackettLuce.rankings(rows)
+                let fit = try PlackettLuce.fit(items: items, rankings: rankings, options: o, bootstrap: request)
+                return .native(NativeBox(LeaderboardObject(fit, model: "plackett_luce", elapsed: seconds(since: start, clock))))
+            } catch {
+                throw call.dataError(error)
+            }
+        }
+    }
+
+    /// The reference argument: an item name, or none for centring.
+    private static func reference(_ call: BuiltinCall, _ i: Int) throws -> String? {
+        switch call[i] {
+        case .string(let r): return r.value
+        case .none: return nil
+        default: throw call.typeError(i, expected: "an item name or none")
         }
     }
 }

@@ -2,11 +2,11 @@ import PrefLanguage
 import PrefLearn
 
 /// A fitted leaderboard as a pref value (`type(f)` is "leaderboard"), from `bradley_terry` or
-/// `plackett_luce`. It displays as a one-line summary over its table; `f.table` and `f.plot`
+/// `plackett_luce_fit`. It displays as a one-line summary over its table; `f.table` and `f.plot`
 /// are the table and a plot of the abilities with intervals.
 public final class LeaderboardObject: NativeObject, @unchecked Sendable {
     public let fit: BradleyTerry.Fit
-    /// "bradley_terry" or "plackett_luce".
+    /// "bradley_terry" or "plackett_luce" (the model, shown in the summary).
     let model: String
     /// Seconds spent fitting (aggregation, Newton and any bootstrap), for benchmarks.
     let elapsed: Double
