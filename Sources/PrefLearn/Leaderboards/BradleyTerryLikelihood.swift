@@ -37,8 +37,10 @@ struct BradleyTerryLikelihood: LogLikelihood {
             let i = counts.first[g], j = counts.second[g], z = counts.venue[g]
             let wi = counts.winsFirst[g], wj = counts.winsSecond[g], m = wi + wj
             guard m > 0 else { continue }
-            let e = eta(beta, g), p = sigmoid(e)
-            total -= wi * softplus(-e) + wj * softplus(e)
+            // One exponential: with u = e^(−|η|), log σ(±η) and σ(η) all follow.
+            let e = eta(beta, g), u = exp(-abs(e)), l = log1p(u)
+            let p = e >= 0 ? 1 / (1 + u) : u / (1 + u)
+            total -= wi * (Swift.max(-e, 0) + l) + wj * (Swift.max(e, 0) + l)
             let r = wi - m * p, v = m * p * (1 - p)
             gradient[i] += r; gradient[j] -= r
             information[i * n + i] += v; information[j * n + j] += v
@@ -67,5 +69,3 @@ struct BradleyTerryLikelihood: LogLikelihood {
 
 /// log(1 + eˣ) without overflow.
 @inline(__always) func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
-/// 1 / (1 + e⁻ˣ) without overflow.
-@inline(__always) func sigmoid(_ x: Double) -> Double { x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x)) }

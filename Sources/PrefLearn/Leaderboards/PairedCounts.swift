@@ -27,9 +27,22 @@ public struct PairedCounts: Sendable {
 
     /// Aggregates comparison rows. Row numbers in errors count from 1.
     public init(_ rows: [ComparisonRow], ties: TieRule = .half) throws(DataError) {
-        items = Array(Set(rows.flatMap { [$0.winner, $0.loser] })).sorted()
-        var index = [String: Int](minimumCapacity: items.count)
-        for (i, name) in items.enumerated() { index[name] = i }
+        // Distinct names in first-seen order, then sorted; rows keep their first-seen ids.
+        var seen = [String: Int]()
+        var ids = [Int]()
+        ids.reserveCapacity(rows.count * 2)
+        func id(_ name: String) -> Int {
+            if let id = seen[name] { return id }
+            seen[name] = seen.count
+            return seen.count - 1
+        }
+        for row in rows {
+            ids.append(id(row.winner))
+            ids.append(id(row.loser))
+        }
+        items = seen.keys.sorted()
+        var rank = [Int](repeating: 0, count: seen.count)
+        for (i, name) in items.enumerated() { rank[seen[name] ?? 0] = i }
         first = []; second = []; venue = []; winsFirst = []; winsSecond = []
         comparisons = 0; droppedTies = 0
         rowGroup = []; rowShare = []; rowCount = []
@@ -43,7 +56,7 @@ public struct PairedCounts: Sendable {
             }
             guard row.count.isFinite else { throw DataError("row \(n + 1): count \(row.count) is not finite") }
             if row.tie && ties == .drop { droppedTies += row.count; continue }
-            let w = index[row.winner] ?? 0, l = index[row.loser] ?? 0
+            let w = rank[ids[2 * n]], l = rank[ids[2 * n + 1]]
             let (a, b) = w < l ? (w, l) : (l, w)
             var side = 0.0
             if let home = row.home {
