@@ -29,30 +29,28 @@ struct BradleyTerryLikelihood: LogLikelihood {
         return total
     }
 
-    func derivatives(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double]) {
+    /// Groups come in pair order with i < j, so the upper-triangle writes run along the rows.
+    func derivatives(_ beta: [Double]) -> (gradient: [Double], information: [Double]) {
         let n = dimension, k = items
         var gradient = [Double](repeating: 0, count: n), information = [Double](repeating: 0, count: n * n)
-        var total = 0.0
         for g in counts.first.indices {
             let i = counts.first[g], j = counts.second[g], z = counts.venue[g]
             let wi = counts.winsFirst[g], wj = counts.winsSecond[g], m = wi + wj
             guard m > 0 else { continue }
-            // One exponential: with u = e^(−|η|), log σ(±η) and σ(η) all follow.
-            let e = eta(beta, g), u = exp(-abs(e)), l = log1p(u)
+            let e = eta(beta, g), u = exp(-abs(e))
             let p = e >= 0 ? 1 / (1 + u) : u / (1 + u)
-            total -= wi * (Swift.max(-e, 0) + l) + wj * (Swift.max(e, 0) + l)
             let r = wi - m * p, v = m * p * (1 - p)
             gradient[i] += r; gradient[j] -= r
             information[i * n + i] += v; information[j * n + j] += v
-            information[i * n + j] -= v; information[j * n + i] -= v
+            information[i * n + j] -= v
             if home && z != 0 {
                 gradient[k] += z * r
                 information[k * n + k] += v
-                information[i * n + k] += z * v; information[k * n + i] += z * v
-                information[j * n + k] -= z * v; information[k * n + j] -= z * v
+                information[i * n + k] += z * v
+                information[j * n + k] -= z * v
             }
         }
-        return (total, gradient, information)
+        return (gradient, information)
     }
 
     /// The saturated model's log-likelihood: each group its own probability wᵢ/(wᵢ + wⱼ).
@@ -68,4 +66,4 @@ struct BradleyTerryLikelihood: LogLikelihood {
 }
 
 /// log(1 + eˣ) without overflow.
-@inline(__always) func softplus(_ x: Double) -> Double { x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)) }
+@inline(__always) func softplus(_ x: Double) -> Double { Swift.max(x, 0) + log1p(exp(-abs(x))) }

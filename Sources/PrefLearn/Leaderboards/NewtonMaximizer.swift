@@ -5,8 +5,10 @@ import PrefCore
 protocol LogLikelihood {
     var dimension: Int { get }
     func value(_ beta: [Double]) -> Double
-    /// ℓ, ∇ℓ and the information as a dense dimension² matrix.
-    func derivatives(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double])
+    /// ∇ℓ and the information as a dense row-major dimension² matrix of which only the upper
+    /// triangle (i ≤ j) is read: the Cholesky factorisation needs no more, and filling half
+    /// keeps the writes in row order.
+    func derivatives(_ beta: [Double]) -> (gradient: [Double], information: [Double])
 }
 
 /// Newton–Raphson on the free coordinates of a concave log-likelihood with an optional ridge
@@ -38,41 +40,40 @@ struct NewtonMaximizer {
         return f
     }
 
-    /// The penalised gradient and information restricted to the free coordinates.
-    func system(_ model: some LogLikelihood, _ beta: [Double]) -> (f: Double, g: [Double], h: [Double]) {
-        let (value, gradient, information) = model.derivatives(beta)
+    /// The penalised gradient and information (upper triangle) restricted to the free coordinates.
+    func system(_ model: some LogLikelihood, _ beta: [Double]) -> (g: [Double], h: [Double]) {
+        let (gradient, information) = model.derivatives(beta)
         let n = model.dimension, p = free.count
         var g = [Double](repeating: 0, count: p), h = [Double](repeating: 0, count: p * p)
-        var f = value
         for (a, i) in free.enumerated() {
             g[a] = gradient[i] - ridge[i] * beta[i]
-            f -= 0.5 * ridge[i] * beta[i] * beta[i]
-            for (b, j) in free.enumerated() { h[a * p + b] = information[i * n + j] }
+            for b in a..<p { h[a * p + b] = information[i * n + free[b]] }
             h[a * p + a] += ridge[i]
         }
-        return (f, g, h)
+        return (g, h)
     }
 
     func maximize(_ model: some LogLikelihood, start: [Double]) throws -> Result {
         var beta = start, iterations = 0, converged = false
+        var f = objective(model, beta)
         let p = free.count
         while iterations < maxIterations {
-            let (f, gradient, information) = system(model, beta)
-            var step = gradient, h = information
+            var (step, h) = system(model, beta)
             guard try BLAS.choleskySolve(&h, &step, n: p) else { throw Failure.singular }
             iterations += 1
-            var scale = 1.0, trial = beta
+            var scale = 1.0, trial = beta, ft = f
             for _ in 0..<40 {
                 trial = beta
                 for (a, i) in free.enumerated() { trial[i] += scale * step[a] }
-                let ft = objective(model, trial)
+                ft = objective(model, trial)
                 if ft.isFinite && ft >= f - 1e-12 * abs(f) { break }
                 scale /= 2
             }
             beta = trial
+            f = ft
             if (step.map { abs($0) }.max() ?? 0) * scale < tolerance { converged = true; break }
         }
-        var (_, _, h) = system(model, beta)
+        var (_, h) = system(model, beta)
         var none = [Double](repeating: 0, count: p)
         guard try BLAS.choleskySolve(&h, &none, n: p) else { throw Failure.singular }
         let result = Result(beta: beta, iterations: iterations, converged: converged,

@@ -43,11 +43,11 @@ public struct PairedCounts: Sendable {
         items = seen.keys.sorted()
         var rank = [Int](repeating: 0, count: seen.count)
         for (i, name) in items.enumerated() { rank[seen[name] ?? 0] = i }
-        first = []; second = []; venue = []; winsFirst = []; winsSecond = []
         comparisons = 0; droppedTies = 0
-        rowGroup = []; rowShare = []; rowCount = []
-        rowGroup.reserveCapacity(rows.count); rowShare.reserveCapacity(rows.count); rowCount.reserveCapacity(rows.count)
-        var groupOf = [Int: Int]()
+        rowShare = []; rowCount = []
+        rowShare.reserveCapacity(rows.count); rowCount.reserveCapacity(rows.count)
+        var keys = [Int]()
+        keys.reserveCapacity(rows.count)
         let k = items.count
         for (n, row) in rows.enumerated() {
             guard row.winner != row.loser else {
@@ -58,27 +58,51 @@ public struct PairedCounts: Sendable {
             if row.tie && ties == .drop { droppedTies += row.count; continue }
             let w = rank[ids[2 * n]], l = rank[ids[2 * n + 1]]
             let (a, b) = w < l ? (w, l) : (l, w)
-            var side = 0.0
+            var side = 1
             if let home = row.home {
                 guard home == row.winner || home == row.loser else {
                     throw DataError("row \(n + 1): home \(quoted(home)) is neither \(quoted(row.winner)) nor \(quoted(row.loser))",
                                     hint: "home names the item that played at home, or is left out for a neutral venue")
                 }
-                side = home == items[a] ? 1 : -1
+                side = home == items[a] ? 2 : 0
             }
-            let key = (a * k + b) * 3 + Int(side + 1)
-            let g: Int
-            if let found = groupOf[key] { g = found } else {
-                g = first.count
-                groupOf[key] = g
-                first.append(a); second.append(b); venue.append(side); winsFirst.append(0); winsSecond.append(0)
-            }
-            let share = row.tie ? 0.5 : (w == a ? 1.0 : 0.0)
-            winsFirst[g] += share * row.count
-            winsSecond[g] += (1 - share) * row.count
+            keys.append((a * k + b) * 3 + side)
+            rowShare.append(row.tie ? 0.5 : (w == a ? 1.0 : 0.0))
+            rowCount.append(row.count)
             comparisons += row.count
-            rowGroup.append(g); rowShare.append(share); rowCount.append(row.count)
         }
+        // Groups in key order (pair, then venue), so the likelihood walks the information matrix
+        // row by row.
+        let (groupKeys, groupOfRow) = PairedCounts.groups(keys, space: k * k * 3)
+        rowGroup = groupOfRow
+        first = groupKeys.map { $0 / 3 / k }
+        second = groupKeys.map { $0 / 3 % k }
+        venue = groupKeys.map { Double($0 % 3 - 1) }
+        winsFirst = [Double](repeating: 0, count: groupKeys.count)
+        winsSecond = winsFirst
+        for (n, g) in rowGroup.enumerated() {
+            winsFirst[g] += rowShare[n] * rowCount[n]
+            winsSecond[g] += (1 - rowShare[n]) * rowCount[n]
+        }
+    }
+
+    /// The distinct keys in ascending order and each row's index among them: through a dense
+    /// slot table when the key space is small (two linear passes), else by sorting.
+    static func groups(_ keys: [Int], space: Int) -> (keys: [Int], ofRow: [Int]) {
+        if space <= 1 << 24 {
+            var slot = [Int32](repeating: -1, count: space)
+            for key in keys { slot[key] = 0 }
+            var distinct = [Int]()
+            for s in slot.indices where slot[s] == 0 {
+                slot[s] = Int32(distinct.count)
+                distinct.append(s)
+            }
+            return (distinct, keys.map { Int(slot[$0]) })
+        }
+        let distinct = Array(Set(keys)).sorted()
+        var index = [Int: Int](minimumCapacity: distinct.count)
+        for (i, key) in distinct.enumerated() { index[key] = i }
+        return (distinct, keys.map { index[$0] ?? 0 })
     }
 
     /// Whether any group has a home side.

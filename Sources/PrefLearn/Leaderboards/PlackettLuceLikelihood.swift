@@ -26,7 +26,7 @@ struct PlackettLuceLikelihood: LogLikelihood {
         return total
     }
 
-    func derivatives(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double]) {
+    func derivatives(_ beta: [Double]) -> (gradient: [Double], information: [Double]) {
         let n = dimension
         var gradient = [Double](repeating: 0, count: n), information = [Double](repeating: 0, count: n * n)
         var p = [Double]()
@@ -45,6 +45,6 @@ struct PlackettLuceLikelihood: LogLikelihood {
                 }
             }
         }
-        return (value(beta), gradient, information)
+        return (gradient, information)
     }
 }
