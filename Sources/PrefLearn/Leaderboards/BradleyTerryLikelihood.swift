@@ -29,15 +29,23 @@ struct BradleyTerryLikelihood: LogLikelihood {
         return total
     }
 
-    /// Groups come in pair order with i < j, so the upper-triangle writes run along the rows.
     func derivatives(_ beta: [Double]) -> (gradient: [Double], information: [Double]) {
+        let (_, g, h) = evaluate(beta)
+        return (g, h)
+    }
+
+    /// ℓ, ∇ℓ and the information in one pass, sharing u = e^(−|η|) between log σ(±η) and σ(η).
+    /// Groups come in pair order with i < j, so the upper-triangle writes run along the rows.
+    func evaluate(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double]) {
         let n = dimension, k = items
         var gradient = [Double](repeating: 0, count: n), information = [Double](repeating: 0, count: n * n)
+        var total = 0.0
         for g in counts.first.indices {
             let i = counts.first[g], j = counts.second[g], z = counts.venue[g]
             let wi = counts.winsFirst[g], wj = counts.winsSecond[g], m = wi + wj
             guard m > 0 else { continue }
-            let e = eta(beta, g), u = exp(-abs(e))
+            let e = eta(beta, g), u = exp(-abs(e)), l = log1p(u)
+            total -= wi * (Swift.max(-e, 0) + l) + wj * (Swift.max(e, 0) + l)
             let p = e >= 0 ? 1 / (1 + u) : u / (1 + u)
             let r = wi - m * p, v = m * p * (1 - p)
             gradient[i] += r; gradient[j] -= r
@@ -50,7 +58,7 @@ struct BradleyTerryLikelihood: LogLikelihood {
                 information[j * n + k] -= z * v
             }
         }
-        return (gradient, information)
+        return (total, gradient, information)
     }
 
     /// The saturated model's log-likelihood: each group its own probability wᵢ/(wᵢ + wⱼ).

@@ -9,6 +9,15 @@ protocol LogLikelihood {
     /// triangle (i ≤ j) is read: the Cholesky factorisation needs no more, and filling half
     /// keeps the writes in row order.
     func derivatives(_ beta: [Double]) -> (gradient: [Double], information: [Double])
+    /// ℓ with its derivatives, in one pass where the model can share the work.
+    func evaluate(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double])
+}
+
+extension LogLikelihood {
+    func evaluate(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double]) {
+        let (g, h) = derivatives(beta)
+        return (value(beta), g, h)
+    }
 }
 
 /// Newton–Raphson on the free coordinates of a concave log-likelihood with an optional ridge
@@ -16,8 +25,10 @@ protocol LogLikelihood {
 /// coordinates); fixed coordinates keep their starting value (the reference item at 0).
 ///
 /// Each step solves I·Δ = ∇f by Cholesky (LAPACK `dpotrf`); when f does not increase the step is
-/// halved (up to 40 times). Converged when max |Δ| < `tolerance`. The covariance of the free
-/// coordinates is the inverse information (penalised when λ > 0) at the optimum.
+/// halved (up to 40 times). Each trial point is evaluated with its derivatives in one pass, so an
+/// accepted step (the usual case) costs one pass over the data. Converged when max |Δ| <
+/// `tolerance`. The covariance of the free coordinates is the inverse information (penalised when
+/// λ > 0) at the optimum.
 struct NewtonMaximizer {
     var free: [Int]
     var ridge: [Double]
@@ -34,47 +45,42 @@ struct NewtonMaximizer {
 
     enum Failure: Error { case singular, notConverged(Result) }
 
-    func objective(_ model: some LogLikelihood, _ beta: [Double]) -> Double {
-        var f = model.value(beta)
-        for i in free where ridge[i] != 0 { f -= 0.5 * ridge[i] * beta[i] * beta[i] }
-        return f
-    }
-
-    /// The penalised gradient and information (upper triangle) restricted to the free coordinates.
-    func system(_ model: some LogLikelihood, _ beta: [Double]) -> (g: [Double], h: [Double]) {
-        let (gradient, information) = model.derivatives(beta)
+    /// f, its gradient and its information (upper triangle), restricted to the free coordinates.
+    func system(_ model: some LogLikelihood, _ beta: [Double]) -> (f: Double, g: [Double], h: [Double]) {
+        let (value, gradient, information) = model.evaluate(beta)
         let n = model.dimension, p = free.count
         var g = [Double](repeating: 0, count: p), h = [Double](repeating: 0, count: p * p)
+        var f = value
         for (a, i) in free.enumerated() {
+            f -= 0.5 * ridge[i] * beta[i] * beta[i]
             g[a] = gradient[i] - ridge[i] * beta[i]
             for b in a..<p { h[a * p + b] = information[i * n + free[b]] }
             h[a * p + a] += ridge[i]
         }
-        return (g, h)
+        return (f, g, h)
     }
 
     func maximize(_ model: some LogLikelihood, start: [Double]) throws -> Result {
         var beta = start, iterations = 0, converged = false
-        var f = objective(model, beta)
+        var current = system(model, beta)
         let p = free.count
         while iterations < maxIterations {
-            var (step, h) = system(model, beta)
-            guard try BLAS.choleskySolve(&h, &step, n: p) else { throw Failure.singular }
+            var step = current.g, factor = current.h
+            guard try BLAS.choleskySolve(&factor, &step, n: p) else { throw Failure.singular }
             iterations += 1
-            var scale = 1.0, trial = beta, ft = f
+            var scale = 1.0, trial = beta, next = current
             for _ in 0..<40 {
                 trial = beta
                 for (a, i) in free.enumerated() { trial[i] += scale * step[a] }
-                ft = objective(model, trial)
-                if ft.isFinite && ft >= f - 1e-12 * abs(f) { break }
+                next = system(model, trial)
+                if next.f.isFinite && next.f >= current.f - 1e-12 * abs(current.f) { break }
                 scale /= 2
             }
             beta = trial
-            f = ft
+            current = next
             if (step.map { abs($0) }.max() ?? 0) * scale < tolerance { converged = true; break }
         }
-        var (_, h) = system(model, beta)
-        var none = [Double](repeating: 0, count: p)
+        var h = current.h, none = [Double](repeating: 0, count: p)
         guard try BLAS.choleskySolve(&h, &none, n: p) else { throw Failure.singular }
         let result = Result(beta: beta, iterations: iterations, converged: converged,
                             covariance: try BLAS.choleskyInverse(h, n: p))
