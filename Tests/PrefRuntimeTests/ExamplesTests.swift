@@ -54,4 +54,25 @@ import PrefLanguage
         let accuracy = out.split(separator: "\n").last.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
         #expect(accuracy > 0.95)
     }
+
+    /// The arena leaderboard: a ten-row ranked table, the ranking close to the truth the battles
+    /// were drawn from, most intervals covering it, and half-win ties shrinking the abilities.
+    @Test func leaderboardRecoversTheArena() throws {
+        var out = ""
+        let session = Session(output: { out += $0 }, errorOutput: { _ in })
+        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent("leaderboard.pref").path, overrides: ["quick=true"])
+        #expect(code == 0)
+        let lines = out.split(separator: "\n").map(String.init)
+        func numbers(_ prefix: String) -> [Double] {
+            let line = lines.first { $0.hasPrefix(prefix) } ?? ""
+            return line.dropFirst(prefix.count).split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { Double($0) }
+        }
+        #expect(lines.filter { $0.hasPrefix("│ ") && $0.contains(" │ ") }.count >= 11, "header and ten ranked rows")
+        let pairs = numbers("pairs ranked as the truth ranks them:")
+        #expect(pairs.count == 2 && pairs[1] == 45 && pairs[0] >= 40, "\(pairs)")
+        let covered = numbers("intervals covering the truth:")
+        #expect(covered.count == 2 && covered[1] == 10 && covered[0] >= 7, "\(covered)")
+        let shrink = numbers("ties:")
+        #expect(shrink.count >= 3 && shrink[2] > 0.6 && shrink[2] < 0.95, "\(shrink)")
+    }
 }

@@ -65,4 +65,45 @@ public enum BLAS {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
                     a, Int32(k), b, Int32(n), 0, c, Int32(n))
     }
+
+    /// Solves A·x = b for a symmetric positive-definite n×n matrix A (LAPACK `dpotrf`, then two
+    /// triangular solves with `dtrsv`), overwriting `a` with its Cholesky factor L (A = L·Lᵀ, the
+    /// lower triangle in column-major order, which is the upper triangle row-major) and `b` with x.
+    /// Returns false when A is not positive definite (the leading minor of that order is ≤ 0).
+    public static func choleskySolve(_ a: inout [Double], _ b: inout [Double], n: Int) throws(TensorError) -> Bool {
+        try checkDims("cholesky", n, n * n)
+        guard n > 0 else { return true }
+        var info: Int32 = 0, order = Int32(n)
+        var uplo = UInt8(ascii: "L")
+        a.withUnsafeMutableBufferPointer { p in
+            withUnsafePointer(to: &uplo) { u in
+                u.withMemoryRebound(to: CChar.self, capacity: 1) { dpotrf_($0, &order, p.baseAddress, &order, &info) }
+            }
+        }
+        guard info == 0 else { return false }
+        a.withUnsafeBufferPointer { l in
+            b.withUnsafeMutableBufferPointer { x in
+                cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, order, l.baseAddress, order, x.baseAddress, 1)
+                cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, order, l.baseAddress, order, x.baseAddress, 1)
+            }
+        }
+        return true
+    }
+
+    /// The inverse of A from the Cholesky factor `choleskySolve` left in `factor` (LAPACK `dpotri`),
+    /// returned as a full symmetric n×n matrix.
+    public static func choleskyInverse(_ factor: [Double], n: Int) throws(TensorError) -> [Double] {
+        try checkDims("cholesky", n, n * n)
+        var a = factor, info: Int32 = 0, order = Int32(n)
+        var uplo = UInt8(ascii: "L")
+        a.withUnsafeMutableBufferPointer { p in
+            withUnsafePointer(to: &uplo) { u in
+                u.withMemoryRebound(to: CChar.self, capacity: 1) { dpotri_($0, &order, p.baseAddress, &order, &info) }
+            }
+        }
+        guard info == 0 else { throw TensorError(op: "cholesky", "the matrix is singular") }
+        // dpotri fills the lower triangle (column-major); mirror it.
+        for j in 0..<n { for i in 0..<j { a[i + j * n] = a[j + i * n] } }
+        return a
+    }
 }

@@ -10,7 +10,8 @@ import PrefLanguage
 ///   (`[1, 2, 3, … 997 more]`); containers nested more than three deep show as `[…]`/`{…}`;
 /// - tensors NumPy-style with dtype and shape, fewer edge items until each line fits;
 /// - a table, or a list of records with the same keys, with box drawing (`TableRenderer`);
-/// - a plot in braille (`PlotRenderer`).
+/// - a plot in braille (`PlotRenderer`);
+/// - a leaderboard as its summary line over its table.
 ///
 /// Every width is in columns (one per Character); widths below 8 are treated as 8, so a zero or
 /// negative width still renders something readable.
@@ -33,6 +34,7 @@ public enum TerminalRenderer {
                 return ([TableRenderer.render(t.table, width: width, color: color)] + extras).joined(separator: "\n")
             }
             if let p = n.object as? PlotObject { return PlotRenderer.render(p.plot, width: width, color: color) }
+            if let l = n.object as? LeaderboardObject { return l.render(width: width, color: color) }
             return DisplayText.truncate(n.object.displayText, width)
         case .list(let l) where !l.items.isEmpty:
             if case .record = l.items[0], let t = try? Table(records: l.items) {

@@ -1,0 +1,120 @@
+/// Comparisons aggregated for a Bradley–Terry fit: one group per unordered pair of items and
+/// venue (neither at home, the first at home, the second at home), holding each side's wins.
+/// Aggregation is O(rows); every fit after it is O(groups), independent of the number of rows.
+///
+/// A tie counts as half a win for each side (`ties: .half`), or is left out (`.drop`, counted in
+/// `droppedTies`). The per-row group and outcome are kept for the bootstrap, which resamples
+/// unit comparisons.
+public struct PairedCounts: Sendable {
+    public enum TieRule: String, Sendable, CaseIterable { case half, drop }
+
+    /// Item names, sorted (the order of every per-item array).
+    public var items: [String]
+    /// The items of group g: `first[g] < second[g]`.
+    public var first: [Int]
+    public var second: [Int]
+    /// +1: the first item at home; −1: the second; 0: neutral.
+    public var venue: [Double]
+    public var winsFirst: [Double]
+    public var winsSecond: [Double]
+    /// The number of comparisons (the sum of counts over kept rows).
+    public var comparisons: Double
+    public var droppedTies: Double
+    /// Per kept row: its group, the first item's share of the outcome (1, 0 or ½) and its count.
+    var rowGroup: [Int]
+    var rowShare: [Double]
+    var rowCount: [Double]
+
+    /// Aggregates comparison rows. Row numbers in errors count from 1.
+    public init(_ rows: [ComparisonRow], ties: TieRule = .half) throws(DataError) {
+        // Distinct names in first-seen order, then sorted; rows keep their first-seen ids.
+        var seen = [String: Int]()
+        var ids = [Int]()
+        ids.reserveCapacity(rows.count * 2)
+        func id(_ name: String) -> Int {
+            if let id = seen[name] { return id }
+            seen[name] = seen.count
+            return seen.count - 1
+        }
+        for row in rows {
+            ids.append(id(row.winner))
+            ids.append(id(row.loser))
+        }
+        items = seen.keys.sorted()
+        var rank = [Int](repeating: 0, count: seen.count)
+        for (i, name) in items.enumerated() { rank[seen[name] ?? 0] = i }
+        comparisons = 0; droppedTies = 0
+        rowShare = []; rowCount = []
+        rowShare.reserveCapacity(rows.count); rowCount.reserveCapacity(rows.count)
+        var keys = [Int]()
+        keys.reserveCapacity(rows.count)
+        let k = items.count
+        for (n, row) in rows.enumerated() {
+            guard row.winner != row.loser else {
+                throw DataError("row \(n + 1): winner and loser are the same item \(quoted(row.winner))",
+                                hint: "a comparison needs two different items")
+            }
+            guard row.count.isFinite else { throw DataError("row \(n + 1): count \(row.count) is not finite") }
+            if row.tie && ties == .drop { droppedTies += row.count; continue }
+            let w = rank[ids[2 * n]], l = rank[ids[2 * n + 1]]
+            let (a, b) = w < l ? (w, l) : (l, w)
+            var side = 1
+            if let home = row.home {
+                guard home == row.winner || home == row.loser else {
+                    throw DataError("row \(n + 1): home \(quoted(home)) is neither \(quoted(row.winner)) nor \(quoted(row.loser))",
+                                    hint: "home names the item that played at home, or is left out for a neutral venue")
+                }
+                side = home == items[a] ? 2 : 0
+            }
+            keys.append((a * k + b) * 3 + side)
+            rowShare.append(row.tie ? 0.5 : (w == a ? 1.0 : 0.0))
+            rowCount.append(row.count)
+            comparisons += row.count
+        }
+        // Groups in key order (pair, then venue), so the likelihood walks the information matrix
+        // row by row.
+        let (groupKeys, groupOfRow) = PairedCounts.groups(keys, space: k * k * 3)
+        rowGroup = groupOfRow
+        first = groupKeys.map { $0 / 3 / k }
+        second = groupKeys.map { $0 / 3 % k }
+        venue = groupKeys.map { Double($0 % 3 - 1) }
+        winsFirst = [Double](repeating: 0, count: groupKeys.count)
+        winsSecond = winsFirst
+        for (n, g) in rowGroup.enumerated() {
+            winsFirst[g] += rowShare[n] * rowCount[n]
+            winsSecond[g] += (1 - rowShare[n]) * rowCount[n]
+        }
+    }
+
+    /// The distinct keys in ascending order and each row's index among them: through a dense
+    /// slot table when the key space is small (two linear passes), else by sorting.
+    static func groups(_ keys: [Int], space: Int) -> (keys: [Int], ofRow: [Int]) {
+        if space <= 1 << 24 {
+            var slot = [Int32](repeating: -1, count: space)
+            for key in keys { slot[key] = 0 }
+            var distinct = [Int]()
+            for s in slot.indices where slot[s] == 0 {
+                slot[s] = Int32(distinct.count)
+                distinct.append(s)
+            }
+            return (distinct, keys.map { Int(slot[$0]) })
+        }
+        let distinct = Array(Set(keys)).sorted()
+        var index = [Int: Int](minimumCapacity: distinct.count)
+        for (i, key) in distinct.enumerated() { index[key] = i }
+        return (distinct, keys.map { index[$0] ?? 0 })
+    }
+
+    /// Whether any group has a home side.
+    public var hasVenues: Bool { venue.contains { $0 != 0 } }
+
+    /// The same groups with other wins (a bootstrap replicate).
+    func with(winsFirst a: [Double], winsSecond b: [Double]) -> PairedCounts {
+        var copy = self
+        copy.winsFirst = a
+        copy.winsSecond = b
+        return copy
+    }
+}
+
+func quoted(_ s: String) -> String { "\"\(s)\"" }
