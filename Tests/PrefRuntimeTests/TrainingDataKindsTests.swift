@@ -118,3 +118,28 @@ import PrefLanguage
         }
     }
 }
+
+/// The 3D-properties masses of `evaluate` (spec §7).
+@Suite("training: evaluate's probability masses") struct EvaluationMassTests {
+    @Test func massesSumToOneAndStartAtTheUniformShares() throws {
+        let s = Pref.session()
+        _ = try Pref.eval("""
+            let w = toy_world(seed: 2, candidates: 8)
+            let data = w.pairs(300)
+            let pi = candidate_policy(w)
+            let e0 = evaluate(pi, data)
+            let r = fit(pi, data, dpo(), epochs: 4, lr: 0.1, seed: 1)
+            let e1 = evaluate(pi, data)
+
+            """, in: s)
+        for e in ["e0", "e1"] {
+            let total = try Pref.number("\(e)['mass/chosen'] + \(e)['mass/rejected'] + \(e)['mass/unseen']", in: s)
+            #expect(abs(total - 1) < 1e-12)
+        }
+        // At the uniform reference each candidate has mass 1/8: the unseen mass is (8 − seen)/8.
+        let unseen = try Pref.number("e0['mass/unseen']", in: s), logUnseen = try Pref.number("e0['logps/unseen']", in: s)
+        #expect(unseen > 0 && unseen < 1)
+        #expect(try Pref.number("e1['mass/rejected']", in: s) < Pref.number("e0['mass/rejected']", in: s), "DPO pushes rejected mass down")
+        #expect(logUnseen <= log(unseen) + 1e-12, "the mean of logs is at most the log of the mean (Jensen)")
+    }
+}
