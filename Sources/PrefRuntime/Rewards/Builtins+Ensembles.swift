@@ -87,6 +87,8 @@ extension RewardBuiltins {
             let world = try worldArgument(call, 7) ?? template.world
             let center = try centerCoefficient(call, 6)
             let data = try call.dataset(1)
+            // One unit of work per 64 example-epochs of every member, charged up front.
+            try call.interpreter.chargeWork(n * options.epochs * data.count / 64)
             var members = [Value]()
             for j in 0..<n {
                 let member = try model.reinitialized(seed: model.seed &+ UInt64(j))
