@@ -115,6 +115,16 @@ public final class Interpreter: @unchecked Sendable {
         get { hot.pointee.stepLimit }
         set { hot.pointee.stepLimit = newValue }
     }
+    /// Counts `units` of a builtin's work against the step budget (a unit is about the cost of
+    /// one loop iteration), so a long-running builtin stops under a budget as a loop does. The
+    /// error is unlocated; the builtin's call site locates it.
+    public func chargeWork(_ units: Int) throws {
+        hot.pointee.steps &+= Swift.max(units, 0)
+        guard hot.pointee.steps > hot.pointee.stepLimit else { return }
+        throw RuntimeError("the run exceeded its step budget of \(hot.pointee.stepLimit)",
+                           hint: "very large work in a builtin; this limit is set by the caller")
+    }
+
     /// Set to non-zero (e.g. by a SIGINT handler) to stop at the next loop iteration or call.
     public let interruptFlag: UnsafeMutablePointer<Int32>
     /// Where `print` and displayed values go.

@@ -12,7 +12,7 @@ extension BuiltinLibrary {
 enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
-            BuiltinParameter("model", doc: "a candidate or token policy (trained in place; its reference is the policy as built)"),
+            BuiltinParameter("model", doc: "a candidate or token policy (trained in place; its reference is the policy as built), or a reward model (reward_model(…), trained in place with bradley_terry_loss on pairs or plackett_luce on ranked lists)"),
             BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id); a token policy takes pairs or, for tpo, ranked lists"),
             BuiltinParameter("loss", doc: "a loss that reads the data: paired (dpo(beta: 0.1), …), unpaired (kto, bco) or listwise (plackett_luce, lipo, rank_dpo); a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
@@ -117,9 +117,10 @@ enum TrainingBuiltins {
 
     static var evaluate: Builtin {
         Builtin("evaluate", [
-            BuiltinParameter("model", doc: "a candidate or token policy"),
-            BuiltinParameter("data", doc: "a pairs dataset of the policy's world"),
-            BuiltinParameter("beta", .number, default: .number(0.1), doc: "β of the implicit reward in log_loss and margin, > 0"),
+            BuiltinParameter("model", doc: "a candidate or token policy, or a reward (reward model, ensemble, any reward)"),
+            BuiltinParameter("data", doc: "a pairs dataset (of the policy's world for a policy)"),
+            BuiltinParameter("beta", .number, default: .number(0.1), doc: "β of the implicit reward in log_loss and margin, > 0 (policies)"),
+            BuiltinParameter("world", default: Value.none, doc: "rewards: the toy world the data's ids name, for gold agreement; none: the reward's own"),
         ], category: "training",
         doc: "Exact metrics of a candidate policy on pairs, against its reference (the policy as built), with h = (pc − rc) − (pr − rr): "
             + "accuracy = mean[h > 0], log_loss = mean −log σ(βh), margin = mean βh, kl = mean KL(π‖π_ref) over the pairs' prompts; for "
@@ -128,8 +129,10 @@ enum TrainingBuiltins {
             + "with their changes from the reference, and mass/chosen, mass/rejected, mass/unseen (the total probability per prompt of "
             + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record. For a token policy: "
             + "accuracy, log_loss, margin and the chosen / rejected likelihoods with their changes, from the sequence log-probs (no kl, "
-            + "gold, win rate or masses).",
+            + "gold, win rate or masses). For a reward, the metrics of `RewardEvaluation`: accuracy, log_loss, ece, reliability (a "
+            + "table) and, for toy-world data, gold_agreement (see the rewards section).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
+            if case .native(let n) = call[0], let r = n.object as? RewardObject { return try RewardBuiltins.evaluate(r, call, data: 1, world: 3) }
             guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
             if let tp = TokenPolicyBuiltins.argument(call, 0) {
                 let pairs = try TokenPairs(try call.dataset(1), policy: tp, call: call)

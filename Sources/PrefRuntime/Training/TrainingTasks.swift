@@ -6,6 +6,9 @@ import PrefLearn
 /// located error for a combination no task trains.
 enum TrainingTasks {
     static func make(model: Value, data: Value, loss: LossObject, call: BuiltinCall) throws -> any TrainingTask {
+        if case .native(let n) = model, let r = n.object as? RewardObject {
+            return try RewardModelTask.make(r, data: try call.dataset(1), loss: loss, call: call)
+        }
         if let tp = TokenPolicyBuiltins.argument(call, 0) { return try tokenTask(tp, loss: loss, call: call) }
         let p = try PolicyMethods.policyArgument(call, 0)
         guard !p.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
@@ -42,6 +45,7 @@ enum TrainingTasks {
 
     /// The metrics `fit(…, eval: data)` records after every `every` epochs.
     static func evaluator(model: Value, data: Value, loss: LossObject, call: BuiltinCall) throws -> () throws -> [(String, Double)] {
+        if case .native(let n) = model, let r = n.object as? RewardObject { return try RewardBuiltins.evaluator(r, data: try call.dataset(11), call) }
         if let tp = TokenPolicyBuiltins.argument(call, 0) {
             let pairs = try TokenPairs(try call.dataset(11), policy: tp, call: call)
             guard pairs.count > 0 else { throw call.error("the eval data has no pairs") }
