@@ -150,7 +150,11 @@ public final class PalModel: @unchecked Sendable {
     }
 
     /// The mixture weights softmax(W), [U, K].
-    public func weights() throws(TensorError) -> Tensor {
-        try RichRewardFit.evaluate([userLogits]) { _, p throws(TensorError) in try p[0].softmax(axis: 1) }
+    public func weights() throws(TensorError) -> Tensor { try mixture(userLogits.value) }
+
+    /// softmax over the last axis of weight logits [n, K]: users' mixture weights w_u ∈ Δ^K.
+    public func mixture(_ logits: Tensor) throws(TensorError) -> Tensor {
+        let p = Parameter(logits.to(.f64))
+        return try RichRewardFit.evaluate([p]) { _, v throws(TensorError) in try v[0].softmax(axis: -1) }
     }
 }
