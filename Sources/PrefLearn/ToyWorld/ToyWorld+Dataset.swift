@@ -33,7 +33,7 @@ extension ToyWorld {
     }
 
     /// x of the candidates' prompts, [n, d_x] f32.
-    func promptTensor(_ ids: [Int]) throws(TensorError) -> Tensor {
+    public func promptTensor(_ ids: [Int]) throws(TensorError) -> Tensor {
         let dx = config.promptDim
         var out = [Double]()
         out.reserveCapacity(ids.count * dx)

@@ -43,33 +43,32 @@ enum GpmBuiltins {
             let model = try GpmModel(featureDim: pairs.chosen.shape[1], promptDim: pairs.prompts?.shape[1] ?? 0, config: c,
                                      seed: try RichRewardArguments.seed(call, 8))
             try model.fit(chosen: pairs.chosen, rejected: pairs.rejected, prompts: c.gate ? pairs.prompts : nil, options: options)
-            return .native(NativeBox(GpmObject(model)))
+            return RewardObject.value(model, world: nil)
         }
     }
 
     /// `gpm_score(model, a, b, prompts:)`, and the same bound to a model as `g.score(a, b, prompts:)`.
-    static func score(bound: GpmObject?) -> Builtin {
+    static func score(bound: GpmModel?) -> Builtin {
         let sides = [BuiltinParameter("a", .tensor, doc: "[n, d] response features"), BuiltinParameter("b", .tensor, doc: "[n, d] response features"),
                      BuiltinParameter("prompts", default: Value.none, doc: "[n, d_x] prompt features (gated models)")]
-        let params = bound == nil ? [BuiltinParameter("model", .native, doc: "a gpm")] + sides : sides
+        let params = bound == nil ? [BuiltinParameter("model", .native, doc: "a gpm reward")] + sides : sides
         return Builtin(bound == nil ? "gpm_score" : "score", params, category: "reward models",
                        doc: "The GPM skew score s(a_i ≻ b_i | x) = ⟨R^≻ v_{a_i}, v_{b_i}⟩/τ per row, [n]; P(a ≻ b) = σ(s). "
                         + "Skew-symmetric: gpm_score(g, a, b) = −gpm_score(g, b, a), and gpm_score(g, a, a) = 0.",
                        example: bound == nil ? "gpm_score(g, x[0..<5], x[5..<10])" : "") { call in
             let offset = bound == nil ? 1 : 0
-            let object: GpmObject
-            if let bound { object = bound } else {
-                guard case .native(let n) = call[0], let g = n.object as? GpmObject else {
-                    throw call.typeError(0, expected: "a gpm", hint: "train one with gpm(data)")
+            let m: GpmModel
+            if let bound { m = bound } else {
+                guard case .native(let n) = call[0], let g = (n.object as? RewardObject)?.reward as? GpmModel else {
+                    throw call.typeError(0, expected: "a gpm reward", hint: "train one with gpm(data)")
                 }
-                object = g
+                m = g
             }
-            let m = object.model
             let a = try RichRewardArguments.features(call, offset, dim: m.featureDim)
             let b = try RichRewardArguments.features(call, offset + 1, dim: m.featureDim)
             guard a.shape == b.shape else { throw call.error("a and b must have the same shape, got \(a.shape) and \(b.shape)") }
             let pairs = RichRewardArguments.Pairs(chosen: a, rejected: b, prompts: try RichRewardArguments.prompts(call, offset + 2, rows: a.shape[0]))
-            return TensorValues.wrap(try object.scores(call, pairs, what: "the prompts"))
+            return TensorValues.wrap(try RichRewardMembers.logits(call, m, pairs))
         }
     }
 }
