@@ -4,8 +4,11 @@ import PrefLearn
 
 extension BuiltinLibrary {
     /// The richer reward models of issue 7 item 3 (spec algorithms.md §4–5): `gpm`, `gpm_score`,
-    /// `pal`; their objects live in `RichRewards/`.
-    static var richRewards: [Builtin] { [GpmBuiltins.gpm, GpmBuiltins.score(bound: nil), PalBuiltins.pal] }
+    /// `pal`, `more`, `moe_reward`, `density_ratio`; their members live in `RichRewards/`.
+    static var richRewards: [Builtin] {
+        [GpmBuiltins.gpm, GpmBuiltins.score(bound: nil), PalBuiltins.pal, MoreRewardBuiltins.more, MoreRewardBuiltins.moeReward,
+         MoreRewardBuiltins.densityRatio]
+    }
 }
 
 /// `gpm(data, …)` and `gpm_score(model, a, b)`.
@@ -68,7 +71,7 @@ enum GpmBuiltins {
             let b = try RichRewardArguments.features(call, offset + 1, dim: m.featureDim)
             guard a.shape == b.shape else { throw call.error("a and b must have the same shape, got \(a.shape) and \(b.shape)") }
             let pairs = RichRewardArguments.Pairs(chosen: a, rejected: b, prompts: try RichRewardArguments.prompts(call, offset + 2, rows: a.shape[0]))
-            return TensorValues.wrap(try RichRewardMembers.logits(call, m, pairs))
+            return TensorValues.wrap(try RichRewardMembers.gpmScores(call, m, pairs))
         }
     }
 }
