@@ -48,14 +48,7 @@ public enum MoreTrainer {
         var smoothed: [[Double]]? = nil
         var weights = [[Double]]()
 
-        func sums(_ tape: Tape, _ p: [Var]) throws(TensorError) -> [Var] {
-            var out = [Var]()
-            for task in tasks {
-                let margin = try model.rewards(task.chosen, tape: tape, leaves: p) - model.rewards(task.rejected, tape: tape, leaves: p)
-                out.append(try margin.logSigmoid().sum() * -1)
-            }
-            return out
-        }
+        func sums(_ tape: Tape, _ p: [Var]) throws(TensorError) -> [Var] { try taskSums(model, tasks, tape: tape, leaves: p) }
 
         let losses = try RichRewardFit.run(model.parameters, options.fit, op: "more") { tape, p throws(TensorError) in
             let s = try sums(tape, p)
@@ -87,10 +80,27 @@ public enum MoreTrainer {
                 lambda = try MoreWeighting.minNorm(g)
             }
             weights.append(lambda)
-            var loss = try s[0] * (count * lambda[0] / total)
-            for t in 1..<tasks.count { loss = try loss + s[t] * (count * lambda[t] / total) }
-            return loss
+            return try combined(s, lambda: lambda, pairs: total)
         }
         return (losses, weights)
+    }
+
+    /// S_t = −Σ_i logσ(r(y_w,i) − r(y_l,i)) over dataset t's pairs, one scalar per task.
+    public static func taskSums(_ model: RewardModel, _ tasks: [Task], tape: Tape, leaves: [Var]) throws(TensorError) -> [Var] {
+        var out = [Var]()
+        for task in tasks {
+            let margin = try model.rewards(task.chosen, tape: tape, leaves: leaves) - model.rewards(task.rejected, tape: tape, leaves: leaves)
+            out.append(try margin.logSigmoid().sum() * -1)
+        }
+        return out
+    }
+
+    /// T · Σ_t λ_t S_t / N, N the number of pairs over all tasks.
+    public static func combined(_ sums: [Var], lambda: [Double], pairs n: Double) throws(TensorError) -> Var {
+        guard !sums.isEmpty, sums.count == lambda.count else { throw TensorError(op: "more", "\(lambda.count) weights for \(sums.count) datasets") }
+        let t = Double(sums.count)
+        var loss = try sums[0] * (t * lambda[0] / n)
+        for i in 1..<sums.count { loss = try loss + sums[i] * (t * lambda[i] / n) }
+        return loss
     }
 }
