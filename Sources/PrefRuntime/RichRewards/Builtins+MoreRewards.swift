@@ -118,7 +118,10 @@ enum MoreRewardBuiltins {
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet ref = reference(pi)\nfit(pi, w.pairs(500), dpo(), lr: 0.05)\n"
             + "let r = density_ratio(pi, ref, beta: 0.1)\nr.accuracy(w.pairs(200, split: \"test\"))") { call in
             let a = try PolicyMethods.policyArgument(call, 0), b = try PolicyMethods.policyArgument(call, 1)
-            try a.checkSameSource(b, call: call)
+            guard a.policy.source.origin == b.policy.source.origin, a.policy.source.psi.shape == b.policy.source.psi.shape else {
+                throw call.error("policy_a and policy_b range over different worlds or candidate sets",
+                                 hint: "compare a policy with reference(policy) or another policy of the same world")
+            }
             let beta = call.number(2)
             guard beta.isFinite, beta > 0, beta <= 1e6 else { throw call.error("beta must be a number in (0, 1e6], got \(Value.format(number: beta))") }
             return RewardObject.value(try DensityRatioReward(a.policy, b.policy, beta: beta), world: a.world)
