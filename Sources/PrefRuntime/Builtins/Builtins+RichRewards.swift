@@ -22,12 +22,13 @@ enum GpmBuiltins {
             BuiltinParameter("normalize", .bool, default: .bool(true), doc: "scale embeddings to unit norm"),
             BuiltinParameter("temperature", .number, default: .number(0.1), doc: "τ dividing the skew score"),
             RichRewardArguments.epochs(), RichRewardArguments.lr(), RichRewardArguments.seed,
-        ], category: "reward models",
+        ], category: "richer rewards",
         doc: "A General Preference Model (Zhang et al., ICML 2025; spec §4.1) trained full-batch with Adam on −log σ(s(y_w ≻ y_l | x)). "
             + "Each response gets an embedding v = f(y) ∈ R^{2k}; s(y_i ≻ y_j | x) = ⟨R^≻ v_i, v_j⟩/τ = Σ_l λ_l(x)(v_i^{(2l−1)} v_j^{(2l)} − "
             + "v_i^{(2l)} v_j^{(2l−1)})/τ with R^≻ = blockdiag([[0, −1], [1, 0]]), so s(i ≻ j) = −s(j ≻ i) and cyclic preferences "
-            + "(a ≻ b ≻ c ≻ a), which no scalar reward can fit, are representable. Members: dims, hidden, gate, normalize, temperature, "
-            + "features, history; methods score(a, b, prompts:), accuracy(data), embed(x).",
+            + "(a ≻ b ≻ c ≻ a), which no scalar reward can fit, are representable. Returns a reward of kind \"gpm\" (no scalar "
+            + "score: score(g, x) is an error) with dims, temperature, gate, normalize, history and the methods score(a, b, prompts:), "
+            + "embed(x), accuracy(data), ece(data, bins:).",
         example: "let w = toy_world(seed: 1, kappa: 4)\nlet g = gpm(w.pairs(500), dims: 2, epochs: 100)\ng.accuracy(w.pairs(200, split: \"test\"))") { call in
             let pairs = try RichRewardArguments.pairs(call, call[0], what: "data")
             var c = GpmModel.Config()
@@ -55,10 +56,10 @@ enum GpmBuiltins {
         let sides = [BuiltinParameter("a", .tensor, doc: "[n, d] response features"), BuiltinParameter("b", .tensor, doc: "[n, d] response features"),
                      BuiltinParameter("prompts", default: Value.none, doc: "[n, d_x] prompt features (gated models)")]
         let params = bound == nil ? [BuiltinParameter("model", .native, doc: "a gpm reward")] + sides : sides
-        return Builtin(bound == nil ? "gpm_score" : "score", params, category: "reward models",
+        return Builtin(bound == nil ? "gpm_score" : "score", params, category: "richer rewards",
                        doc: "The GPM skew score s(a_i ≻ b_i | x) = ⟨R^≻ v_{a_i}, v_{b_i}⟩/τ per row, [n]; P(a ≻ b) = σ(s). "
                         + "Skew-symmetric: gpm_score(g, a, b) = −gpm_score(g, b, a), and gpm_score(g, a, a) = 0.",
-                       example: bound == nil ? "gpm_score(g, x[0..<5], x[5..<10])" : "") { call in
+                       example: bound == nil ? "let items = eye(3)\nlet g = gpm({chosen: items, rejected: gather(items, [1, 2, 0])}, dims: 1)\ngpm_score(g, items, gather(items, [1, 2, 0]))" : "") { call in
             let offset = bound == nil ? 1 : 0
             let m: GpmModel
             if let bound { m = bound } else {
@@ -85,12 +86,13 @@ enum PalBuiltins {
             BuiltinParameter("dim", .int, default: .number(4), doc: "d, the dimension of the preference space"),
             BuiltinParameter("hidden", .int, default: .number(0), doc: "hidden tanh units of the item map; 0: affine"),
             RichRewardArguments.epochs(), RichRewardArguments.lr(), RichRewardArguments.seed,
-        ], category: "reward models",
+        ], category: "richer rewards",
         doc: "PAL-A, the ideal-point mixture model of pluralistic alignment (Chen et al., ICLR 2025; spec §5.1), trained full-batch "
             + "with Adam on −log σ(r_u(y_w) − r_u(y_l)): an item map f(y) ∈ R^d, K prototypes p_k and user weights w_u = softmax(W_u) "
             + "give the ideal point a_u = Σ_k w_uk p_k and the reward r_u(y) = −s‖f(y) − a_u‖ (s a learnable scale ≤ 100). Members: "
-            + "prototypes, users, dim, weights ([U, K]), history; methods user(i) and adapt(data) (few-shot: only a new user's K logits "
-            + "are fitted), which return a pal_user with reward(x), score(data), accuracy(data) and weights.",
+            + "prototypes, users, dim, weights ([U, K]), history; methods user(i) and adapt(data, epochs:, lr:) (few-shot: only a new "
+            + "user's K logits are fitted), which return a reward of kind \"pal_user\" (score(u, x), u(x)) with weights, accuracy(data) "
+            + "and ece(data, bins:).",
         example: "let w = toy_world(seed: 1)\nlet m = pal([w.pairs(50, group: u % 3, seed: u) for u in 0..<12], prototypes: 3, epochs: 100)\n"
             + "m.user(0).accuracy(w.pairs(200, group: 0, split: \"test\"))") { call in
             guard case .list(let list) = call[0], !list.items.isEmpty else {

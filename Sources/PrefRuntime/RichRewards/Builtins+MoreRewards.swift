@@ -25,7 +25,7 @@ enum MoreRewardBuiltins {
             BuiltinParameter("alpha", .number, default: .number(1), doc: "EMA rate of the task gradients, (0, 1]; 1: no smoothing"),
             RichRewardArguments.epochs(), RichRewardArguments.lr(), RichRewardArguments.seed,
             BuiltinParameter("world", default: Value.none, doc: worldDoc),
-        ], category: "reward models",
+        ], category: "richer rewards",
         doc: "A Bradley–Terry reward model trained on a mixture of T preference datasets with MORE's weighting (Zeng et al. 2023; "
             + "spec §5.2): each full-batch epoch takes the per-dataset gradients g_t of the ranking loss with respect to the reward head, "
             + "λ = argmin_{λ∈Δ^T} ‖Σ_t λ_t g_t‖² (Frank–Wolfe), and steps Adam on T·Σ_t λ_t S_t / N (S_t the sum of dataset t's pair losses, "
@@ -81,7 +81,7 @@ enum MoreRewardBuiltins {
             BuiltinParameter("experts", .int, default: .number(4), doc: "C, capability experts per task (the length of capabilities when given)"),
             BuiltinParameter("hidden", .int, default: .number(8), doc: "hidden tanh units of each task's combiner"),
             RichRewardArguments.epochs(), RichRewardArguments.lr(), RichRewardArguments.seed,
-        ], category: "reward models",
+        ], category: "richer rewards",
         doc: "A DMoERM-style double-layer mixture-of-experts reward (Quan 2024; spec §5.3): a top-1 router τ(x) = argmax(x W_r + b_r) "
             + "over the world's prompt clusters (tasks), C linear capability experts e_{t,c}(y) = q·w_{t,c} + b_{t,c} per task, and a "
             + "per-task MLP combiner r = w₂·tanh(W₁e_τ + b₁) + b₂. Phases (full-batch Adam): the router by cross-entropy on c(x); each "
@@ -111,7 +111,7 @@ enum MoreRewardBuiltins {
             BuiltinParameter("policy_a", doc: "the numerator policy π_a (e.g. a trained candidate policy)"),
             BuiltinParameter("policy_b", doc: "the denominator policy π_b over the same candidates (e.g. reference(π) before training)"),
             BuiltinParameter("beta", .number, default: .number(1), doc: "β scaling the log-ratio, > 0"),
-        ], category: "reward models",
+        ], category: "richer rewards",
         doc: "The density-ratio reward r(x, y) = β(log π_a(y|x) − log π_b(y|x)), exact over each prompt's candidates; both policies are "
             + "frozen as they are now. With π_a tuned on preferences and π_b its reference it is DPO's implicit reward (Rafailov et al. "
             + "2023). Scores toy-world candidates (datasets with ids, w.train / w.test); a reward of kind \"density_ratio\".",

@@ -34,7 +34,7 @@ public final class PalObject: NativeObject, @unchecked Sendable {
 
     private var user: Builtin {
         Builtin("user", [BuiltinParameter("i", .int, doc: "a user index 0…U−1 (the position of their data in pal's list)")],
-                category: "reward models", doc: "User i's reward r_u(y) = −s‖f(y) − a_u‖, a reward of kind \"pal_user\".") { call in
+                category: "richer rewards", doc: "User i's reward r_u(y) = −s‖f(y) − a_u‖, a reward of kind \"pal_user\".") { call in
             let i = try call.whole(call[0], "i")
             guard (0..<self.model.users).contains(i) else {
                 throw call.error("user \(i) is out of range 0…\(self.model.users - 1)")
@@ -45,7 +45,7 @@ public final class PalObject: NativeObject, @unchecked Sendable {
 
     private var adapt: Builtin {
         Builtin("adapt", [BuiltinParameter("data", doc: RichRewardArguments.dataDoc), RichRewardArguments.epochs(200), RichRewardArguments.lr(0.1)],
-                category: "reward models",
+                category: "richer rewards",
                 doc: "Few-shot adaptation (PAL §5.1, unseen users): freezes the item map, the prototypes and the scale, and fits only the new user's K weight logits (from 0, uniform weights) with full-batch Adam on their comparisons.") { call in
             let pairs = try RichRewardArguments.pairs(call, call[0], what: "data")
             try RichRewardArguments.check(call, pairs, dim: self.model.featureDim, what: "data")

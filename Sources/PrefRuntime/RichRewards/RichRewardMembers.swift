@@ -70,7 +70,7 @@ enum RichRewardMembers {
                                       ("experts", RichRewardArguments.history(m.expertHistory)),
                                       ("combiner", RichRewardArguments.history(m.combinerHistory))]))
         case "route":
-            return .builtin(BuiltinBox(Builtin("route", [BuiltinParameter("ids", .tensor, doc: "toy-world candidate ids")], category: "reward models",
+            return .builtin(BuiltinBox(Builtin("route", [BuiltinParameter("ids", .tensor, doc: "toy-world candidate ids")], category: "richer rewards",
                                                doc: "The router's top-1 task τ(x) for each candidate id's prompt.") { call in
                 let ids = try call.indices(0).values.map { Int($0) }
                 if let bad = ids.first(where: { !(0..<m.world.gold.count).contains($0) }) {
@@ -102,7 +102,7 @@ enum RichRewardMembers {
     }
 
     static func accuracy(_ o: RewardObject) -> Builtin {
-        Builtin("accuracy", [BuiltinParameter("data", doc: RichRewardArguments.dataDoc)], category: "reward models",
+        Builtin("accuracy", [BuiltinParameter("data", doc: RichRewardArguments.dataDoc)], category: "richer rewards",
                 doc: "The fraction of pairs whose preference logit (GPM: s(chosen ≻ rejected | x); a scalar reward: r(chosen) − r(rejected)) is > 0.") { call in
             .number(RichRewardFit.accuracy(try logits(call, o, call[0])))
         }
@@ -111,7 +111,7 @@ enum RichRewardMembers {
     static func ece(_ o: RewardObject) -> Builtin {
         Builtin("ece", [BuiltinParameter("data", doc: RichRewardArguments.dataDoc),
                         BuiltinParameter("bins", .int, default: .number(5), doc: "uniform probability bins (MORE's default 5)")],
-                category: "reward models",
+                category: "richer rewards",
                 doc: "MORE's expected calibration error (spec §5.2): each pair shown in a random order (Philox stream more/ece, seed 0), "
                     + "p = σ(logit), y = 1 when the first is the chosen; ECE = Σ_b |Σ_{i∈b} p_i − Σ_{i∈b} y_i| / n.") { call in
             let bins = try RichRewardArguments.count(call, 1, 1...1000)
@@ -120,7 +120,7 @@ enum RichRewardMembers {
     }
 
     static func embed(_ g: GpmModel) -> Builtin {
-        Builtin("embed", [BuiltinParameter("x", .tensor, doc: "[n, d] response features")], category: "reward models",
+        Builtin("embed", [BuiltinParameter("x", .tensor, doc: "[n, d] response features")], category: "richer rewards",
                 doc: "The preference embeddings v = f(y), [n, 2k] (unit norm when normalised).") { call in
             TensorValues.wrap(try g.embeddings(try RichRewardArguments.features(call, 0, dim: g.featureDim)))
         }
