@@ -10,9 +10,9 @@ public enum RewardModelTrainer {
         /// (`bradleyTerryLoss`, TRL's RewardTrainer).
         case pairs(chosen: RewardInputs, rejected: RewardInputs, margins: [Double]?, center: Double?)
         /// Plackett–Luce on ranked lists (ListMLE): rewards of n lists of m responses (row-major
-        /// n·m inputs), `labels` higher-is-better per list; L = mean over lists of
-        /// −Σ_k [r_τ(k) − log Σ_{j≥k} exp r_τ(j)] (`listwiseLoss` with β = 1, no reference).
-        case ranked(RewardInputs, lists: Int, labels: [[Double]])
+        /// n·m inputs), `labels` higher-is-better per list; with s = β·r, L = mean over lists of
+        /// −Σ_k [s_τ(k) − log Σ_{j≥k} exp s_τ(j)] (`listwiseLoss`, no reference).
+        case ranked(RewardInputs, lists: Int, labels: [[Double]], beta: Double)
     }
 
     public struct Options: Sendable {
@@ -33,10 +33,10 @@ public enum RewardModelTrainer {
             return try bradleyTerryLoss(chosen: model.rewards(c, tape: tape, leaves: leaves),
                                         rejected: model.rewards(r, tape: tape, leaves: leaves),
                                         margin: margins, centerRewardsCoefficient: center)
-        case .ranked(let inputs, let lists, let labels):
+        case .ranked(let inputs, let lists, let labels, let beta):
             guard lists > 0, inputs.count % lists == 0 else { throw TensorError(op: "plackett_luce", "\(inputs.count) responses do not split into \(lists) lists") }
             let s = try model.rewards(inputs, tape: tape, leaves: leaves).reshaped([lists, inputs.count / lists])
-            return try listwiseLoss(policy: s, reference: nil, labels: labels, config: ListwiseConfig(type: .plackettLuce, beta: 1))
+            return try listwiseLoss(policy: s, reference: nil, labels: labels, config: ListwiseConfig(type: .plackettLuce, beta: beta))
         }
     }
 

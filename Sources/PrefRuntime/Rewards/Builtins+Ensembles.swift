@@ -120,7 +120,7 @@ extension RewardBuiltins {
     }
 
     /// The training examples of a dataset: pairs (Bradley–Terry) or ranked lists (Plackett–Luce).
-    static func examples(_ data: Dataset, world: ToyWorld?, center: Double?, _ call: BuiltinCall) throws -> RewardModelTrainer.Examples {
+    static func examples(_ data: Dataset, world: ToyWorld?, center: Double?, beta: Double = 1, _ call: BuiltinCall) throws -> RewardModelTrainer.Examples {
         guard data.count > 0 else { throw call.error("the data has no rows") }
         switch data.rows {
         case .pairs, .logps:
@@ -130,7 +130,7 @@ extension RewardBuiltins {
             let inputs = try data.rewardInputs("responses", world: world)
             let labels = rows.map { row in row.scores ?? (row.ranks ?? []).map { -Double($0) } }
             guard labels.allSatisfy({ $0.count == inputs.count / data.count }) else { throw call.error("every list needs a score or rank per response") }
-            return .ranked(inputs, lists: data.count, labels: labels)
+            return .ranked(inputs, lists: data.count, labels: labels, beta: beta)
         default:
             throw call.error("reward models train on pairs or ranked data; this is \(data.kind.rawValue)")
         }

@@ -79,3 +79,18 @@ extension RewardBuiltins {
         return r
     }
 }
+
+extension RewardBuiltins {
+    /// `min(a, b, …)` / `max(a, b, …)` of rewards: an ensemble with the min/max combination;
+    /// nil when no argument is a reward.
+    static func extreme(_ items: [Value], largest: Bool, _ call: BuiltinCall) throws -> Value? {
+        let rewards = items.compactMap { v -> RewardObject? in
+            if case .native(let n) = v { return n.object as? RewardObject }
+            return nil
+        }
+        guard !rewards.isEmpty else { return nil }
+        guard rewards.count == items.count else { throw call.error("cannot mix rewards with other values", hint: "e.g. min(a, b) of two rewards") }
+        let e = try EnsembleReward(rewards.map(\.reward), combination: largest ? .max : .min)
+        return RewardObject.value(e, world: rewards.lazy.compactMap(\.world).first)
+    }
+}
