@@ -24,7 +24,7 @@ extension ToyWorld {
     func prompt(of i: Int) -> Int { i / config.candidates }
 
     /// q of the candidates, [n, d_q] f32.
-    func featureTensor(_ ids: [Int], dtype: DType = .f32) throws(TensorError) -> Tensor {
+    public func featureTensor(_ ids: [Int], dtype: DType = .f32) throws(TensorError) -> Tensor {
         let d = config.featureDim
         var out = [Double]()
         out.reserveCapacity(ids.count * d)
@@ -33,7 +33,7 @@ extension ToyWorld {
     }
 
     /// x of the candidates' prompts, [n, d_x] f32.
-    func promptTensor(_ ids: [Int]) throws(TensorError) -> Tensor {
+    public func promptTensor(_ ids: [Int]) throws(TensorError) -> Tensor {
         let dx = config.promptDim
         var out = [Double]()
         out.reserveCapacity(ids.count * dx)

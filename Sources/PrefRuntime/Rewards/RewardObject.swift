@@ -34,7 +34,7 @@ public final class RewardObject: NativeObject, NativeArithmetic, NativeCallable,
         case is StandardizedReward: "standardized"
         case is GoldReward: "gold"
         case is LengthReward: "length"
-        default: String(describing: type(of: reward))
+        default: RichRewardMembers.kind(reward) ?? String(describing: type(of: reward))
         }
     }
 
@@ -54,11 +54,11 @@ public final class RewardObject: NativeObject, NativeArithmetic, NativeCallable,
         case "terms":
             guard let s = reward as? WeightedSumReward else { return nil }
             return .list(ListBox(s.terms.map { t in .record(RecordBox([("weight", .number(t.weight)), ("reward", RewardObject.value(t.reward, world: world))])) }))
-        default: return nil
+        default: return RichRewardMembers.member(self, name)
         }
     }
 
-    public var memberNames: [String] { ["kind", "summary", "hidden", "view", "parameters", "members", "combine", "terms"] }
+    public var memberNames: [String] { ["kind", "summary", "hidden", "view", "parameters", "members", "combine", "terms"] + RichRewardMembers.names(reward) }
 
     /// `r(x)`: the rewards of x, as `score(r, x)`.
     public var callTarget: Builtin {
