@@ -9,7 +9,7 @@ arithmetic as pref's PolicyGradientTrainer (exact reward, KL and entropy measure
     dJ/ds_k = p_k (g_k - sum_j p_j g_j) / P,  g = r - beta (lp - lr)
     theta += lr * einsum("pkd,pk->d", psi, dJ/ds)
 
-Prints the median steps per second over `rounds` rounds.
+Usage: numpy_step.py [rounds] [float64|float32]; prints the median steps per second.
 """
 import sys
 import time
@@ -19,13 +19,14 @@ import numpy as np
 
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    dtype = np.dtype(sys.argv[2] if len(sys.argv) > 2 else "float64")
     P, K, D = 100, 512, 6
     rng = np.random.default_rng(1)
-    psi = rng.standard_normal((P, K, D))
-    w = np.array([0.6, 0.6, 0.5, 0, 0, 0])
-    r = psi @ w - 0.25 * (psi ** 2).sum(-1)
-    lr_ref = np.full((P, K), -np.log(K))
-    theta = np.zeros(D)
+    psi = rng.standard_normal((P, K, D)).astype(dtype)
+    w = np.array([0.6, 0.6, 0.5, 0, 0, 0], dtype=dtype)
+    r = psi @ w - dtype.type(0.25) * (psi ** 2).sum(-1)
+    lr_ref = np.full((P, K), -np.log(K), dtype=dtype)
+    theta = np.zeros(D, dtype=dtype)
     beta, step = 0.1, 0.3
 
     def pg_step():
@@ -40,7 +41,7 @@ def main():
         g = r - beta * (lp - lr_ref)
         grad_s = p * (g - (p * g).sum(1, keepdims=True)) / P
         grad = np.einsum("pkd,pk->d", psi, grad_s)
-        theta = theta + step * grad
+        theta = theta + dtype.type(step) * grad
         return reward.mean(), kl.mean(), entropy.mean()
 
     for _ in range(5):

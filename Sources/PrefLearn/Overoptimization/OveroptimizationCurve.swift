@@ -22,11 +22,11 @@ public struct OveroptimizationCurve: Sendable {
     /// Exact best-of-n of π (`BestOfN`, with-replacement order statistics) for each n; π, proxy
     /// and gold are [P, K] row-major.
     public static func bestOfN(probabilities pi: [Double], proxy: [Double], gold: [Double], prompts: Int, ns: [Int]) throws(TensorError) -> Self {
-        let base = try BestOfN.evaluate(probabilities: pi, proxy: proxy, gold: gold, prompts: prompts, n: 1).mean
-        var points = [Point]()
-        for n in ns {
-            let m = try BestOfN.evaluate(probabilities: pi, proxy: proxy, gold: gold, prompts: prompts, n: n).mean
-            points.append(Point(x: Double(n), kl: m.kl, proxy: m.proxy - base.proxy, gold: m.gold - base.gold))
+        let results = try BestOfN.evaluate(probabilities: pi, proxy: proxy, gold: gold, prompts: prompts, ns: [1] + ns)
+        let base = results[0].mean
+        let points = zip(ns, results.dropFirst()).map { n, r in
+            let m = r.mean
+            return Point(x: Double(n), kl: m.kl, proxy: m.proxy - base.proxy, gold: m.gold - base.gold)
         }
         return Self(points: points, base: (base.proxy, base.gold))
     }

@@ -28,43 +28,54 @@ public enum BestOfN {
 
     /// π_n of one prompt: `probabilities` π (K, summing to 1), `proxy` rewards (K).
     public static func distribution(probabilities pi: [Double], proxy: [Double], n: Int) -> [Double] {
-        let k = pi.count
-        let order = (0..<k).sorted { proxy[$0] != proxy[$1] ? proxy[$0] < proxy[$1] : $0 < $1 }
-        var out = [Double](repeating: 0, count: k)
+        distribution(probabilities: pi, order: order(proxy), n: n)
+    }
+
+    /// The candidates by proxy reward ascending, ties by index (a later index counts as better).
+    public static func order(_ proxy: [Double]) -> [Int] {
+        proxy.indices.sorted { proxy[$0] != proxy[$1] ? proxy[$0] < proxy[$1] : $0 < $1 }
+    }
+
+    /// π_n given the candidates in proxy order.
+    static func distribution(probabilities pi: [Double], order: [Int], n: Int) -> [Double] {
+        var out = [Double](repeating: 0, count: pi.count)
         var below = 0.0, previous = 0.0
         for j in order {
             below += pi[j]
-            let f = Swift.min(below, 1)
-            let power = pow(f, Double(n))
+            let power = pow(Swift.min(below, 1), Double(n))
             out[j] = Swift.max(power - previous, 0)
             previous = power
         }
         return out
     }
 
-    /// Best-of-n for P prompts: π, proxy and gold are [P, K] (row-major flat arrays).
-    public static func evaluate(probabilities pi: [Double], proxy: [Double], gold: [Double], prompts: Int, n: Int) throws(TensorError) -> Result {
-        guard n >= 1 else { throw TensorError(op: "best_of_n", "n must be ≥ 1, not \(n)") }
+    /// Best-of-n for P prompts and each n in `ns`: π, proxy and gold are [P, K] (row-major
+    /// flat arrays). Each prompt's candidates are sorted once for all n.
+    public static func evaluate(probabilities pi: [Double], proxy: [Double], gold: [Double], prompts: Int, ns: [Int]) throws(TensorError) -> [Result] {
+        guard ns.allSatisfy({ $0 >= 1 }) else { throw TensorError(op: "best_of_n", "n must be ≥ 1") }
         guard prompts > 0, pi.count % prompts == 0, proxy.count == pi.count, gold.count == pi.count else {
             throw TensorError(op: "best_of_n", "π, proxy and gold must all be [P, K]")
         }
         guard proxy.allSatisfy(\.isFinite) else { throw TensorError(op: "best_of_n", "the proxy rewards are not all finite") }
         let k = pi.count / prompts
-        var result = Result(gold: [], proxy: [], kl: [])
+        var results = ns.map { _ in Result(gold: [], proxy: [], kl: []) }
         for p in 0..<prompts {
             let range = (p * k)..<((p + 1) * k)
             let probs = Array(pi[range]), r = Array(proxy[range]), g = Array(gold[range])
-            let best = distribution(probabilities: probs, proxy: r, n: n)
-            var eg = 0.0, er = 0.0, kl = 0.0
-            for j in 0..<k where best[j] > 0 {
-                eg += best[j] * g[j]
-                er += best[j] * r[j]
-                kl += best[j] * (log(best[j]) - log(probs[j]))
+            let sorted = order(r)
+            for (i, n) in ns.enumerated() {
+                let best = distribution(probabilities: probs, order: sorted, n: n)
+                var eg = 0.0, er = 0.0, kl = 0.0
+                for j in 0..<k where best[j] > 0 {
+                    eg += best[j] * g[j]
+                    er += best[j] * r[j]
+                    kl += best[j] * (log(best[j]) - log(probs[j]))
+                }
+                results[i].gold.append(eg)
+                results[i].proxy.append(er)
+                results[i].kl.append(Swift.max(kl, 0))
             }
-            result.gold.append(eg)
-            result.proxy.append(er)
-            result.kl.append(Swift.max(kl, 0))
         }
-        return result
+        return results
     }
 }

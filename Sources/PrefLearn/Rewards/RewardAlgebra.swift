@@ -59,7 +59,7 @@ public enum RewardCombination: Sendable, Equatable {
         case .max: "max"
         case .median: "median"
         case .uwo(let l): "uwo (λ = \(WeightedSumReward.number(l)))"
-        case .weights(let w): "weights \(w.map(WeightedSumReward.number))"
+        case .weights(let w): "weights [\(w.map(WeightedSumReward.number).joined(separator: ", "))]"
         }
     }
 }

@@ -57,6 +57,9 @@ public struct RewardInputs: Sendable {
     public let world: ToyWorld?
     /// ℓ per candidate, when known (from the world through the ids otherwise).
     public let explicitLengths: [Double]?
+    /// True when the features are the world's own q of the ids (made from the world, not read
+    /// from data), so lookups need not check them.
+    public private(set) var fromWorld = false
 
     /// Checks the shapes: features [n, d], n ids inside the world, n lengths.
     public init(features: Tensor, ids: [Int]? = nil, world: ToyWorld? = nil, lengths: [Double]? = nil) throws(TensorError) {
@@ -83,6 +86,7 @@ public struct RewardInputs: Sendable {
         let k = world.config.candidates, range = world.prompts(split)
         let ids = Array((range.lowerBound * k)..<(range.upperBound * k))
         try self.init(features: try world.featureTensor(ids, dtype: .f64), ids: ids, world: world)
+        fromWorld = true
     }
 
     /// n, the number of candidates.
@@ -109,7 +113,9 @@ public struct RewardInputs: Sendable {
 
     /// The rows at `indices` (e.g. a bootstrap sample).
     public func selecting(_ indices: [Int]) throws(TensorError) -> RewardInputs {
-        try RewardInputs(features: try features.gather(try IndexTensor(indices), axis: 0), ids: ids.map { i in indices.map { i[$0] } },
-                         world: world, lengths: explicitLengths.map { l in indices.map { l[$0] } })
+        var out = try RewardInputs(features: try features.gather(try IndexTensor(indices), axis: 0), ids: ids.map { i in indices.map { i[$0] } },
+                                   world: world, lengths: explicitLengths.map { l in indices.map { l[$0] } })
+        out.fromWorld = fromWorld
+        return out
     }
 }

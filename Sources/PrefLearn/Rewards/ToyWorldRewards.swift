@@ -12,7 +12,8 @@ public final class GoldReward: RewardFunction, @unchecked Sendable {
         guard let ids = inputs.ids else {
             throw TensorError(op: "gold reward", "needs toy-world candidate ids", hint: "score data with chosen_id/rejected_id, or a world's candidates")
         }
-        try Self.checkSameWorld(inputs, ids, world)
+        // Candidates taken from this world itself need no check; data may come from another.
+        if !(inputs.fromWorld && inputs.world?.config == world.config) { try Self.checkSameWorld(inputs, ids, world) }
         return try Tensor(ids.map { world.gold[$0] }, shape: [ids.count], dtype: .f64)
     }
 

@@ -12,7 +12,7 @@ extension BuiltinLibrary {
 enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
-            BuiltinParameter("model", doc: "a candidate policy (trained in place; its reference is the policy as built)"),
+            BuiltinParameter("model", doc: "a candidate policy (trained in place; its reference is the policy as built), or a reward model (reward_model(…), trained in place with bradley_terry_loss on pairs or plackett_luce on ranked lists)"),
             BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id)"),
             BuiltinParameter("loss", doc: "a loss that reads the data: paired (dpo(beta: 0.1), …), unpaired (kto, bco) or listwise (plackett_luce, lipo, rank_dpo); a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),

@@ -6,7 +6,7 @@ import PrefLearn
 extension RewardBuiltins {
     static var bestOfN: Builtin {
         Builtin("best_of_n", [
-            BuiltinParameter("policy", doc: "a candidate policy of a toy world (π, the sampler)"),
+            BuiltinParameter("policy", doc: "the sampler π: a candidate policy of a toy world, or a toy world (the uniform policy over its candidates)"),
             BuiltinParameter("reward", doc: "the proxy reward that picks the best of the n draws"),
             BuiltinParameter("n", doc: "draws per prompt: a whole number ≥ 1 or a list of them"),
             BuiltinParameter("gold", default: Value.none, doc: "the reward reported as gold; none: the world's gold reward r*"),
@@ -17,10 +17,7 @@ extension RewardBuiltins {
             + "KL(π_n‖π) = Σ π_n log(π_n/π) exactly, and d = √KL (Gao et al.'s distance; for uniform π, KL ≤ log n − (n−1)/n). "
             + "A record for one n, a table (n, d, kl, proxy, gold) for a list. Token policies are not supported yet.",
         example: "let w = toy_world(seed: 1)\nbest_of_n(candidate_policy(w), w.gold_reward, n: [1, 4, 16])") { call in
-            guard case .native(let pn) = call[0], let policy = pn.object as? PolicyObject else {
-                throw call.typeError(0, expected: "a candidate policy", hint: "best_of_n is exact over candidate policies (candidate_policy(w)); token policies are not supported yet")
-            }
-            guard let world = policy.world else { throw call.error("the policy has no toy world to draw candidates from", hint: "build it with candidate_policy(w)") }
+            let (world, probabilities) = try sampler(call, 0)
             let proxy = try reward(call, 1)
             let gold: any RewardFunction = call[3].isNone ? GoldReward(world) : try reward(call, 3).reward
             let split = ToyWorld.Split(rawValue: try call.choice(4, ["train", "test"])) ?? .test
@@ -33,16 +30,34 @@ extension RewardBuiltins {
             }
             guard !ns.isEmpty, ns.allSatisfy({ (1...1_000_000_000).contains($0) }) else { throw call.error("n must be 1…1000000000 (a number or a non-empty list)") }
             let inputs = try RewardInputs(world: world, split: split)
-            let prompts = policy.policy.prompts(split)
-            let pi = try policy.policy.evaluate { t throws(TensorError) in try policy.policy.logProbs(prompts: prompts, tape: t).exp() }.to(.f64).scalars
+            let pi = try probabilities(split)
             let r = try proxy.reward.rewards(inputs).scalars, g = try gold.rewards(inputs).scalars
-            let rows = try ns.map { n throws -> [Value] in
-                let m = try BestOfN.evaluate(probabilities: pi, proxy: r, gold: g, prompts: prompts.count, n: n).mean
+            let results = try BestOfN.evaluate(probabilities: pi, proxy: r, gold: g, prompts: world.prompts(split).count, ns: ns)
+            let rows = zip(ns, results).map { n, result -> [Value] in
+                let m = result.mean
                 return [.number(Double(n)), .number(m.kl.squareRoot()), .number(m.kl), .number(m.proxy), .number(m.gold)]
             }
             let columns = ["n", "d", "kl", "proxy", "gold"]
             if single, let row = rows.first { return .record(RecordBox(Array(zip(columns, row)))) }
             return .native(NativeBox(TableObject(Table(columns: columns, rows: rows))))
         }
+    }
+
+    /// The sampler's world and its π over a split's candidates ([P_s·K], prompt-major).
+    static func sampler(_ call: BuiltinCall, _ i: Int) throws -> (ToyWorld, (ToyWorld.Split) throws -> [Double]) {
+        if case .native(let n) = call[i], let w = n.object as? ToyWorldObject {
+            let world = w.world
+            return (world, { s in [Double](repeating: 1 / Double(world.config.candidates), count: world.prompts(s).count * world.config.candidates) })
+        }
+        guard case .native(let pn) = call[i], let policy = pn.object as? PolicyObject else {
+            throw call.typeError(i, expected: "a candidate policy or a toy world",
+                                 hint: "best_of_n is exact over candidate policies (candidate_policy(w)); token policies are not supported yet")
+        }
+        guard let world = policy.world else { throw call.error("the policy has no toy world to draw candidates from", hint: "build it with candidate_policy(w)") }
+        let p = policy.policy
+        return (world, { s in
+            let prompts = p.prompts(s)
+            return try p.evaluate { t throws(TensorError) in try p.logProbs(prompts: prompts, tape: t).exp() }.to(.f64).scalars
+        })
     }
 }
