@@ -23,6 +23,9 @@ public final class PolicyGradientTrainer {
     /// log π_ref of the prompts, [n, K] (the reference is frozen, so computed once).
     public let referenceLogProbs: Tensor
     private var rng: RandomStream
+    /// One tape for every step, reset after each: its arena keeps its pages, so a step does not
+    /// fault in fresh memory for its [n, K] intermediates.
+    private let tape = Tape()
 
     /// `rewards` and `gold` are [prompts.count, K]; `reference` must range over the policy's candidates.
     public init(policy: CandidatePolicy, reference: CandidatePolicy, prompts: [Int], rewards: Tensor, gold: Tensor? = nil,
@@ -58,7 +61,6 @@ public final class PolicyGradientTrainer {
         let rounds = config.algorithm == .ppo ? Swift.max(config.epochs, 1) : 1
         var report = [String: Double](), clipTotal = 0.0
         for round in 0..<rounds {
-            let tape = Tape()
             defer { tape.reset() }
             let lp = try policy.logProbs(prompts: prompts, tape: tape)
             let lr = tape.constant(referenceLogProbs), rv = tape.constant(r)

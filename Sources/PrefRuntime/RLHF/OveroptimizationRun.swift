@@ -65,11 +65,7 @@ struct OveroptimizationRun {
         let steps = try call.whole(call[6], "steps")
         guard (1...1_000_000).contains(steps) else { throw call.error("steps must be 1…1000000, got \(steps)") }
         let policy = try copyOfBase()
-        let optimizer: any Optimizer = switch try call.choice(10, ["sgd", "adam", "adamw"]) {
-        case "adam": try Adam(policy.parameters, learningRate: lr)
-        case "adamw": try AdamW(policy.parameters, learningRate: lr)
-        default: try SGD(policy.parameters, learningRate: lr)
-        }
+        let optimizer = try RLHFRun.optimizer(try call.choice(10, ["sgd", "adam", "adamw"]), policy.parameters, lr: lr)
         let trainer = try PolicyGradientTrainer(policy: policy, reference: base.policy.frozen(), prompts: prompts, rewards: r, gold: gold,
                                                 config: c, optimizer: optimizer, seed: 0)
         let flag = call.interpreter.interruptFlag

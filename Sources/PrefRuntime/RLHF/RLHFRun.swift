@@ -66,12 +66,12 @@ struct RLHFRun {
         return x
     }
 
-    func makeOptimizer() throws -> any Optimizer {
-        let params = policy.policy.parameters
-        switch optimizerName {
-        case "adam": return try Adam(params, learningRate: lr)
-        case "adamw": return try AdamW(params, learningRate: lr)
-        default: return try SGD(params, learningRate: lr)
+    /// "sgd", "adam" or "adamw" (weight decay 0.01) over `parameters`.
+    static func optimizer(_ name: String, _ parameters: [PrefCore.Parameter], lr: Double) throws -> any Optimizer {
+        switch name {
+        case "adam": return try Adam(parameters, learningRate: lr)
+        case "adamw": return try AdamW(parameters, learningRate: lr)
+        default: return try SGD(parameters, learningRate: lr)
         }
     }
 
@@ -88,7 +88,7 @@ struct RLHFRun {
             g = try RewardMatrix.evaluate(call[gold], argument: gold, policy: policy, prompts: prompts, split: split, call: call)
         }
         return try PolicyGradientTrainer(policy: policy.policy, reference: policy.initial, prompts: prompts, rewards: r, gold: g,
-                                         config: config, optimizer: try makeOptimizer(), seed: seed)
+                                         config: config, optimizer: try Self.optimizer(optimizerName, policy.policy.parameters, lr: lr), seed: seed)
     }
 
     /// One trainer step; a core error becomes a located one naming the step.
