@@ -66,7 +66,9 @@ public struct ScriptFuzzer: Sendable {
     }
 
     /// The golden scripts and the examples of a checkout, sorted (so the corpus order, and with
-    /// it every generated case, does not depend on the file system's listing order).
+    /// it every generated case, does not depend on the file system's listing order). Examples
+    /// enter in their quick form (`param quick = true`), as the suite runs them: at full size a
+    /// mutant that still runs reproduces a figure for minutes, past the watchdog's limit.
     public static func corpus(repository root: URL) -> [String] {
         var paths: [String] = []
         for dir in ["Tests/Golden", "examples"] {
@@ -75,6 +77,7 @@ public struct ScriptFuzzer: Sendable {
             paths += found.filter { $0.hasSuffix(".pref") }.map { base.appendingPathComponent($0).path }
         }
         return paths.sorted().compactMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+            .map { $0.replacingOccurrences(of: "param quick = false", with: "param quick = true") }
     }
 
     /// Case `index` of run `seed`: the kinds take turns so every shard gets a third of each.
