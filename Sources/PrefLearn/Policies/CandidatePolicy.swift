@@ -78,7 +78,15 @@ public final class CandidatePolicy: @unchecked Sendable {
     /// s_θ(x, k) for the given prompts, [n, K]. `leaves` replaces the parameters' tape leaves.
     public func scores(prompts: [Int], tape: Tape, leaves bound: [Var]? = nil) throws(TensorError) -> Var {
         let n = prompts.count, k = source.candidates, d = source.dim
-        let psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+        let psi: Var
+        if let first = prompts.first, first >= 0, first + n <= source.prompts, prompts.last == first + n - 1,
+           zip(prompts, prompts.dropFirst()).allSatisfy({ $1 == $0 + 1 }) {
+            // A contiguous run of prompts is a view of ψ's rows: no copy.
+            let all = source.psi
+            psi = tape.constant(Tensor(storage: all.storage, offset: all.offset + first * k * d, shape: [n * k, d], dtype: all.dtype))
+        } else {
+            psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+        }
         let w = try leaves(tape, bound)
         let s: Var
         switch kind {
