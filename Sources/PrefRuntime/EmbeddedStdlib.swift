@@ -60,6 +60,9 @@ fn all(xs, pred) {
   for x in xs { if not pred(x) { return false } }
   true
 }
+
+# The candidate's length ℓ as a reward term: w.gold_reward - 0.1 * length.
+let length = length_reward()
 """####,
         "stats": ####"""
 # Descriptive statistics over lists of numbers: `import stats`.

@@ -22,6 +22,9 @@ extension Compiler {
                 for c in argCodes { values.append(try c(fp)) }
                 return try interp.callBuiltin(b.builtin, values, labels, file, range)
             default:
+                if case .native(let n) = f, let c = n.object as? any NativeCallable {
+                    return try interp.callBuiltin(c.callTarget, try argCodes.map { try $0(fp) }, labels, file, range)
+                }
                 throw RuntimeError("cannot call a \(f.typeName)", file: file, range: callee.range)
             }
         }
@@ -189,6 +192,9 @@ extension Interpreter {
         case .builtin(let b):
             return try callBuiltin(b.builtin, args, labels ?? Array(repeating: nil, count: args.count), nil, nil)
         default:
+            if case .native(let n) = callee, let c = n.object as? any NativeCallable {
+                return try callBuiltin(c.callTarget, args, labels ?? Array(repeating: nil, count: args.count), nil, nil)
+            }
             throw RuntimeError("cannot call a \(callee.typeName)")
         }
     }

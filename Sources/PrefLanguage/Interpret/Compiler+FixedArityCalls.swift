@@ -15,13 +15,20 @@ extension Compiler {
         let calleeRange = callee.range
         // Anything but a pref function: a builtin gets its arguments as values.
         let other: (Value, Frame) throws -> Value = { f, fp in
-            guard case .builtin(let b) = f else { throw RuntimeError("cannot call a \(f.typeName)", file: file, range: calleeRange) }
+            let target: Builtin
+            if case .builtin(let b) = f {
+                target = b.builtin
+            } else if case .native(let n) = f, let c = n.object as? any NativeCallable {
+                target = c.callTarget
+            } else {
+                throw RuntimeError("cannot call a \(f.typeName)", file: file, range: calleeRange)
+            }
             var values = [Value]()
             values.reserveCapacity(args.count)
             if args.count > 0 { values.append(try args.a0(fp)) }
             if args.count > 1 { values.append(try args.a1(fp)) }
             if args.count > 2 { values.append(try args.a2(fp)) }
-            return try interp.callBuiltin(b.builtin, values, Array(repeating: nil, count: args.count), file, range)
+            return try interp.callBuiltin(target, values, Array(repeating: nil, count: args.count), file, range)
         }
         if case .name(let n) = callee, case .global(let i)? = resolution.refs[n.id] {
             let source = GlobalCallee(cell: interp.globalCells[i], read: calleeCode, other: other)

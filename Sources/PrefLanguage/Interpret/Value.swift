@@ -246,6 +246,12 @@ public protocol NativeArithmetic: NativeObject {
     func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value?
 }
 
+/// A native value that can be called like a function (a reward: `rm(x)`): the call binds its
+/// arguments to `callTarget`, a builtin declaration bound to the value, like a method.
+public protocol NativeCallable: NativeObject {
+    var callTarget: Builtin { get }
+}
+
 public final class NativeBox: @unchecked Sendable {
     public let object: any NativeObject
     public init(_ object: any NativeObject) { self.object = object }

@@ -24,12 +24,12 @@ extension ToyWorld {
     func prompt(of i: Int) -> Int { i / config.candidates }
 
     /// q of the candidates, [n, d_q] f32.
-    func featureTensor(_ ids: [Int]) throws(TensorError) -> Tensor {
+    func featureTensor(_ ids: [Int], dtype: DType = .f32) throws(TensorError) -> Tensor {
         let d = config.featureDim
         var out = [Double]()
         out.reserveCapacity(ids.count * d)
         for i in ids { out += features[(i * d)..<((i + 1) * d)] }
-        return try Tensor(out, shape: [ids.count, d])
+        return try Tensor(out, shape: [ids.count, d], dtype: dtype)
     }
 
     /// x of the candidates' prompts, [n, d_x] f32.

@@ -107,7 +107,7 @@ extension BuiltinLibrary {
                               BuiltinParameter("axis", default: Value.none, doc: "tensors: the axis to reduce; none for all elements"),
                               BuiltinParameter("keepdims", default: .bool(false), doc: "tensors: keep the reduced axis with size 1")],
                        variadic: true, category: "math",
-                       doc: "The \(word) of several numbers (\(name)(a, b, c)), of a list (numbers, strings or lists; the first on ties), or of a tensor. "
+                       doc: "The \(word) of several numbers (\(name)(a, b, c)) or rewards (a reward: the \(word) reward per candidate), of a list (numbers, strings or lists; the first on ties), or of a tensor. "
                            + "A tensor reduces over all elements to a number, or along `axis` to a tensor (keepdims keeps that axis with size 1); "
                            + "differentiable inside grad. nan propagates. For the elementwise \(word) of two tensors use \(pairwise)(a, b).",
                        example: "\(name)(3, 7, 5)   # \(largest ? 7 : 3)\n\(name)(tensor([[1, 9], [4, 2]]), axis: 1)   # tensor([\(largest ? "9, 4" : "1, 2")], …)") { call in
@@ -138,6 +138,7 @@ extension BuiltinLibrary {
                 guard items.count > 1 else {
                     throw call.error("needs a list, a tensor or at least two numbers, got one \(call[0].typeName)")
                 }
+                if let r = try RewardBuiltins.extreme(items, largest: largest, call) { return r }
                 return try extreme(items, largest: largest, op: name)
             }
         }

@@ -115,17 +115,21 @@ enum TrainingBuiltins {
 
     static var evaluate: Builtin {
         Builtin("evaluate", [
-            BuiltinParameter("model", doc: "a candidate policy"),
-            BuiltinParameter("data", doc: "a pairs dataset of the policy's world"),
-            BuiltinParameter("beta", .number, default: .number(0.1), doc: "β of the implicit reward in log_loss and margin, > 0"),
+            BuiltinParameter("model", doc: "a candidate policy, or a reward (reward model, ensemble, any reward)"),
+            BuiltinParameter("data", doc: "a pairs dataset (of the policy's world for a policy)"),
+            BuiltinParameter("beta", .number, default: .number(0.1), doc: "β of the implicit reward in log_loss and margin, > 0 (policies)"),
+            BuiltinParameter("world", default: Value.none, doc: "rewards: the toy world the data's ids name, for gold agreement; none: the reward's own"),
         ], category: "training",
         doc: "Exact metrics of a candidate policy on pairs, against its reference (the policy as built), with h = (pc − rc) − (pr − rr): "
             + "accuracy = mean[h > 0], log_loss = mean −log σ(βh), margin = mean βh, kl = mean KL(π‖π_ref) over the pairs' prompts; for "
             + "a toy world gold = E_π[r*], gold_ref = E_π_ref[r*] and win_rate = P(r*(y) > r*(y′)) + ½P(=), y ~ π, y′ ~ π_ref; and the "
             + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the log of the mass of candidates no pair shows) "
             + "with their changes from the reference, and mass/chosen, mass/rejected, mass/unseen (the total probability per prompt of "
-            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record.",
+            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record. For a reward, the "
+            + "metrics of `RewardEvaluation`: accuracy, log_loss, ece, reliability (a table) and, for toy-world data, gold_agreement (see "
+            + "the rewards section).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
+            if case .native(let n) = call[0], let r = n.object as? RewardObject { return try RewardBuiltins.evaluate(r, call, data: 1, world: 3) }
             let p = try PolicyMethods.policyArgument(call, 0)
             let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)
             guard !ids.isEmpty else { throw call.error("the data has no pairs") }

@@ -57,13 +57,14 @@ public final class ToyWorldObject: NativeObject, @unchecked Sendable {
         case "candidates": return .number(Double(c.candidates))
         case "groups": return .number(Double(c.groups))
         case "config": return ToyWorldBuiltin.configRecord(c)
+        case "gold_reward": return RewardObject.value(GoldReward(world), world: world)
         default: return nil
         }
     }
 
     public var memberNames: [String] {
         ["train", "test", "w_star", "component_weights", "group_offsets", "prompt_map", "token_embeddings",
-         "grade_thresholds", "candidates", "groups", "config"] + ToySplitObject.names + ToyWorldMethods.names
+         "grade_thresholds", "candidates", "groups", "config", "gold_reward"] + ToySplitObject.names + ToyWorldMethods.names
     }
 }
 

@@ -6,6 +6,9 @@ import PrefLearn
 /// located error for a combination no task trains.
 enum TrainingTasks {
     static func make(model: Value, data: Value, loss: LossObject, call: BuiltinCall) throws -> any TrainingTask {
+        if case .native(let n) = model, let r = n.object as? RewardObject {
+            return try RewardModelTask.make(r, data: try call.dataset(1), loss: loss, call: call)
+        }
         let p = try PolicyMethods.policyArgument(call, 0)
         guard !p.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
         let d = try call.dataset(1)
@@ -41,6 +44,7 @@ enum TrainingTasks {
 
     /// The metrics `fit(…, eval: data)` records after every `every` epochs.
     static func evaluator(model: Value, data: Value, loss: LossObject, call: BuiltinCall) throws -> () throws -> [(String, Double)] {
+        if case .native(let n) = model, let r = n.object as? RewardObject { return try RewardBuiltins.evaluator(r, data: try call.dataset(11), call) }
         let p = try PolicyMethods.policyArgument(call, 0)
         let ids = try PolicyData.pairIds(try call.dataset(11), policy: p, call: call)
         return { try Evaluation.metrics(p, ids: ids, beta: loss.beta) }

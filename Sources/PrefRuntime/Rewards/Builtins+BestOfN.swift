@@ -1,0 +1,48 @@
+import PrefCore
+import PrefLanguage
+import PrefLearn
+
+/// `best_of_n`: exact best-of-n of a candidate policy under any reward (`BestOfN`).
+extension RewardBuiltins {
+    static var bestOfN: Builtin {
+        Builtin("best_of_n", [
+            BuiltinParameter("policy", doc: "a candidate policy of a toy world (π, the sampler)"),
+            BuiltinParameter("reward", doc: "the proxy reward that picks the best of the n draws"),
+            BuiltinParameter("n", doc: "draws per prompt: a whole number ≥ 1 or a list of them"),
+            BuiltinParameter("gold", default: Value.none, doc: "the reward reported as gold; none: the world's gold reward r*"),
+            BuiltinParameter("split", .string, default: .str("test"), doc: "the prompts: \"train\" or \"test\""),
+        ], category: "rewards",
+        doc: "Exact best-of-n over each prompt's K candidates: with the candidates sorted by proxy reward (ties by index) and F the CDF "
+            + "of π in that order, P(best = k) = F(k)ⁿ − F(k−1)ⁿ. Reports the mean over prompts of E[gold] and E[proxy] under π_n, "
+            + "KL(π_n‖π) = Σ π_n log(π_n/π) exactly, and d = √KL (Gao et al.'s distance; for uniform π, KL ≤ log n − (n−1)/n). "
+            + "A record for one n, a table (n, d, kl, proxy, gold) for a list. Token policies are not supported yet.",
+        example: "let w = toy_world(seed: 1)\nbest_of_n(candidate_policy(w), w.gold_reward, n: [1, 4, 16])") { call in
+            guard case .native(let pn) = call[0], let policy = pn.object as? PolicyObject else {
+                throw call.typeError(0, expected: "a candidate policy", hint: "best_of_n is exact over candidate policies (candidate_policy(w)); token policies are not supported yet")
+            }
+            guard let world = policy.world else { throw call.error("the policy has no toy world to draw candidates from", hint: "build it with candidate_policy(w)") }
+            let proxy = try reward(call, 1)
+            let gold: any RewardFunction = call[3].isNone ? GoldReward(world) : try reward(call, 3).reward
+            let split = ToyWorld.Split(rawValue: try call.choice(4, ["train", "test"])) ?? .test
+            let ns: [Int]
+            var single = false
+            switch call[2] {
+            case .number: ns = [try call.whole(call[2], "n")]; single = true
+            case .list(let l): ns = try l.items.map { try call.whole($0, "n") }
+            default: throw call.typeError(2, expected: "a whole number or a list of them")
+            }
+            guard !ns.isEmpty, ns.allSatisfy({ (1...1_000_000_000).contains($0) }) else { throw call.error("n must be 1…1000000000 (a number or a non-empty list)") }
+            let inputs = try RewardInputs(world: world, split: split)
+            let prompts = policy.policy.prompts(split)
+            let pi = try policy.policy.evaluate { t throws(TensorError) in try policy.policy.logProbs(prompts: prompts, tape: t).exp() }.to(.f64).scalars
+            let r = try proxy.reward.rewards(inputs).scalars, g = try gold.rewards(inputs).scalars
+            let rows = try ns.map { n throws -> [Value] in
+                let m = try BestOfN.evaluate(probabilities: pi, proxy: r, gold: g, prompts: prompts.count, n: n).mean
+                return [.number(Double(n)), .number(m.kl.squareRoot()), .number(m.kl), .number(m.proxy), .number(m.gold)]
+            }
+            let columns = ["n", "d", "kl", "proxy", "gold"]
+            if single, let row = rows.first { return .record(RecordBox(Array(zip(columns, row)))) }
+            return .native(NativeBox(TableObject(Table(columns: columns, rows: rows))))
+        }
+    }
+}
