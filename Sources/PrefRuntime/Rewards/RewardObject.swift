@@ -34,6 +34,7 @@ public final class RewardObject: NativeObject, NativeArithmetic, NativeCallable,
         case is WeightedSumReward: "sum"
         case is StandardizedReward: "standardized"
         case is GoldReward: "gold"
+        case is ComponentReward: "component"
         case is LengthReward: "length"
         default: String(describing: type(of: reward))
         }
