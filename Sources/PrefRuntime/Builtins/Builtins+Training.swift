@@ -125,9 +125,8 @@ enum TrainingBuiltins {
             + "a toy world gold = E_π[r*], gold_ref = E_π_ref[r*] and win_rate = P(r*(y) > r*(y′)) + ½P(=), y ~ π, y′ ~ π_ref; and the "
             + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the log of the mass of candidates no pair shows) "
             + "with their changes from the reference, and mass/chosen, mass/rejected, mass/unseen (the total probability per prompt of "
-            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record. For a reward, the "
-            + "metrics of `RewardEvaluation`: accuracy, log_loss, ece, reliability (a table) and, for toy-world data, gold_agreement (see "
-            + "the rewards section).",
+            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record. For a reward, the metrics of `RewardEvaluation`: accuracy, "
+            + "log_loss, ece, reliability (a table) and, for toy-world data, gold_agreement (see the rewards section).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
             if case .native(let n) = call[0], let r = n.object as? RewardObject { return try RewardBuiltins.evaluate(r, call, data: 1, world: 3) }
             let p = try PolicyMethods.policyArgument(call, 0)

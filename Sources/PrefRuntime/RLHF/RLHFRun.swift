@@ -1,0 +1,132 @@
+import Foundation
+import PrefCore
+import PrefLanguage
+import PrefLearn
+
+/// One `rlhf` call: reads and checks the arguments, builds the `PolicyGradientTrainer`, runs
+/// the steps with a progress bar, Ctrl-C and located errors, and returns the run.
+struct RLHFRun {
+    let call: BuiltinCall
+    let policy: PolicyObject
+    let config: PolicyGradientConfig
+    let steps: Int
+    let lr: Double
+    let optimizerName: String
+    let seed: UInt64
+    let split: ToyWorld.Split
+
+    init(_ call: BuiltinCall) throws {
+        self.call = call
+        policy = try Self.policy(call, 0)
+        var c = PolicyGradientConfig()
+        c.algorithm = PolicyGradientAlgorithm(rawValue: try call.choice(3, PolicyGradientAlgorithm.allCases.map(\.rawValue))) ?? .reinforce
+        c.beta = try Self.number(call, 2, "kl", positive: false)
+        c.samples = try call.whole(call[4], "samples")
+        guard (1...100_000).contains(c.samples) else { throw call.error("samples must be 1…100000, got \(c.samples)") }
+        steps = try call.whole(call[5], "steps")
+        guard (1...10_000_000).contains(steps) else { throw call.error("steps must be 1…10000000, got \(steps)") }
+        lr = try Self.number(call, 6, "lr", positive: true)
+        let s = try call.optionalInt(7) ?? Int(call.session?.seed ?? 0)
+        guard s >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(s)") }
+        seed = UInt64(s)
+        guard case .bool(let exact) = call[8] else { throw call.typeError(8, expected: "a bool") }
+        c.exact = exact
+        if case .none = call[9] {
+            c.klEstimator = c.algorithm == .grpo ? .k3 : .k1
+        } else {
+            c.klEstimator = KLEstimator(rawValue: try call.choice(9, KLEstimator.allCases.map(\.rawValue))) ?? .k1
+        }
+        c.clip = try Self.number(call, 10, "clip", positive: true)
+        c.epochs = try call.whole(call[11], "epochs")
+        guard (1...10_000).contains(c.epochs) else { throw call.error("epochs must be 1…10000, got \(c.epochs)") }
+        c.entropy = try Self.number(call, 12, "entropy", positive: false)
+        optimizerName = try call.choice(13, ["sgd", "adam", "adamw"])
+        split = ToyWorld.Split(rawValue: try call.choice(15, ["train", "test"])) ?? .train
+        if !exact, c.algorithm == .rloo || c.algorithm == .grpo, c.samples < 2 {
+            throw call.error("\(c.algorithm.rawValue) needs samples ≥ 2 per prompt (a group), got \(c.samples)")
+        }
+        config = c
+    }
+
+    /// A candidate-policy argument; other values (token policies among them) are refused.
+    static func policy(_ call: BuiltinCall, _ i: Int) throws -> PolicyObject {
+        guard case .native(let n) = call[i], let p = n.object as? PolicyObject else {
+            throw call.typeError(i, expected: "a candidate policy",
+                                 hint: "rlhf trains candidate policies (candidate_policy(w)); token policies are not supported yet")
+        }
+        guard !p.policy.isFrozen else { throw call.error("the policy is frozen (a reference)", hint: "train candidate_policy(w), not reference(p)") }
+        return p
+    }
+
+    /// A finite number argument, > 0 or ≥ 0.
+    static func number(_ call: BuiltinCall, _ i: Int, _ name: String, positive: Bool) throws -> Double {
+        guard case .number(let x) = call[i], x.isFinite, positive ? x > 0 : x >= 0 else {
+            throw call.error("\(name) must be a finite number \(positive ? "> 0" : "≥ 0")")
+        }
+        return x
+    }
+
+    func makeOptimizer() throws -> any Optimizer {
+        let params = policy.policy.parameters
+        switch optimizerName {
+        case "adam": return try Adam(params, learningRate: lr)
+        case "adamw": return try AdamW(params, learningRate: lr)
+        default: return try SGD(params, learningRate: lr)
+        }
+    }
+
+    /// The trainer over the split's prompts, with the reward (argument 1) and gold (14) matrices.
+    func trainer(reward: Int = 1, gold: Int = 14) throws -> PolicyGradientTrainer {
+        let prompts = policy.policy.prompts(split)
+        guard !prompts.isEmpty else { throw call.error("the \(split.rawValue) split has no prompts") }
+        let r = try RewardMatrix.evaluate(call[reward], argument: reward, policy: policy, prompts: prompts, split: split, call: call)
+        let g: Tensor?
+        if case .none = call[gold] {
+            g = try policy.world.map { w in try RewardMatrix.evaluate(RewardObject.value(GoldReward(w), world: w), argument: gold,
+                                                                      policy: policy, prompts: prompts, split: split, call: call) }
+        } else {
+            g = try RewardMatrix.evaluate(call[gold], argument: gold, policy: policy, prompts: prompts, split: split, call: call)
+        }
+        return try PolicyGradientTrainer(policy: policy.policy, reference: policy.initial, prompts: prompts, rewards: r, gold: g,
+                                         config: config, optimizer: try makeOptimizer(), seed: seed)
+    }
+
+    /// One trainer step; a core error becomes a located one naming the step.
+    func stepped(_ trainer: PolicyGradientTrainer, _ step: Int, _ bar: ProgressBar) throws -> [String: Double] {
+        let result = Result { () throws(TensorError) in try trainer.step() }
+        switch result {
+        case .success(let m): return m
+        case .failure(let e):
+            bar.finish()
+            throw call.error("step \(step + 1): \(e.message)", hint: "lower lr or kl; the policy keeps the parameters of the last good step")
+        }
+    }
+
+    func run() throws -> Value {
+        let trainer = try self.trainer()
+        var columns = ["step", "reward"] + (trainer.gold == nil ? [] : ["gold"]) + ["kl", "entropy", "loss", "grad_norm", "lr"]
+        if config.algorithm == .ppo || config.algorithm == .grpo && !config.exact { columns.append("clip_frac") }
+        if !config.exact { columns += ["kl_est", "sample_reward"] }
+        let bar = ProgressBar(enabled: isatty(2) != 0)
+        let start = Date()
+        var rows = [[Value]](), interrupted = false
+        for step in 0..<steps {
+            var m = try stepped(trainer, step, bar)
+            m["step"] = Double(step + 1)
+            m["lr"] = lr
+            rows.append(columns.map { .number(m[$0] ?? .nan) })
+            bar.update(step + 1, steps, m["reward"] ?? .nan)
+            if call.interpreter.interruptFlag.pointee != 0 {
+                call.interpreter.interruptFlag.pointee = 0
+                interrupted = true
+                break
+            }
+        }
+        bar.finish()
+        let final = try trainer.measures()
+        let finalRecord = Value.record(RecordBox(["reward", "gold", "kl", "entropy"].compactMap { k in final[k].map { (k, .number($0)) } }))
+        return .native(NativeBox(RunObject(history: Table(columns: columns, rows: rows), evals: Table(columns: [], rows: []), model: call[0],
+                                           loss: nil, label: "rlhf \(config.algorithm.rawValue)", extras: [("final", finalRecord)],
+                                           elapsed: Date().timeIntervalSince(start), interrupted: interrupted)))
+    }
+}
