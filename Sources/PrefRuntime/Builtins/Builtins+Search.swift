@@ -95,6 +95,11 @@ enum SearchBuiltins {
         let kind: Kind
         let start: [Double]?
 
+        init(kind: Kind, start: [Double]?) {
+            self.kind = kind
+            self.start = start
+        }
+
         init(_ call: BuiltinCall) throws {
             switch call[1] {
             case .number(let x): (kind, start) = (.number, [x])
