@@ -11,7 +11,7 @@ import PrefCore
 /// drawn uniformly between `lower` (the pretrained policy's v_i) and `upper` (the largest v_i
 /// seen when optimising r_i alone), stream "constrained/simplex". When the search ends before
 /// `totalSteps`, training continues at the best θ found; when the steps run out first, the
-/// search stops there and the best θ evaluated so far is kept.
+/// search stops there (`NelderMead.Stop`) with the best θ evaluated so far.
 public struct ThresholdSearch: Sendable {
     public var nelderMead: NelderMead
     public var budget: Int
@@ -36,8 +36,6 @@ public struct ThresholdSearch: Sendable {
         public let stopped: Bool
     }
 
-    private struct OutOfSteps: Error {}
-
     /// Runs the search on `trainer` for `totalSteps` steps in all; `onStep(report, evaluation)`
     /// sees every step (evaluation = the 1-based index of the θ being evaluated, 0 once training
     /// continues at the best θ) and returns false to stop (an interrupt).
@@ -51,23 +49,20 @@ public struct ThresholdSearch: Sendable {
         var rng = RandomStream(seed: seed, stream: "constrained/simplex")
         let simplex = (0...n).map { _ in (0..<n).map { i in lower[i] + (upper[i] - lower[i]) * rng.uniform() } }
         var used = 0, evaluation = 0, stopped = false
-        var best: (theta: [Double], value: Double)? = nil
         let f = { (theta: [Double]) throws -> Double in
             evaluation += 1
             trainer.thresholds = theta
             for s in 1...budget {
-                guard used < totalSteps else { throw OutOfSteps() }
+                guard used < totalSteps else { throw NelderMead.Stop() }
                 used += 1
-                if try !onStep(try trainer.step(), evaluation) { stopped = true; throw OutOfSteps() }
+                if try !onStep(try trainer.step(), evaluation) { stopped = true; throw NelderMead.Stop() }
                 if s % evalEvery == 0, try self.satisfied(trainer) { break }
             }
-            let value = -(try Self.evaluation(trainer))
-            if value < (best?.value ?? .infinity) { best = (theta, value) }
-            return value
+            return -(try Self.evaluation(trainer))
         }
         var result: NelderMead.Result? = nil
-        do { result = try nelderMead.minimize(f, simplex: simplex) } catch is OutOfSteps {}
-        let theta = result?.point ?? best?.theta ?? trainer.thresholds
+        do { result = try nelderMead.minimize(f, simplex: simplex) } catch is NelderMead.Stop {}
+        let theta = result?.point ?? trainer.thresholds
         trainer.thresholds = theta
         while !stopped && used < totalSteps {
             used += 1

@@ -12,7 +12,7 @@ import PrefCore
 ///
 /// with the standard α = 1, γ = 2, ρ = 0.5, σ = 0.5. It stops when the population standard
 /// deviation of the n + 1 values falls below `tolerance` (the reference code's rule), or when
-/// `maxIterations` iterations or `maxEvaluations` calls of f are spent. A NaN value counts as +∞,
+/// `maxIterations` iterations or `maxEvaluations` calls of f are spent, or f throws `Stop`. A NaN value counts as +∞,
 /// so it is always the worst. With `cacheTolerance` a point within that distance of an already
 /// evaluated point in every coordinate reuses the value of the nearest such point instead of calling f (§1.4: NM-PPO's
 /// evaluations are non-stationary, so revisiting a vertex must not re-run training).
@@ -27,6 +27,12 @@ public struct NelderMead: Sendable {
     public var cacheTolerance: Double? = nil
 
     public init() {}
+
+    /// Thrown by f to end the search early (a spent step budget): `minimize` then returns the
+    /// best point evaluated so far, not converged.
+    public struct Stop: Error {
+        public init() {}
+    }
 
     /// What an iteration did.
     public enum Move: String, Sendable {
@@ -147,6 +153,15 @@ private struct Search {
     }
 
     mutating func run(_ start: [[Double]]) throws -> NelderMead.Result {
+        do {
+            return try iterate(start)
+        } catch is NelderMead.Stop {
+            guard let best = log.min(by: { $0.value < $1.value }) else { throw NelderMead.Stop() }
+            return .init(point: best.point, value: best.value, iterations: iteration, evaluations: calls, converged: false, path: path, log: log)
+        }
+    }
+
+    mutating func iterate(_ start: [[Double]]) throws -> NelderMead.Result {
         var simplex = start
         var values = try simplex.map { try value($0) }
         var move = NelderMead.Move.initial
