@@ -115,6 +115,17 @@ public final class Interpreter: @unchecked Sendable {
         get { hot.pointee.stepLimit }
         set { hot.pointee.stepLimit = newValue }
     }
+    /// Counts `units` steps of a builtin's own long loop (native work, e.g. one policy step
+    /// charged by its multiply-adds / 1000) against `stepLimit`, as loop iterations count, and
+    /// throws the same "step budget" error when it is exceeded. Unlimited runs never stop here.
+    public func chargeSteps(_ units: Int) throws {
+        hot.pointee.steps &+= Swift.max(units, 0)
+        if hot.pointee.steps > hot.pointee.stepLimit {
+            throw RuntimeError("the run exceeded its step budget of \(hot.pointee.stepLimit)",
+                               hint: "an endless loop or very deep work; this limit is set by the caller")
+        }
+    }
+
     /// Set to non-zero (e.g. by a SIGINT handler) to stop at the next loop iteration or call.
     public let interruptFlag: UnsafeMutablePointer<Int32>
     /// Where `print` and displayed values go.

@@ -51,10 +51,11 @@ public struct ProxyPointSearch: Sendable {
         return compositions(n, m).map { $0.map { Double($0) / Double(m) } }.reversed()
     }
 
-    /// `components` and `evaluation` are [prompts.count, K]; `shouldStop` is asked after every
-    /// run (an interrupt), and a stop keeps the runs so far.
+    /// `components` and `evaluation` are [prompts.count, K]; `afterStep` is called after every
+    /// policy step (the caller's budget and interrupt) and returns true to stop; a stop keeps
+    /// the runs so far. Its errors propagate.
     public func run(policy: CandidatePolicy, reference: CandidatePolicy, prompts: [Int], components: [Tensor], evaluation: Tensor,
-                    shouldStop: () -> Bool = { false }) throws(TensorError) -> Result {
+                    afterStep: () throws -> Bool = { false }) throws -> Result {
         let n = components.count
         guard n >= 1 else { throw TensorError(op: "proxy_points", "needs at least one component reward") }
         guard steps >= 1, divisions >= 1, learningRate.isFinite, learningRate > 0, beta.isFinite, beta >= 0 else {
@@ -64,7 +65,8 @@ public struct ProxyPointSearch: Sendable {
         defer { for (p, v) in zip(policy.parameters, saved) { p.value = v.copy() } }
         var checkpoints = [Checkpoint]()
         let weights = Self.lattice(n, divisions)
-        for (run, a) in weights.enumerated() {
+        var stop = false
+        for (run, a) in weights.enumerated() where !stop {
             for (p, v) in zip(policy.parameters, saved) { p.value = v.copy() }
             var mix = components[0].to(.f64) * a[0]
             for i in 1..<n { mix = try mix + components[i].to(.f64) * a[i] }
@@ -76,9 +78,12 @@ public struct ProxyPointSearch: Sendable {
                 let lp = try policy.evaluate { t throws(TensorError) in try policy.logProbs(prompts: prompts, tape: t) }
                 let s = try ConstrainedStreams(logProbs: lp, reference: trainer.referenceLogProbs, components: components + [evaluation], beta: 0)
                 checkpoints.append(Checkpoint(run: run + 1, weights: a, step: step, values: Array(s.values.prefix(n)), eval: s.values[n]))
-                if step < steps { _ = try trainer.step() }
+                if step < steps {
+                    _ = try trainer.step()
+                    stop = try afterStep()
+                    if stop { break }
+                }
             }
-            if shouldStop() { break }
         }
         return try summarise(checkpoints, n: n)
     }

@@ -44,9 +44,13 @@ extension ConstrainedBuiltins {
             guard (1...1_000_000).contains(search.steps), (1...100).contains(search.divisions), (0...10).contains(search.degree) else {
                 throw call.error("steps must be 1…1000000, divisions 1…100 and degree 0…10")
             }
-            let flag = call.interpreter.interruptFlag
+            let interpreter = call.interpreter, flag = interpreter.interruptFlag
+            let cost = ConstrainedRun.stepCost(policy.policy, prompts: prompts.count)
             let result = try search.run(policy: policy.policy, reference: policy.initial, prompts: prompts, components: components,
-                                        evaluation: eval, shouldStop: { flag.pointee != 0 })
+                                        evaluation: eval, afterStep: {
+                                            try interpreter.chargeSteps(cost)
+                                            return flag.pointee != 0
+                                        })
             flag.pointee = 0
             return record(result, n: components.count)
         }

@@ -57,13 +57,21 @@ struct ConstrainedRun {
         return row + (args.searchThresholds ? [.number(Double(search))] : [])
     }
 
+    /// The interpreter steps one policy step charges: its multiply-adds (n·K·D) / 1000, at least
+    /// 1, so a caller's step budget (the fuzz tests' hang guard) bounds native loops too.
+    static func stepCost(_ policy: CandidatePolicy, prompts n: Int) -> Int {
+        Swift.max(1, n * policy.source.candidates * policy.source.dim / 1000)
+    }
+
     func run() throws -> Value {
         let trainer = try self.trainer()
+        let cost = Self.stepCost(args.policy.policy, prompts: trainer.core.prompts.count)
         let bar = ProgressBar(enabled: isatty(2) != 0)
         let start = Date()
         var rows = [[Value]](), interrupted = false
-        let onStep = { (r: ConstrainedTrainer.Report, search: Int) -> Bool in
+        let onStep = { (r: ConstrainedTrainer.Report, search: Int) throws -> Bool in
             rows.append(self.row(r, step: rows.count + 1, search: search))
+            try call.interpreter.chargeSteps(cost)
             bar.update(rows.count, args.steps, r.core["gold"] ?? .nan)
             if call.interpreter.interruptFlag.pointee != 0 {
                 call.interpreter.interruptFlag.pointee = 0
@@ -82,12 +90,15 @@ struct ConstrainedRun {
                 if let result = outcome.result { extras.append(("search", try SearchBuiltins.record(result, .init(kind: .list, start: nil)))) }
             } else {
                 for _ in 0..<args.steps {
-                    guard onStep(try trainer.step(), 0) else { break }
+                    guard try onStep(try trainer.step(), 0) else { break }
                 }
             }
         } catch let e as TensorError where !e.isInterrupted {
             bar.finish()
             throw call.error("step \(rows.count + 1): \(e.message)", hint: e.hint ?? "lower lr or lagrange_lr; the policy keeps the parameters of the last good step")
+        } catch {
+            bar.finish()
+            throw error
         }
         bar.finish()
         extras.insert(("final", try final(trainer)), at: 0)
