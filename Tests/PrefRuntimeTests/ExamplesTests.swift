@@ -75,4 +75,36 @@ import PrefLanguage
         let shrink = numbers("ties:")
         #expect(shrink.count >= 3 && shrink[2] > 0.6 && shrink[2] < 0.95, "\(shrink)")
     }
+
+    /// examples/constrained_rlhf.pref (spec §1.5), small: the joint proxy point differs from the
+    /// independent one; fixed weights overoptimise (the evaluation score peaks, then falls) while
+    /// μ and ξ end within 2% of the joint optimum's evaluation score at lower KL; NM-PPO finds
+    /// thresholds.
+    @Test func constrainedRLHFShowsItsShapes() throws {
+        var out = "", err = ""
+        let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
+        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent("constrained_rlhf.pref").path, overrides: ["quick=true"])
+        #expect(code == 0, "\(err)")
+        let lines = out.split(separator: "\n").map(String.init)
+        func numbers(_ prefix: String) -> [Double] {
+            guard let line = lines.first(where: { $0.hasPrefix(prefix) }) else { return [] }
+            return line.dropFirst(prefix.count).split(whereSeparator: { " ,()%:".contains($0) }).compactMap { Double($0) }
+        }
+        for rho in ["0", "0.5", "0.9"] {
+            let shift = numbers("rho \(rho):").last ?? 0
+            #expect(shift > 0.05, "rho \(rho): the joint point sits on the independent one")
+        }
+        let best = try #require(numbers("joint optimum eval").first)
+        let fixed = numbers("fixed:")            // peak, step, final, kl
+        #expect(fixed.count == 4)
+        #expect(fixed[0] > fixed[2] + 0.05, "fixed weights do not overoptimise: \(fixed)")
+        for name in ["mu", "xi"] {
+            let r = numbers("\(name):")          // eval, gap, kl
+            #expect(r.count == 3)
+            #expect(abs(r[0] - best) <= 0.02 * abs(best), "\(name) ends at \(r[0]), the joint optimum is \(best)")
+            #expect(r[2] < fixed[3], "\(name)'s KL \(r[2]) is not below the fixed weights' \(fixed[3])")
+        }
+        let nm = numbers("nm:")
+        #expect(nm.count == 4 && nm[3] >= 3)
+    }
 }

@@ -24,6 +24,9 @@ enum Operators {
         case (.equal, .tensor, .tensor), (.equal, .tensor, .number), (.equal, .number, .tensor),
              (.notEqual, .tensor, .tensor), (.notEqual, .tensor, .number), (.notEqual, .number, .tensor):
             return try tensor(op, a, b, context: context)
+        // A native value may give `== number` its own meaning (a reward's constraint `r == 1.7`).
+        case (.equal, .native, .number), (.equal, .number, .native):
+            return try native(op, a, b) ?? .bool(try equal(a, b))
         case (.equal, _, _): return .bool(try equal(a, b))
         case (.notEqual, _, _): return .bool(try !equal(a, b))
         case (_, .number(let x), .number(let y)): return try number(op, x, y)
@@ -50,13 +53,19 @@ enum Operators {
         case (.greater, .string(let x), .string(let y)): return .bool(x.value > y.value)
         case (.greaterEqual, .string(let x), .string(let y)): return .bool(x.value >= y.value)
         default:
-            if case .native(let x) = a, let n = x.object as? any NativeArithmetic, let r = try n.binary(op, b, selfOnLeft: true) { return r }
-            if case .native(let y) = b, let n = y.object as? any NativeArithmetic, let r = try n.binary(op, a, selfOnLeft: false) { return r }
+            if let r = try native(op, a, b) { return r }
             var hint: String? = nil
             if op == .add, case .string = a { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }
             if op == .add, case .string = b { hint = "convert with str(…) or use interpolation: \"…{x}…\"" }
             throw RuntimeError("cannot apply '\(op.rawValue)' to \(a.typeName) and \(b.typeName)", hint: hint)
         }
+    }
+
+    /// The operator as a native operand defines it (`NativeArithmetic`), left operand first.
+    private static func native(_ op: BinaryOperator, _ a: Value, _ b: Value) throws -> Value? {
+        if case .native(let x) = a, let n = x.object as? any NativeArithmetic, let r = try n.binary(op, b, selfOnLeft: true) { return r }
+        if case .native(let y) = b, let n = y.object as? any NativeArithmetic, let r = try n.binary(op, a, selfOnLeft: false) { return r }
+        return nil
     }
 
     /// `old += new`: numbers add; lists and strings append in place when their box is unique.

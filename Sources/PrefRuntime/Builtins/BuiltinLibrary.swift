@@ -7,6 +7,6 @@ public enum BuiltinLibrary {
     /// All builtins, in documentation order.
     public static var all: [Builtin] {
         core + math + lists + tensors + autodiff + display + data + dataTransforms + featurizers + toyWorld + losses + moreLosses
-            + lossCurves + policies + training + leaderboards + rewards + richRewards + rlhf
+            + lossCurves + policies + training + leaderboards + rewards + richRewards + rlhf + constrained + search
     }
 }

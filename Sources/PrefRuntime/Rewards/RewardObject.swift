@@ -6,7 +6,8 @@ import PrefLearn
 /// combination from the reward algebra, the toy world's gold reward or `length`. It wraps a
 /// PrefLearn `RewardFunction`, so every consumer (`score`, `evaluate`, `best_of_n`, RLHF) takes
 /// any of them. `r(x)` is `score(r, x)`; `0.5 * a + 0.5 * b`, `a - 0.1 * length`, `a + 1` and
-/// `min(a, b)` make new rewards.
+/// `min(a, b)` make new rewards;
+/// `r >= 1.2`, `r <= 0.5` and `r == 1.7` make constraints (`ConstraintObject`).
 public final class RewardObject: NativeObject, NativeArithmetic, NativeCallable, @unchecked Sendable {
     public let reward: any RewardFunction
     /// The toy world the reward knows (its gold, its ψ view, or the world a model was built
@@ -33,6 +34,7 @@ public final class RewardObject: NativeObject, NativeArithmetic, NativeCallable,
         case is WeightedSumReward: "sum"
         case is StandardizedReward: "standardized"
         case is GoldReward: "gold"
+        case is ComponentReward: "component"
         case is LengthReward: "length"
         default: RichRewardMembers.kind(reward) ?? String(describing: type(of: reward))
         }
@@ -72,6 +74,8 @@ public final class RewardObject: NativeObject, NativeArithmetic, NativeCallable,
 
     public func binary(_ op: BinaryOperator, _ other: Value, selfOnLeft: Bool) throws -> Value? {
         switch (op, other) {
+        case (.greaterEqual, _), (.lessEqual, _), (.greater, _), (.less, _), (.equal, .number):
+            return try ConstraintObject.comparison(op, self, other, rewardOnLeft: selfOnLeft)
         case (.add, .native(let box)), (.subtract, .native(let box)):
             guard let b = box.object as? RewardObject else { return nil }
             let sign = op == .add ? 1.0 : -1.0

@@ -58,13 +58,15 @@ public final class ToyWorldObject: NativeObject, @unchecked Sendable {
         case "groups": return .number(Double(c.groups))
         case "config": return ToyWorldBuiltin.configRecord(c)
         case "gold_reward": return RewardObject.value(GoldReward(world), world: world)
+        case "component_rewards":
+            return .list(ListBox((0..<c.components).compactMap { i in (try? ComponentReward(world, index: i)).map { RewardObject.value($0, world: world) } }))
         default: return nil
         }
     }
 
     public var memberNames: [String] {
         ["train", "test", "w_star", "component_weights", "group_offsets", "prompt_map", "token_embeddings",
-         "grade_thresholds", "candidates", "groups", "config", "gold_reward"] + ToySplitObject.names + ToyWorldMethods.names
+         "grade_thresholds", "candidates", "groups", "config", "gold_reward", "component_rewards"] + ToySplitObject.names + ToyWorldMethods.names
     }
 }
 
