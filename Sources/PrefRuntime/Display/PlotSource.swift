@@ -51,9 +51,9 @@ struct PlotSource {
         let columns = list[0].history.columns.filter { $0 != "run" }
         var rows = [[Value]](), seen = [String: Int]()
         for r in list {
-            let count = (seen[r.loss.name] ?? 0) + 1
-            seen[r.loss.name] = count
-            let name = Value.str(count == 1 ? r.loss.name : "\(r.loss.name) (\(count))")
+            let count = (seen[r.label] ?? 0) + 1
+            seen[r.label] = count
+            let name = Value.str(count == 1 ? r.label : "\(r.label) (\(count))")
             for row in r.history.rows {
                 rows.append(columns.map { c in r.history.columns.firstIndex(of: c).map { row[$0] } ?? .none } + [name])
             }
