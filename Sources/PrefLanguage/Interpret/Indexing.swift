@@ -52,6 +52,14 @@ enum Indexing {
             guard shape.rank > 0 else { throw RuntimeError("cannot index a scalar tensor", file: file, range: range) }
             let i = try position(key, count: shape[0], what: "tensor", file: file, range: range)
             return try located(file, range) { try TensorValues.row(t, i, context: context) }
+        case .native(let n) where n.object is NativeKeyed && key.isString:
+            guard case .string(let k) = key, let keyed = n.object as? NativeKeyed else { return .none }
+            guard keyed.keys.contains(k.value), let v = n.object.member(k.value) else {
+                let hint = Suggestion.closest(to: k.value, in: keyed.keys).map { "did you mean '\($0)'?" }
+                    ?? "its names are \(keyed.keys.joined(separator: ", "))"
+                throw RuntimeError("the \(n.object.typeName) has no \(Value.quote(k.value))", hint: hint, file: file, range: range)
+            }
+            return v
         case .native(let n) where n.object is NativeSequence:
             guard let seq = n.object as? NativeSequence else { return .none }
             return try seq.element(at: try position(key, count: seq.elementCount, what: n.object.typeName, file: file, range: range))

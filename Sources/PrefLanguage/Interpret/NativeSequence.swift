@@ -8,3 +8,15 @@ public protocol NativeSequence: NativeObject {
     /// The elements in `range` (a sub-range of 0..<elementCount), as the same kind of object.
     func slice(_ range: Range<Int>) throws -> Value
 }
+
+/// A native object whose named parts can be read with a string subscript, `x["name"]` (a
+/// table's columns): the same values as its members of those names.
+public protocol NativeKeyed: NativeObject {
+    /// The names `x[name]` accepts, for the error's hint.
+    var keys: [String] { get }
+}
+
+extension Value {
+    /// Whether the value is a string (a `NativeKeyed` subscript).
+    var isString: Bool { if case .string = self { true } else { false } }
+}

@@ -62,9 +62,9 @@ enum LossBuiltins {
     static var inspect: Builtin {
         Builtin("inspect", [BuiltinParameter("loss", doc: "a loss: dpo(…), orpo(…), loss(…), a + b, …"),
                             BuiltinParameter("data", doc: "a logps dataset, or a record of tensors (ranked: policy_logps, ref_logps, scores)")], category: "losses",
-                doc: "Evaluates a loss on a logps dataset as one batch, in f64. Returns a record of per-example columns loss, "
+                doc: "Evaluates a loss on a logps dataset as one batch, in f64. Returns a table, one row per example, with columns loss, "
                     + "grad_chosen and grad_rejected (B·∂L/∂pc_i and B·∂L/∂pr_i: the per-example gradient for pointwise losses), "
-                    + "reward_chosen and reward_rejected (the loss's implicit rewards: β(p − r) for DPO, β·p/L for ORPO, β·q for the CPO family, the scores for Bradley–Terry), and batch_loss and metrics (TRL's names). "
+                    + "reward_chosen and reward_rejected (the loss's implicit rewards: β(p − r) for DPO, β·p/L for ORPO, β·q for the CPO family, the scores for Bradley–Terry); the table also carries batch_loss and metrics (TRL's names): t.batch_loss, t.metrics, and t.loss etc. give a column as a tensor. "
                     + "On unpaired rows (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps; for kto and bco) the columns "
                     + "are loss, grad (B·∂L/∂p_i) and reward = β(p − r).",
                 example: "let w = toy_world(seed: 1)\nlet t = inspect(dpo(), w.logps(8, w.w_star))\nt.metrics") { call in
@@ -105,20 +105,26 @@ enum LossBuiltins {
         let out = try lossObject.evaluate(batch, interpreter: interpreter)
         try tape.backward(out.loss)
         let b = Double(rows.count)
-        func column(_ x: [Double]) -> Value { .tensor(TensorBox(Tensor(x, dtype: .f64))) }
-        func grad(_ x: Var) throws(TensorError) -> Value {
-            column(try x.gradient()?.scalars.map { $0 * b } ?? [Double](repeating: 0, count: rows.count))
+        func grad(_ x: Var) throws(TensorError) -> [Double] {
+            try x.gradient()?.scalars.map { $0 * b } ?? [Double](repeating: 0, count: rows.count)
         }
         let rewards = rows.map(lossObject.rewards)
+        return try inspection([
+            ("loss", try out.perExample.value().scalars), ("grad_chosen", try grad(pc)), ("grad_rejected", try grad(pr)),
+            ("reward_chosen", rewards.map(\.chosen)), ("reward_rejected", rewards.map(\.rejected)),
+        ], out)
+    }
+
+    /// The table `inspect` returns: one row per example with the given columns, carrying
+    /// `batch_loss` and `metrics` (TRL's names, sorted).
+    static func inspection(_ columns: [(String, [Double])], _ out: LossResult) throws -> Value {
+        let n = columns.first?.1.count ?? 0
+        let rows = (0..<n).map { i in columns.map { Value.number($0.1[i]) } }
         let metrics = out.metrics.keys.sorted().map { ($0, Value.number(out.metrics[$0] ?? 0)) }
-        return .record(RecordBox([
-            ("loss", column(try out.perExample.value().scalars)),
-            ("grad_chosen", try grad(pc)), ("grad_rejected", try grad(pr)),
-            ("reward_chosen", column(rewards.map(\.chosen))),
-            ("reward_rejected", column(rewards.map(\.rejected))),
-            ("batch_loss", .number(try out.loss.value().scalars[0])),
-            ("metrics", .record(RecordBox(metrics))),
-        ]))
+        let table = Table(columns: columns.map(\.0), rows: rows)
+        return .native(NativeBox(TableObject(table, extras: [
+            ("batch_loss", .number(try out.loss.value().scalars[0])), ("metrics", .record(RecordBox(metrics))),
+        ])))
     }
 
     /// `inspect` on unpaired rows (KTO, BCO): per-example `loss`, `grad` (B·∂L/∂p_i),
@@ -137,14 +143,10 @@ enum LossBuiltins {
         let out = try lossObject.evaluateUnpaired(batch)
         try tape.backward(out.loss)
         let b = Double(rows.count)
-        func column(_ x: [Double]) -> Value { .tensor(TensorBox(Tensor(x, dtype: .f64))) }
         let grad = try p.gradient()?.scalars.map { $0 * b } ?? [Double](repeating: 0, count: rows.count)
-        let metrics = out.metrics.keys.sorted().map { ($0, Value.number(out.metrics[$0] ?? 0)) }
-        return .record(RecordBox([
-            ("loss", column(try out.perExample.value().scalars)), ("grad", column(grad)),
-            ("reward", column(u.map { lossObject.beta * ($0.policy - $0.ref) })),
-            ("batch_loss", .number(try out.loss.value().scalars[0])),
-            ("metrics", .record(RecordBox(metrics))),
-        ]))
+        return try inspection([
+            ("loss", try out.perExample.value().scalars), ("grad", grad),
+            ("reward", u.map { lossObject.beta * ($0.policy - $0.ref) }),
+        ], out)
     }
 }

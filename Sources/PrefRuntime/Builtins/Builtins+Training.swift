@@ -13,8 +13,8 @@ enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
             BuiltinParameter("model", doc: "a candidate policy (trained in place; its reference is the policy as built)"),
-            BuiltinParameter("data", doc: "a pairs dataset of the policy's world (chosen_id / rejected_id)"),
-            BuiltinParameter("loss", doc: "a paired loss, e.g. dpo(beta: 0.1), a composite or loss(name, fn)"),
+            BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id)"),
+            BuiltinParameter("loss", doc: "a loss that reads the data: paired (dpo(beta: 0.1), …), unpaired (kto, bco) or listwise (plackett_luce, lipo, rank_dpo); a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
             BuiltinParameter("batch", .int, default: .number(64), doc: "pairs per step, ≥ 1"),
             BuiltinParameter("lr", .number, default: .number(1e-3), doc: "the base learning rate, finite and > 0"),
@@ -28,31 +28,27 @@ enum TrainingBuiltins {
             BuiltinParameter("checkpoint", default: Value.none, doc: "a path: <path>.safetensors (parameters) and <path>.json (optimizer, RNG, step, history) after each epoch and on Ctrl-C; none: no checkpoints"),
             BuiltinParameter("resume", default: Value.none, doc: "a checkpoint path to continue from, bit-identically (same data, loss, batch, seed, optimizer); epochs counts the total"),
         ], category: "training",
-        doc: "Trains a candidate policy on pairs with a loss: shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
+        doc: "Trains a candidate policy on pairs, unpaired labels or ranked lists with a loss (KTO's z₀ is the exact KL of each example's prompt; BCO's δ runs across steps): shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
             + "and schedule of PyTorch / HF transformers, optional clipping. Returns a run: r.history (a table, one row per step: loss, "
             + "rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected, kl, grad_norm, lr), "
             + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
             + "step and the term, before the update (the parameters stay those of the last good step); Ctrl-C stops at the end of the "
             + "current step and returns the partial run.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet r = fit(pi, w.pairs(256), dpo(), epochs: 2, lr: 0.05)\nr.steps") { call in
-            let p = try PolicyMethods.policyArgument(call, 0)
-            guard !p.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
-            let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)
-            guard !ids.isEmpty else { throw call.error("the data has no pairs") }
             guard case .native(let n) = call[2], let loss = n.object as? LossObject else {
                 throw call.typeError(2, expected: "a loss", hint: "e.g. dpo(beta: 0.1)")
             }
-            guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; fit trains on pairs", hint: "use a paired loss such as dpo()") }
             let options = try options(call)
-            let evalIds: [[Int]]? = try {
+            let task = try TrainingTasks.make(model: call[0], data: call[1], loss: loss, call: call)
+            let evaluator: (() throws -> [(String, Double)])? = try {
                 if case .none = call[11] { return nil }
-                return try PolicyData.pairIds(try call.dataset(11), policy: p, call: call)
+                return try TrainingTasks.evaluator(model: call[0], data: call[11], loss: loss, call: call)
             }()
             let every = try call.whole(call[12], "every")
             guard every >= 1 else { throw call.error("every must be ≥ 1, got \(every)") }
             let trainer: Trainer
             do {
-                trainer = try Trainer(policy: p, loss: loss, ids: ids, options: options, interpreter: call.interpreter)
+                trainer = try Trainer(task: task, options: options, interpreter: call.interpreter)
             } catch let e as RuntimeError {
                 throw call.error(e.message, hint: e.hint)
             } catch {
@@ -62,8 +58,8 @@ enum TrainingBuiltins {
             let start = Date()
             var evalRows = [[Value]](), evalColumns = [String]()
             trainer.onEpoch = { epoch, step in
-                guard let evalIds, epoch % every == 0 else { return }
-                let m = try Evaluation.metrics(p, ids: evalIds, beta: loss.beta)
+                guard let evaluator, epoch % every == 0 else { return }
+                let m = try evaluator()
                 evalColumns = ["epoch", "step"] + m.map(\.0)
                 evalRows.append([.number(Double(epoch)), .number(Double(step))] + m.map { .number($0.1) })
             }
@@ -80,7 +76,7 @@ enum TrainingBuiltins {
                 throw call.error("cannot write the checkpoint: \(e.localizedDescription)")
             }
             bar.finish()
-            return .native(NativeBox(RunObject(history: trainer.historyTable(), evals: Table(columns: evalColumns, rows: evalRows), model: p,
+            return .native(NativeBox(RunObject(history: trainer.historyTable(), evals: Table(columns: evalColumns, rows: evalRows), model: call[0],
                                                loss: loss, elapsed: Date().timeIntervalSince(start), interrupted: trainer.interrupted)))
         }
     }
@@ -126,8 +122,9 @@ enum TrainingBuiltins {
         doc: "Exact metrics of a candidate policy on pairs, against its reference (the policy as built), with h = (pc − rc) − (pr − rr): "
             + "accuracy = mean[h > 0], log_loss = mean −log σ(βh), margin = mean βh, kl = mean KL(π‖π_ref) over the pairs' prompts; for "
             + "a toy world gold = E_π[r*], gold_ref = E_π_ref[r*] and win_rate = P(r*(y) > r*(y′)) + ½P(=), y ~ π, y′ ~ π_ref; and the "
-            + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the mass of candidates no pair shows) "
-            + "with their changes from the reference. Returns a record.",
+            + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the log of the mass of candidates no pair shows) "
+            + "with their changes from the reference, and mass/chosen, mass/rejected, mass/unseen (the total probability per prompt of "
+            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
             let p = try PolicyMethods.policyArgument(call, 0)
             let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)

@@ -45,13 +45,32 @@ extension LossObject {
 
     /// The loss on an unpaired batch (KTO, BCO; a composite of them). BCO's δ starts from fresh
     /// running moments updated with this batch, as on a first training step.
-    func evaluateUnpaired(_ batch: PreferenceBatch) throws -> LossResult {
+    func evaluateUnpaired(_ batch: PreferenceBatch, interpreter: Interpreter? = nil) throws -> LossResult {
+        var moments = [BCORunningMoments]()
+        return try evaluateUnpaired(batch, moments: &moments, interpreter: interpreter)
+    }
+
+    /// The loss on an unpaired batch during training: `moments` holds the running reward
+    /// moments of the loss's BCO terms in order (a missing entry starts fresh), and this batch
+    /// updates them.
+    func evaluateUnpaired(_ batch: PreferenceBatch, moments: inout [BCORunningMoments], interpreter: Interpreter?) throws -> LossResult {
+        var next = 0
+        return try evaluateUnpaired(batch, moments: &moments, next: &next, interpreter: interpreter)
+    }
+
+    private func evaluateUnpaired(_ batch: PreferenceBatch, moments: inout [BCORunningMoments], next: inout Int,
+                                  interpreter: Interpreter?) throws -> LossResult {
         switch kind {
         case .kto(let c): return LossResult(try batch.kto(c))
         case .bco(let c):
-            var moments = BCORunningMoments()
-            return LossResult(try batch.bco(&moments, training: true, config: c))
-        case .sum(let terms): return try Self.combine(terms) { try $0.evaluateUnpaired(batch) }
+            if moments.count <= next { moments.append(BCORunningMoments()) }
+            defer { next += 1 }
+            return LossResult(try batch.bco(&moments[next], training: true, config: c))
+        case .custom(let name, let function):
+            guard let interpreter else { throw RuntimeError("\(name): a user-defined loss needs the interpreter that defined it") }
+            return try custom(name, function, batch, interpreter)
+        case .sum(let terms):
+            return try Self.combine(terms) { try $0.evaluateUnpaired(batch, moments: &moments, next: &next, interpreter: interpreter) }
         default:
             throw RuntimeError("\(name) needs a paired logps dataset (policy_chosen_logps, …), got unpaired rows",
                                hint: "unpaired rows (policy_logps, label) suit kto and bco")
@@ -73,19 +92,27 @@ extension LossObject {
         return LossResult(perExample: perExample, loss: loss, metrics: metrics)
     }
 
-    /// Runs `function(b)` with the batch view `b` recorded on the batch's tape; the result is the
-    /// per-example losses (a [B] tensor) and the batch loss is their mean.
+    /// A user-defined loss on a paired or unpaired batch.
     private func custom(_ name: String, _ function: Value, _ batch: PreferenceBatch, _ interpreter: Interpreter) throws -> LossResult {
-        guard let tape = batch.tape, let pc = batch.policyChosen else { throw RuntimeError("\(name): the batch is empty") }
+        guard let tape = batch.tape, batch.count > 0 else { throw RuntimeError("\(name): the batch is empty") }
+        var out = try Self.custom(name, function, view: try Self.batchView(batch), tape: tape, count: batch.count, interpreter)
+        if let pc = batch.policyChosen, let pr = batch.policyRejected {
+            out.metrics["logps/chosen"] = try pc.value().scalars.reduce(0, +) / Double(batch.count)
+            out.metrics["logps/rejected"] = try pr.value().scalars.reduce(0, +) / Double(batch.count)
+        }
+        return out
+    }
+
+    /// Runs `function(b)` with the batch view `b` (a record of tensors on `tape`); the result is
+    /// the per-example losses (a [B] tensor) and the batch loss is their mean.
+    static func custom(_ name: String, _ function: Value, view: Value, tape: Tape, count b: Int, _ interpreter: Interpreter) throws -> LossResult {
         guard interpreter.gradContext == nil else {
             throw RuntimeError("\(name): a user-defined loss cannot be evaluated inside grad or inside another user-defined loss",
                                hint: "call inspect at the top level, outside grad, value_and_grad and loss functions")
         }
-        let view = try Self.batchView(batch)
         interpreter.gradContext = GradContext(tape: tape)
         defer { interpreter.gradContext = nil }
         let result = try interpreter.call(function, [view])
-        let b = pc.shape.count
         let perExample: Var
         switch result {
         case .tensor(let box):
@@ -99,21 +126,24 @@ extension LossObject {
             throw RuntimeError("\(name): the loss function must return one loss per example (shape [\(b)]), got shape \(perExample.shape)",
                                hint: "compute elementwise on the fields of b, e.g. -log_sigmoid(0.1 * (b.chosen_logratio - b.rejected_logratio))")
         }
-        let pcv = try pc.value().scalars, prv = try batch.policyRejected?.value().scalars ?? []
-        let metrics = ["logps/chosen": pcv.reduce(0, +) / Double(b), "logps/rejected": prv.reduce(0, +) / Double(max(prv.count, 1))]
-        return LossResult(perExample: perExample, loss: try perExample.mean(), metrics: metrics)
+        return LossResult(perExample: perExample, loss: try perExample.mean(), metrics: [:])
     }
 
     /// The batch view of a user-defined loss: a record of [B] tensors on the tape (none for a
-    /// field the data lacks).
+    /// field the data lacks). Paired data fills the chosen/rejected fields, unpaired data
+    /// `logps`, `ref_logps`, `logratio`, `kl_logps`, `ref_kl_logps`, `length`.
     static func batchView(_ batch: PreferenceBatch) throws -> Value {
         func field(_ v: Var?) -> Value { v.map { TensorValues.wrap($0) } ?? .none }
         return .record(RecordBox([
             ("chosen_logps", field(batch.policyChosen)), ("rejected_logps", field(batch.policyRejected)),
             ("ref_chosen_logps", field(batch.referenceChosen)), ("ref_rejected_logps", field(batch.referenceRejected)),
-            ("chosen_logratio", field(try batch.chosenLogratio)), ("rejected_logratio", field(try batch.rejectedLogratio)),
+            ("chosen_logratio", field(batch.policyChosen == nil ? nil : try batch.chosenLogratio)),
+            ("rejected_logratio", field(batch.policyRejected == nil ? nil : try batch.rejectedLogratio)),
             ("chosen_length", field(batch.chosenLengths)), ("rejected_length", field(batch.rejectedLengths)),
             ("label", field(batch.labels)), ("weight", field(batch.weights)), ("margin", field(batch.margins)),
+            ("logps", field(batch.policy)), ("ref_logps", field(batch.reference)),
+            ("logratio", field(batch.policy == nil ? nil : try batch.logratio)),
+            ("kl_logps", field(batch.policyKL)), ("ref_kl_logps", field(batch.referenceKL)), ("length", field(batch.lengths)),
         ]))
     }
 }

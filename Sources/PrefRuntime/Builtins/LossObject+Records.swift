@@ -33,14 +33,34 @@ extension LossObject {
     static let rankedHint = "pass {policy_logps: [P, K] tensor, ref_logps: [P, K], scores: [P, K]} (scores optional: columns best to worst)"
 
     /// The loss on a ranked batch ([P, K] log-probs on one tape).
-    func evaluateRanked(policy: Var, reference: Var?, labels: [[Double]]) throws -> LossResult {
+    func evaluateRanked(policy: Var, reference: Var?, labels: [[Double]], interpreter: Interpreter? = nil) throws -> LossResult {
         switch kind {
         case .listwise(let c): return LossResult(try listwiseLoss(policy: policy, reference: reference, labels: labels, config: c))
-        case .sum(let terms): return try Self.combine(terms) { try $0.evaluateRanked(policy: policy, reference: reference, labels: labels) }
+        case .custom(let name, let function):
+            guard let interpreter else { throw RuntimeError("\(name): a user-defined loss needs the interpreter that defined it") }
+            return try Self.custom(name, function, view: try Self.rankedView(policy: policy, reference: reference, labels: labels),
+                                   tape: policy.tape, count: labels.count, interpreter)
+        case .sum(let terms):
+            return try Self.combine(terms) { try $0.evaluateRanked(policy: policy, reference: reference, labels: labels, interpreter: interpreter) }
         default:
             throw RuntimeError("\(name) reads a logps dataset, not a ranked record",
                                hint: "plackett_luce, lipo and rank_dpo read ranked records")
         }
+    }
+}
+
+extension LossObject {
+    /// The ranked batch view of a user-defined loss: `logps` and `ref_logps` ([B, m], on the
+    /// tape; ref_logps none when reference-free), `logratio` = logps − ref_logps, and `scores`,
+    /// the graded labels ψ ([B, m], higher is better).
+    static func rankedView(policy: Var, reference: Var?, labels: [[Double]]) throws -> Value {
+        let m = labels.first?.count ?? 0
+        let scores = try Tensor(labels.flatMap { $0 }, shape: [labels.count, m], dtype: .f64)
+        return .record(RecordBox([
+            ("logps", TensorValues.wrap(policy)), ("ref_logps", reference.map { TensorValues.wrap($0) } ?? .none),
+            ("logratio", TensorValues.wrap(try reference.map { try policy - $0 } ?? policy)),
+            ("scores", .tensor(TensorBox(scores))),
+        ]))
     }
 }
 
@@ -133,7 +153,7 @@ extension LossBuiltins {
         let labels = try recordLabels(r, p: p, k: k, hint: hint)
         let tape = Tape()
         let policy = tape.variable(pt), reference = rt.map { tape.constant($0) }
-        let out = try loss.evaluateRanked(policy: policy, reference: reference, labels: labels)
+        let out = try loss.evaluateRanked(policy: policy, reference: reference, labels: labels, interpreter: call.interpreter)
         try tape.backward(out.loss)
         let grad = try policy.gradient()?.scalars.map { $0 * Double(p) } ?? [Double](repeating: 0, count: p * k)
         let ds = zip(pt.scalars, rt?.scalars ?? [Double](repeating: 0, count: p * k)).map { $0 - $1 }

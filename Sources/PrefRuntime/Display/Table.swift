@@ -1,3 +1,4 @@
+import PrefCore
 import PrefLanguage
 
 /// A table: named columns in order and rows of values, one per column. The model is independent
@@ -68,10 +69,17 @@ public struct Table: Sendable {
     }
 }
 
-/// A table as a pref value: `type(t)` is "table"; members `columns`, `rows` and `count`.
-public final class TableObject: NativeObject, @unchecked Sendable {
+/// A table as a pref value: `type(t)` is "table"; members `columns`, `rows`, `count`, each
+/// column by name (a 1-D f64 tensor when every value is a number, else a list), and `extras`:
+/// named values that travel with the table (e.g. `inspect`'s `batch_loss` and `metrics`), drawn
+/// under it.
+public final class TableObject: NativeObject, NativeSequence, NativeKeyed, @unchecked Sendable {
     public let table: Table
-    public init(_ table: Table) { self.table = table }
+    public let extras: [(String, Value)]
+    public init(_ table: Table, extras: [(String, Value)] = []) {
+        self.table = table
+        self.extras = extras
+    }
 
     public var typeName: String { "table" }
 
@@ -81,12 +89,29 @@ public final class TableObject: NativeObject, @unchecked Sendable {
 
     public func member(_ name: String) -> Value? {
         switch name {
-        case "columns": .list(table.columns.map { .str($0) })
-        case "rows": .list(table.records)
-        case "count": .number(Double(table.rows.count))
-        default: nil
+        case "columns": return .list(table.columns.map { .str($0) })
+        case "rows": return .list(table.records)
+        case "count": return .number(Double(table.rows.count))
+        default:
+            if let extra = extras.first(where: { $0.0 == name }) { return extra.1 }
+            guard let values = table.column(name) else { return nil }
+            let numbers = values.compactMap { v -> Double? in if case .number(let x) = v { x } else { nil } }
+            return numbers.count == values.count ? .tensor(TensorBox(Tensor(numbers, dtype: .f64))) : .list(values)
         }
     }
 
-    public var memberNames: [String] { ["columns", "rows", "count"] }
+    /// `t[name]`: a column or an extra.
+    public var keys: [String] { extras.map(\.0) + table.columns }
+
+    /// `t[i]`, `len(t)` and `for row in t`: the rows as records.
+    public var elementCount: Int { table.rows.count }
+    public func element(at i: Int) throws -> Value { .record(RecordBox(Array(zip(table.columns, table.rows[i])))) }
+    public func slice(_ range: Range<Int>) throws -> Value {
+        .native(NativeBox(TableObject(Table(columns: table.columns, rows: Array(table.rows[range])), extras: extras)))
+    }
+
+    public var memberNames: [String] {
+        let fixed = ["columns", "rows", "count"] + extras.map(\.0)
+        return fixed + table.columns.filter { !fixed.contains($0) }
+    }
 }

@@ -24,7 +24,14 @@ public enum TerminalRenderer {
         let width = max(width, minimumWidth)
         switch value {
         case .native(let n):
-            if let t = n.object as? TableObject { return TableRenderer.render(t.table, width: width, color: color) }
+            if let t = n.object as? TableObject {
+                let extras = t.extras.map { name, value in
+                    // A record of extras (metrics) gets a line per field, so none is cut off.
+                    guard case .record(let r) = value, r.count > 0 else { return "\(name): \(render(value, width: width, color: color))" }
+                    return "\(name):\n" + r.keys.map { "  \($0): \(render(r[$0] ?? .none, width: width - 4 - $0.count, color: color))" }.joined(separator: "\n")
+                }
+                return ([TableRenderer.render(t.table, width: width, color: color)] + extras).joined(separator: "\n")
+            }
             if let p = n.object as? PlotObject { return PlotRenderer.render(p.plot, width: width, color: color) }
             return DisplayText.truncate(n.object.displayText, width)
         case .list(let l) where !l.items.isEmpty:

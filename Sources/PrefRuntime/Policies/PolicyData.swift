@@ -33,6 +33,58 @@ enum PolicyData {
         return ids
     }
 
+    /// The candidate ids of an id feature (any shape), checked to be whole and in range.
+    static func candidateIds(_ data: Dataset, _ feature: String, policy o: PolicyObject, call: BuiltinCall) throws -> [Int] {
+        guard let t = data.features[feature] else {
+            throw call.error("the data has no \(feature) feature: its responses are not candidates of a world",
+                             hint: "use data from the policy's toy world")
+        }
+        let total = o.policy.source.prompts * o.policy.source.candidates
+        return try t.to(.f64).scalars.enumerated().map { i, a in
+            guard a.isFinite, a == a.rounded(), (0..<Double(total)).contains(a) else {
+                throw call.error("row \(i / max(t.count / max(data.count, 1), 1)): candidate id \(Value.format(number: a)) is not an id of the policy's \(total) candidates",
+                                 hint: "the data comes from another world")
+            }
+            return Int(a)
+        }
+    }
+
+    /// (completion id, desirable) per row of an unpaired dataset of the policy's world.
+    static func unpairedExamples(_ data: Dataset, policy o: PolicyObject, call: BuiltinCall) throws -> ([Int], [Bool]) {
+        guard case .unpaired(let rows) = data.rows else { throw call.error("expected an unpaired dataset, got \(data.kind.rawValue)") }
+        let ids = try candidateIds(data, "completion_id", policy: o, call: call)
+        guard ids.count == rows.count else { throw call.error("completion_id has \(ids.count) entries for \(rows.count) rows") }
+        return (ids, rows.map(\.label))
+    }
+
+    /// (candidate ids, graded labels ψ) per list of a ranked dataset of the policy's world: ψ is
+    /// the row's scores, or m − rank for ranks (rank 1 is best).
+    static func rankedExamples(_ data: Dataset, policy o: PolicyObject, call: BuiltinCall) throws -> ([[Int]], [[Double]]) {
+        guard case .ranked(let rows) = data.rows, let m = rows.first?.responses.count, m >= 2 else {
+            throw call.error("expected a ranked dataset of lists of at least 2 responses", hint: "use w.ranked(n, size: 4)")
+        }
+        let flat = try candidateIds(data, "responses_id", policy: o, call: call)
+        guard flat.count == rows.count * m else {
+            throw call.error("responses_id has \(flat.count) entries for \(rows.count) lists of \(m)", hint: "every list needs the same number of responses")
+        }
+        let k = o.policy.source.candidates
+        var lists = [[Int]](), labels = [[Double]]()
+        for (r, row) in rows.enumerated() {
+            let ids = Array(flat[(r * m)..<(r * m + m)])
+            guard ids.allSatisfy({ $0 / k == ids[0] / k }) else { throw call.error("list \(r) mixes candidates of different prompts") }
+            guard row.responses.count == m else { throw call.error("list \(r) has \(row.responses.count) responses, the first has \(m)") }
+            if let scores = row.scores, scores.count == m, scores.allSatisfy(\.isFinite) {
+                labels.append(scores)
+            } else if let ranks = row.ranks, ranks.count == m {
+                labels.append(ranks.map { Double(m - $0) })
+            } else {
+                throw call.error("list \(r) has neither \(m) finite scores nor \(m) ranks")
+            }
+            lists.append(ids)
+        }
+        return (lists, labels)
+    }
+
     /// The data's q features must be the world's q of those ids (in f32): otherwise the data
     /// comes from another world.
     static func checkFeatures(_ data: Dataset, ids: [[Int]], world w: ToyWorld, call: BuiltinCall) throws {

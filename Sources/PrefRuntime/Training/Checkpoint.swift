@@ -20,6 +20,8 @@ struct Checkpoint: Codable {
     var optimizerSteps: [Int]
     var moments: [String: [Double]]
     var history: [[String: Double]]
+    /// The task's running state (e.g. BCO's reward moments), when it has any.
+    var task: [String: Double]?
 
     /// The two file URLs of a checkpoint path (a trailing ".safetensors" or ".json" is dropped).
     static func urls(_ path: String) -> (tensors: URL, state: URL) {
@@ -28,11 +30,11 @@ struct Checkpoint: Codable {
         return (URL(fileURLWithPath: base + ".safetensors"), URL(fileURLWithPath: base + ".json"))
     }
 
-    /// Writes the parameters, the reference and this state.
-    func write(to path: String, policy: CandidatePolicy, reference: CandidatePolicy) throws {
+    /// Writes the parameters, the frozen ones (the reference) and this state.
+    func write(to path: String, parameters: [PrefCore.Parameter], frozen: [PrefCore.Parameter]) throws {
         let (tensorsURL, stateURL) = Self.urls(path)
-        let tensors = policy.parameters.map { (name: "param/\($0.name)", tensor: $0.value) }
-            + reference.parameters.map { (name: "ref/\($0.name)", tensor: $0.value) }
+        let tensors = parameters.map { (name: "param/\($0.name)", tensor: $0.value) }
+            + frozen.map { (name: "ref/\($0.name)", tensor: $0.value) }
         try Safetensors.write(tensors, metadata: ["format": "pref-checkpoint"], to: tensorsURL)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -45,9 +47,9 @@ struct Checkpoint: Codable {
         }
     }
 
-    /// Reads a checkpoint, loading its parameters into `policy` and returning the reference
-    /// parameters by name.
-    static func read(_ path: String, into policy: CandidatePolicy) throws -> (Checkpoint, [String: Tensor]) {
+    /// Reads a checkpoint, loading its parameters into `parameters` and returning the frozen
+    /// (reference) parameters by name.
+    static func read(_ path: String, into parameters: [PrefCore.Parameter]) throws -> (Checkpoint, [String: Tensor]) {
         let (tensorsURL, stateURL) = urls(path)
         let file = try Safetensors.read(from: tensorsURL)
         let state = try JSONDecoder().decode(Checkpoint.self, from: Data(contentsOf: stateURL))
@@ -55,13 +57,13 @@ struct Checkpoint: Codable {
         var byName = [String: Tensor]()
         for (n, t) in file.tensors { byName[n] = t }
         var values = [Tensor]()
-        for p in policy.parameters {
+        for p in parameters {
             guard let t = byName["param/\(p.name)"], t.shape == p.value.shape else {
-                throw RuntimeError("the checkpoint has no parameter \(p.name) of shape \(p.value.shape)", hint: "resume the policy the checkpoint was made from")
+                throw RuntimeError("the checkpoint has no parameter \(p.name) of shape \(p.value.shape)", hint: "resume the model the checkpoint was made from")
             }
             values.append(t.to(p.dtype))
         }
-        for (p, v) in zip(policy.parameters, values) { p.value = v }
+        for (p, v) in zip(parameters, values) { p.value = v }
         var reference = [String: Tensor]()
         for (n, t) in byName where n.hasPrefix("ref/") { reference[String(n.dropFirst(4))] = t }
         return (state, reference)

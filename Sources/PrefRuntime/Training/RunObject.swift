@@ -7,12 +7,12 @@ import PrefLanguage
 public final class RunObject: NativeObject, @unchecked Sendable {
     let history: Table
     let evals: Table
-    let model: PolicyObject
+    let model: Value
     let loss: LossObject
     let elapsed: Double
     let interrupted: Bool
 
-    init(history: Table, evals: Table, model: PolicyObject, loss: LossObject, elapsed: Double, interrupted: Bool) {
+    init(history: Table, evals: Table, model: Value, loss: LossObject, elapsed: Double, interrupted: Bool) {
         self.history = history
         self.evals = evals
         self.model = model
@@ -32,7 +32,7 @@ public final class RunObject: NativeObject, @unchecked Sendable {
         switch name {
         case "history": .native(NativeBox(TableObject(history)))
         case "eval": .native(NativeBox(TableObject(evals)))
-        case "model": .native(NativeBox(model))
+        case "model": model
         case "loss": .native(NativeBox(loss))
         case "elapsed": .number(elapsed)
         case "steps": .number(Double(history.rows.count))
