@@ -22,6 +22,7 @@ p.add_argument("--batch", type=int, default=256)
 p.add_argument("--dtype", default="f32")
 p.add_argument("--threads", type=int, default=1)
 p.add_argument("--seed", type=int, default=1)
+p.add_argument("--variants", default="metrics,loss", help="which fits to run, in this order")
 a = p.parse_args()
 
 torch.set_num_threads(a.threads)
@@ -66,6 +67,6 @@ def fit(with_metrics):
     return time.perf_counter() - start, loss.item()
 
 
-for name, m in [("metrics", True), ("loss", False)]:
-    elapsed, last = fit(m)
+for name in a.variants.split(","):
+    elapsed, last = fit(name == "metrics")
     print(f"{name} {P * a.epochs / elapsed:.0f} {last:.6f}")
