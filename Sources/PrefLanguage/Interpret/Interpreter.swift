@@ -122,6 +122,13 @@ public final class Interpreter: @unchecked Sendable {
     /// How a bare top-level expression is shown when it needs more than its `reprText` (a list
     /// of records as a table); nil means `reprText`. Set by the runtime, which owns the renderers.
     public var display: ((Value) -> String?)?
+    /// Where a bare top-level expression's value goes instead of `output` when set: a notebook
+    /// run keeps tables and plots as values for its report (PrefRuntime's `NotebookRecorder`).
+    public var displayValue: ((Value) -> Void)?
+    /// Called before each top-level statement of a program runs, with the statement's range:
+    /// a notebook run learns which cell is running, and throws to stop after a cell
+    /// (`pref run --cell`). Nil costs nothing: the statements then run as one sequence.
+    public var willRunTopLevelStatement: ((SourceRange) throws -> Void)?
     /// The autodiff context of the `grad` call being evaluated, if any.
     @exclusivity(unchecked) public var gradContext: GradContext?
     /// The session that owns this interpreter (builtins reach their RNG streams and settings

@@ -3,8 +3,10 @@ import PrefLanguage
 import PrefLearn
 
 extension BuiltinLibrary {
-    /// Policies (issue 6 item 1): `candidate_policy`, `reference`, `logps`, `candidate_pairs`.
-    static var policies: [Builtin] { [PolicyBuiltins.candidatePolicy, PolicyBuiltins.reference, PolicyBuiltins.logps, CandidatePairsBuiltin.builtin] }
+    /// Policies (issue 6 item 1): `candidate_policy`, `token_policy`, `reference`, `logps`, `candidate_pairs`.
+    static var policies: [Builtin] {
+        [PolicyBuiltins.candidatePolicy, TokenPolicyBuiltins.tokenPolicy, PolicyBuiltins.reference, PolicyBuiltins.logps, CandidatePairsBuiltin.builtin]
+    }
 }
 
 /// The policy builtins; the policy's members are in `Policies/`.
@@ -63,9 +65,10 @@ enum PolicyBuiltins {
     }
 
     static var reference: Builtin {
-        Builtin("reference", [BuiltinParameter("policy", doc: "a policy")], category: "policies",
+        Builtin("reference", [BuiltinParameter("policy", doc: "a policy or token policy")], category: "policies",
                 doc: "A frozen copy of a policy's current parameters: π_ref. It takes no gradient and has no parameters.",
                 example: "let ref = reference(candidate_policy(toy_world(seed: 1)))") { call in
+            if let tp = TokenPolicyBuiltins.argument(call, 0) { return TokenPolicyBuiltins.reference(tp) }
             let p = try PolicyMethods.policyArgument(call, 0)
             let frozen = p.policy.frozen()
             return .native(NativeBox(PolicyObject(frozen, world: p.world, initial: frozen)))
@@ -74,13 +77,15 @@ enum PolicyBuiltins {
 
     static var logps: Builtin {
         Builtin("logps", [
-            BuiltinParameter("policy", doc: "a policy"),
+            BuiltinParameter("policy", doc: "a policy or token policy"),
             BuiltinParameter("data", doc: "a pairs dataset with chosen_id / rejected_id features (e.g. w.pairs(n))"),
             BuiltinParameter("reference", default: Value.none, doc: "a policy; none: the policy as it was built (uniform for a fresh log-linear policy)"),
         ], category: "policies",
         doc: "The `logps` dataset of a policy on pairs: exact log π(y|x) and log π_ref(y|x) of chosen and rejected, with their lengths ℓ "
-            + "from the world; the pairs' features are kept. The input of inspect(loss, …) and of every direct-alignment loss.",
+            + "from the world; the pairs' features are kept. The input of inspect(loss, …) and of every direct-alignment loss. For a token "
+            + "policy log π(y|x) is the sequence log-prob including EOS and ℓ the number of tokens.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\ninspect(dpo(), logps(pi, w.pairs(4)))") { call in
+            if let tp = TokenPolicyBuiltins.argument(call, 0) { return try TokenPolicyBuiltins.logps(tp, call) }
             let p = try PolicyMethods.policyArgument(call, 0)
             let ref: PolicyObject
             if case .none = call[2] { ref = PolicyObject(p.initial, world: p.world, initial: p.initial) } else {

@@ -12,8 +12,8 @@ extension BuiltinLibrary {
 enum TrainingBuiltins {
     static var fit: Builtin {
         Builtin("fit", [
-            BuiltinParameter("model", doc: "a candidate policy (trained in place; its reference is the policy as built)"),
-            BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id)"),
+            BuiltinParameter("model", doc: "a candidate or token policy (trained in place; its reference is the policy as built)"),
+            BuiltinParameter("data", doc: "data of the policy's world: pairs (chosen_id / rejected_id), unpaired labels (completion_id) or ranked lists (responses_id); a token policy takes pairs or, for tpo, ranked lists"),
             BuiltinParameter("loss", doc: "a loss that reads the data: paired (dpo(beta: 0.1), …), unpaired (kto, bco) or listwise (plackett_luce, lipo, rank_dpo); a composite or loss(name, fn)"),
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
             BuiltinParameter("batch", .int, default: .number(64), doc: "pairs per step, ≥ 1"),
@@ -33,7 +33,9 @@ enum TrainingBuiltins {
             + "rewards/chosen, rewards/rejected, rewards/accuracies, rewards/margins, logps/chosen, logps/rejected, kl, grad_norm, lr), "
             + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
             + "step and the term, before the update (the parameters stay those of the last good step); Ctrl-C stops at the end of the "
-            + "current step and returns the partial run.",
+            + "current step and returns the partial run. A token policy trains on its world's pairs with a paired loss (sequence "
+            + "log-probs with EOS) or sparse_po (per-token log-probs, m^u = 1, exact token KL δ), and on ranked lists with tpo (mean token "
+            + "log-ratios per step of step_tokens); its history has no kl.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet r = fit(pi, w.pairs(256), dpo(), epochs: 2, lr: 0.05)\nr.steps") { call in
             guard case .native(let n) = call[2], let loss = n.object as? LossObject else {
                 throw call.typeError(2, expected: "a loss", hint: "e.g. dpo(beta: 0.1)")
@@ -115,7 +117,7 @@ enum TrainingBuiltins {
 
     static var evaluate: Builtin {
         Builtin("evaluate", [
-            BuiltinParameter("model", doc: "a candidate policy"),
+            BuiltinParameter("model", doc: "a candidate or token policy"),
             BuiltinParameter("data", doc: "a pairs dataset of the policy's world"),
             BuiltinParameter("beta", .number, default: .number(0.1), doc: "β of the implicit reward in log_loss and margin, > 0"),
         ], category: "training",
@@ -124,12 +126,20 @@ enum TrainingBuiltins {
             + "a toy world gold = E_π[r*], gold_ref = E_π_ref[r*] and win_rate = P(r*(y) > r*(y′)) + ½P(=), y ~ π, y′ ~ π_ref; and the "
             + "3D-properties likelihoods (spec §7): logps/chosen, logps/rejected, logps/unseen (the log of the mass of candidates no pair shows) "
             + "with their changes from the reference, and mass/chosen, mass/rejected, mass/unseen (the total probability per prompt of "
-            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record.",
+            + "the candidates chosen in some pair, only ever rejected, in no pair; they sum to 1). Returns a record. For a token policy: "
+            + "accuracy, log_loss, margin and the chosen / rejected likelihoods with their changes, from the sequence log-probs (no kl, "
+            + "gold, win rate or masses).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nevaluate(candidate_policy(w), w.pairs(64))") { call in
+            guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
+            if let tp = TokenPolicyBuiltins.argument(call, 0) {
+                let pairs = try TokenPairs(try call.dataset(1), policy: tp, call: call)
+                guard pairs.count > 0 else { throw call.error("the data has no pairs") }
+                let m = try TokenEvaluation.metrics(tp.policy, reference: tp.initial, pairs: pairs, beta: beta)
+                return .record(RecordBox(m.map { ($0.0, Value.number($0.1)) }))
+            }
             let p = try PolicyMethods.policyArgument(call, 0)
             let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)
             guard !ids.isEmpty else { throw call.error("the data has no pairs") }
-            guard case .number(let beta) = call[2], beta.isFinite, beta > 0 else { throw call.error("beta must be a finite number > 0") }
             let m = try Evaluation.metrics(p, ids: ids, beta: beta)
             return .record(RecordBox(m.map { ($0.0, Value.number($0.1)) }))
         }

@@ -8,6 +8,12 @@ enum PolicyData {
     /// whole, in range, of one prompt, and — when the data carries q (`chosen`, `rejected`) —
     /// candidates of the policy's world.
     static func pairIds(_ data: Dataset, policy o: PolicyObject, call: BuiltinCall) throws -> [[Int]] {
+        try pairIds(data, candidates: o.policy.source.candidates, total: o.policy.source.prompts * o.policy.source.candidates,
+                    world: o.world, call: call)
+    }
+
+    /// The same for `total` candidates, `k` per prompt, of `world` (when known).
+    static func pairIds(_ data: Dataset, candidates k: Int, total: Int, world: ToyWorld?, call: BuiltinCall) throws -> [[Int]] {
         guard data.kind == .pairs || data.kind == .logps else {
             throw call.error("logps needs a pairs dataset; this one is \(data.kind.rawValue)", hint: "use w.pairs(n)")
         }
@@ -16,7 +22,6 @@ enum PolicyData {
                              hint: "use pairs from the policy's toy world, e.g. w.pairs(1000)")
         }
         let chosen = c.to(.f64).scalars, rejected = r.to(.f64).scalars
-        let k = o.policy.source.candidates, total = o.policy.source.prompts * k
         var ids = [[Int]]()
         ids.reserveCapacity(chosen.count)
         for (i, (a, b)) in zip(chosen, rejected).enumerated() {
@@ -29,17 +34,21 @@ enum PolicyData {
             }
             ids.append([Int(a), Int(b)])
         }
-        if let w = o.world { try checkFeatures(data, ids: ids, world: w, call: call) }
+        if let w = world { try checkFeatures(data, ids: ids, world: w, call: call) }
         return ids
     }
 
     /// The candidate ids of an id feature (any shape), checked to be whole and in range.
     static func candidateIds(_ data: Dataset, _ feature: String, policy o: PolicyObject, call: BuiltinCall) throws -> [Int] {
+        try candidateIds(data, feature, total: o.policy.source.prompts * o.policy.source.candidates, call: call)
+    }
+
+    /// The same for a world of `total` candidates.
+    static func candidateIds(_ data: Dataset, _ feature: String, total: Int, call: BuiltinCall) throws -> [Int] {
         guard let t = data.features[feature] else {
             throw call.error("the data has no \(feature) feature: its responses are not candidates of a world",
                              hint: "use data from the policy's toy world")
         }
-        let total = o.policy.source.prompts * o.policy.source.candidates
         return try t.to(.f64).scalars.enumerated().map { i, a in
             guard a.isFinite, a == a.rounded(), (0..<Double(total)).contains(a) else {
                 throw call.error("row \(i / max(t.count / max(data.count, 1), 1)): candidate id \(Value.format(number: a)) is not an id of the policy's \(total) candidates",
@@ -60,14 +69,18 @@ enum PolicyData {
     /// (candidate ids, graded labels ψ) per list of a ranked dataset of the policy's world: ψ is
     /// the row's scores, or m − rank for ranks (rank 1 is best).
     static func rankedExamples(_ data: Dataset, policy o: PolicyObject, call: BuiltinCall) throws -> ([[Int]], [[Double]]) {
+        try rankedExamples(data, candidates: o.policy.source.candidates, total: o.policy.source.prompts * o.policy.source.candidates, call: call)
+    }
+
+    /// The same for a world of `total` candidates, `k` per prompt.
+    static func rankedExamples(_ data: Dataset, candidates k: Int, total: Int, call: BuiltinCall) throws -> ([[Int]], [[Double]]) {
         guard case .ranked(let rows) = data.rows, let m = rows.first?.responses.count, m >= 2 else {
             throw call.error("expected a ranked dataset of lists of at least 2 responses", hint: "use w.ranked(n, size: 4)")
         }
-        let flat = try candidateIds(data, "responses_id", policy: o, call: call)
+        let flat = try candidateIds(data, "responses_id", total: total, call: call)
         guard flat.count == rows.count * m else {
             throw call.error("responses_id has \(flat.count) entries for \(rows.count) lists of \(m)", hint: "every list needs the same number of responses")
         }
-        let k = o.policy.source.candidates
         var lists = [[Int]](), labels = [[Double]]()
         for (r, row) in rows.enumerated() {
             let ids = Array(flat[(r * m)..<(r * m + m)])

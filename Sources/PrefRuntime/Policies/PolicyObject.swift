@@ -27,14 +27,8 @@ public final class PolicyObject: NativeObject, @unchecked Sendable {
     /// A tensor-valued functional of the policy: recorded on the tape inside `grad` (with the
     /// `wrt` leaves of its parameters), else computed eagerly.
     func compute(_ call: BuiltinCall, _ body: (Tape, [Var]?) throws(TensorError) -> Var) throws -> Value {
-        guard let context = call.context else {
-            return TensorValues.wrap(try policy.evaluate { t throws(TensorError) in try body(t, nil) })
-        }
-        if policy.isFrozen { return TensorValues.wrap(try body(context.tape, nil)) }
-        let leaves = zip(parameterBoxes, policy.parameters).map { box, p in
-            context.leaves[ObjectIdentifier(box)] ?? context.tape.parameter(p)
-        }
-        return TensorValues.wrap(try body(context.tape, leaves))
+        let (tape, leaves) = PolicyTape.leaves(call, policy.parameters, boxes: parameterBoxes, frozen: policy.isFrozen)
+        return try PolicyTape.value(try body(tape, leaves), call: call)
     }
 
     public var displayText: String {

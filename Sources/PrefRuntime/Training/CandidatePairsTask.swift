@@ -55,31 +55,25 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
 
     /// The loss, TRL's reward metrics (the loss's own implicit rewards) and the exact KL, from
     /// the batch's [B, K] log-probs `lp`. π = exp(lp) comes from the tensor kernel (vectorised in
-    /// f32; libm's exp in f64, as before).
+    /// f32; libm's exp in f64, as before, so f64 histories stay bit-identical).
     func metrics(_ rows: [Int], lp: Tensor, value: Double) -> [String: Double] {
         let k = policy.source.candidates, lengths = policy.source.lengths
         let lpv = lp.scalars, probs = lp.exp().scalars
-        // Sums in the order of the earlier per-row version, so f64 histories stay bit-identical.
-        var kl = 0.0, rc = 0.0, rr = 0.0, margins = 0.0, wins = 0.0, lc = 0.0, lr = 0.0
+        var kl = 0.0
+        var logRows = [LogpsRow]()
+        logRows.reserveCapacity(rows.count)
         for (i, row) in rows.enumerated() {
             let c = chosen[row], j = rejected[row], base = (c / k) * k
             var term = 0.0
             for m in 0..<k { term += probs[i * k + m] * (lpv[i * k + m] - referenceLogProbs[base + m]) }
             kl += term
-            let pair = LogpsRow(policyChosen: lpv[i * k + c % k], policyRejected: lpv[i * k + j % k],
-                                refChosen: referenceLogProbs[c], refRejected: referenceLogProbs[j],
-                                chosenLength: lengths.map { Double($0[c]) }, rejectedLength: lengths.map { Double($0[j]) })
-            let w = loss.rewards(pair)
-            rc += w.chosen
-            rr += w.rejected
-            margins += w.chosen - w.rejected
-            wins += w.chosen > w.rejected ? 1 : 0
-            lc += pair.policyChosen
-            lr += pair.policyRejected
+            logRows.append(LogpsRow(policyChosen: lpv[i * k + c % k], policyRejected: lpv[i * k + j % k],
+                                    refChosen: referenceLogProbs[c], refRejected: referenceLogProbs[j],
+                                    chosenLength: lengths.map { Double($0[c]) }, rejectedLength: lengths.map { Double($0[j]) }))
         }
-        let n = Double(rows.count)
-        return ["loss": value, "rewards/chosen": rc / n, "rewards/rejected": rr / n, "rewards/accuracies": wins / n,
-                "rewards/margins": margins / n, "logps/chosen": lc / n, "logps/rejected": lr / n, "kl": kl / n]
+        var out = TrainingColumns.rewardMetrics(logRows, loss: loss, value: value)
+        out["kl"] = kl / Double(rows.count)
+        return out
     }
 }
 
@@ -127,5 +121,21 @@ enum TrainingColumns {
             kl += exp(a) * (a - reference[base + j])
         }
         return kl
+    }
+
+    /// The loss and TRL's reward metrics of a batch: the loss's own implicit rewards of chosen
+    /// and rejected, their accuracy and margin, and the mean policy log-probs.
+    static func rewardMetrics(_ logRows: [LogpsRow], loss: LossObject, value: Double) -> [String: Double] {
+        let rewards = logRows.map(loss.rewards)
+        let n = Double(logRows.count)
+        return [
+            "loss": value,
+            "rewards/chosen": rewards.reduce(0) { $0 + $1.chosen } / n,
+            "rewards/rejected": rewards.reduce(0) { $0 + $1.rejected } / n,
+            "rewards/accuracies": Double(rewards.filter { $0.chosen > $0.rejected }.count) / n,
+            "rewards/margins": rewards.reduce(0) { $0 + $1.chosen - $1.rejected } / n,
+            "logps/chosen": logRows.reduce(0) { $0 + $1.policyChosen } / n,
+            "logps/rejected": logRows.reduce(0) { $0 + $1.policyRejected } / n,
+        ]
     }
 }

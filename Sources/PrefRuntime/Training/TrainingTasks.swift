@@ -6,6 +6,7 @@ import PrefLearn
 /// located error for a combination no task trains.
 enum TrainingTasks {
     static func make(model: Value, data: Value, loss: LossObject, call: BuiltinCall) throws -> any TrainingTask {
+        if let tp = TokenPolicyBuiltins.argument(call, 0) { return try tokenTask(tp, loss: loss, call: call) }
         let p = try PolicyMethods.policyArgument(call, 0)
         guard !p.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
         let d = try call.dataset(1)
@@ -41,8 +42,37 @@ enum TrainingTasks {
 
     /// The metrics `fit(…, eval: data)` records after every `every` epochs.
     static func evaluator(model: Value, data: Value, loss: LossObject, call: BuiltinCall) throws -> () throws -> [(String, Double)] {
+        if let tp = TokenPolicyBuiltins.argument(call, 0) {
+            let pairs = try TokenPairs(try call.dataset(11), policy: tp, call: call)
+            guard pairs.count > 0 else { throw call.error("the eval data has no pairs") }
+            return { try TokenEvaluation.metrics(tp.policy, reference: tp.initial, pairs: pairs, beta: loss.beta) }
+        }
         let p = try PolicyMethods.policyArgument(call, 0)
         let ids = try PolicyData.pairIds(try call.dataset(11), policy: p, call: call)
         return { try Evaluation.metrics(p, ids: ids, beta: loss.beta) }
+    }
+
+    /// A token policy on its world's pairs (paired losses, or sparse_po on per-token log-probs)
+    /// or ranked lists (tpo on step log-ratios).
+    static func tokenTask(_ tp: TokenPolicyObject, loss: LossObject, call: BuiltinCall) throws -> any TrainingTask {
+        guard !tp.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
+        guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; fit trains a token policy on pairs", hint: "use a paired loss such as dpo()") }
+        let d = try call.dataset(1)
+        if d.kind == .ranked {
+            guard loss.recordForm == "tree" else {
+                throw call.error("fit trains a token policy on ranked lists with tpo(); \(loss.name) does not read them", hint: "use tpo(), or pairs with \(loss.name)")
+            }
+            let k = tp.world.config.candidates
+            let (lists, labels) = try PolicyData.rankedExamples(d, candidates: k, total: tp.world.config.totalPrompts * k, call: call)
+            guard !lists.isEmpty else { throw call.error("the data has no lists") }
+            return TokenTreeTask(policy: tp, loss: loss, lists: lists, labels: labels, interpreter: call.interpreter)
+        }
+        if let form = loss.recordForm, form != "tokens" {
+            throw call.error("\(loss.name) reads a \(form) record; on pairs fit trains a token policy with paired losses or sparse_po",
+                             hint: form == "tree" ? "train tpo() on ranked lists: w.ranked(n, size: 4)" : "use dpo(), simpo(), … or sparse_po()")
+        }
+        let pairs = try TokenPairs(d, policy: tp, call: call)
+        guard pairs.count > 0 else { throw call.error("the data has no pairs") }
+        return try TokenPairsTask(policy: tp, loss: loss, pairs: pairs, interpreter: call.interpreter)
     }
 }

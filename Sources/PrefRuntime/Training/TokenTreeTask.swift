@@ -1,0 +1,69 @@
+import Foundation
+import PrefCore
+import PrefLanguage
+import PrefLearn
+
+/// A token policy trained with TPO (spec algorithms.md §6.10) on ranked lists of its world
+/// (`w.ranked(n, size:)`): each response's tokens are cut into steps of the world's
+/// `step_tokens` (position t is in step ⌊t / step_tokens⌋), and the step log-ratio is
+///     r_k(y) = (1/n_k) Σ_{t in step k, t < ℓ} [log π_θ(y_t | x, y_<t) − log π_ref(y_t | x, y_<t)],
+/// n_k the step's tokens (EOS belongs to no step); a step with no tokens gets weight 0 (missing),
+/// every other weight 1. One step scores the B·m sequences of the batch's lists as one padded
+/// batch, so the sums over steps are a reshape to [B·m, S, step_tokens] and one sum.
+final class TokenTreeTask: TokenTaskBase, TrainingTask {
+    /// Each list's candidate ids and graded labels ψ.
+    let lists: [[Int]]
+    let labels: [[Double]]
+
+    init(policy o: TokenPolicyObject, loss: LossObject, lists: [[Int]], labels: [[Double]], interpreter: Interpreter) {
+        self.lists = lists
+        self.labels = labels
+        super.init(policy: o, loss: loss, interpreter: interpreter)
+    }
+
+    var count: Int { lists.count }
+    var columns: [String] {
+        ["step", "epoch", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "ndcg", "grad_norm", "lr"]
+    }
+
+    /// The [B, m, S] step log-ratios of the lists `rows` on `tape` and the step weights.
+    func steps(_ rows: [Int], on tape: Tape) throws -> (Var, [Double]) {
+        let k = world.config.candidates, st = world.config.stepTokens, m = lists[rows[0]].count
+        let ids = rows.flatMap { lists[$0] }, n = ids.count
+        let sequences = ids.map(world.tokens(of:))
+        let s = max(((sequences.map(\.count).max() ?? 0) + st - 1) / st, 1), span = s * st
+        let batch = try TokenBatch(prompts: ids.map { $0 / k }, sequences: sequences, vocabulary: policy.vocabulary, width: span + 1)
+        let lp = try policy.tokenLogProbs(batch, tape: tape)
+        let lr = tape.constant(try reference.evaluate { t throws(TensorError) in try reference.tokenLogProbs(batch, tape: t) })
+        var mask = [Double](repeating: 0, count: n * span), inverse = [Double](repeating: 0, count: n * s), weights = inverse
+        for (r, seq) in sequences.enumerated() {
+            for t in 0..<seq.count { mask[r * span + t] = 1 }
+            for j in 0..<s {
+                let tokens = min(max(seq.count - j * st, 0), st)
+                if tokens > 0 { inverse[r * s + j] = 1 / Double(tokens); weights[r * s + j] = 1 }
+            }
+        }
+        let dtype = policy.dtype
+        let ratio = try (lp - lr).slice(axis: 1, start: 0, end: span)
+        let tokensOnly = try Var.select(tape.constant(try Tensor(mask, shape: [n, span], dtype: dtype)), ratio, tape.constant(0, dtype: dtype))
+        let sums = try tokensOnly.reshaped([n, s, st]).sum(axis: 2)
+        let r = try (sums * tape.constant(try Tensor(inverse, shape: [n, s], dtype: dtype))).reshaped([rows.count, m, s])
+        return (r, weights)
+    }
+
+    func evaluate(_ term: LossObject, _ rows: [Int], on tape: Tape) throws -> LossResult {
+        let (r, weights) = try steps(rows, on: tape)
+        return try term.evaluateTree(r, weights: weights, labels: rows.map { labels[$0] })
+    }
+
+    func record(_ rows: [Int], on tape: Tape) throws -> TaskStep {
+        let out = try evaluate(loss, rows, on: tape)
+        var m = out.metrics
+        m["loss"] = try out.loss.value().to(.f64).scalars[0]
+        return TaskStep(loss: out.loss, metrics: m)
+    }
+
+    func value(of term: LossObject, rows: [Int]) throws -> Double {
+        try evaluate(term, rows, on: Tape()).loss.value().to(.f64).scalars[0]
+    }
+}
