@@ -143,6 +143,24 @@ void pk_tanh_grad_f32(const float *x, const float *y, const float *gy, float *gx
 /// gx[i] += gy[i] * (1 - y[i]) * (1 + y[i])   (tanh' = 1 - y^2).
 void pk_tanh_grad_f64(const double *x, const double *y, const double *gy, double *gx, int64_t n);
 
+// MARK: gathered matrix-vector product
+
+// table is [P, rows, d] row-major; idx holds n indices in 0..<P (checked by
+// the caller); w has d elements. The blocks are read in groups of eight at a
+// time (kernels_gather.c says why).
+
+/// out[i*rows + r] = sum_j table[(idx[i]*rows + r)*d + j] * w[j].
+void pk_gather_matvec_f32(const float *table, const int32_t *idx, int64_t n, int64_t rows, int64_t d,
+                          const float *w, float *out);
+void pk_gather_matvec_f64(const double *table, const int32_t *idx, int64_t n, int64_t rows, int64_t d,
+                          const double *w, double *out);
+/// gw[j] += sum_i sum_r gout[i*rows + r] * table[(idx[i]*rows + r)*d + j]
+/// (the gradient of the product with respect to w; accumulates).
+void pk_gather_matvec_grad_f32(const float *table, const int32_t *idx, int64_t n, int64_t rows, int64_t d,
+                               const float *gout, float *gw);
+void pk_gather_matvec_grad_f64(const double *table, const int32_t *idx, int64_t n, int64_t rows, int64_t d,
+                               const double *gout, double *gw);
+
 // MARK: interruption
 
 // Reads an interrupt flag that another thread or a signal handler may set

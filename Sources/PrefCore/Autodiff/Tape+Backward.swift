@@ -108,6 +108,8 @@ extension Tape {
                 LayoutKernels.mask(c.view, g, masked, whenTrue: side)
                 LayoutKernels.addInto(masked, gradBuffer(id))
             }
+        case .gatherMatvec:
+            gatherMatvecBackward(e, g)
         case .reshape:
             let gx = gradBuffer(e.a)
             LayoutKernels.addInto(g.reshaped(gx.shape), gx)

@@ -15,7 +15,7 @@ public final class Tape: @unchecked Sendable {
     }
 
     enum Code: UInt8 {
-        case binary, unary, reduce, softmax, logSoftmax, matmul, strided, take, takeAlong, concat, select, reshape
+        case binary, unary, reduce, softmax, logSoftmax, matmul, strided, take, takeAlong, concat, select, reshape, gatherMatvec
     }
 
     struct Entry {

@@ -5,6 +5,13 @@ enum SoftmaxKernels {
     /// Throws only when interrupted.
     static func forward(log: Bool, _ x: View, _ y: View, outer: Int, n: Int, inner: Int) throws(TensorError) {
         var progress = Progress(log ? "log_softmax" : "softmax")
+        if usesRows(n: n, inner: inner) {
+            switch x.dtype {
+            case .f32: try softmaxRows(log, x.ptr(Float.self), y.ptr(Float.self), outer, n, &progress)
+            case .f64: try softmaxRows(log, x.ptr(Double.self), y.ptr(Double.self), outer, n, &progress)
+            }
+            return
+        }
         switch x.dtype {
         case .f32: try softmax(log, x.ptr(Float.self), y.ptr(Float.self), outer, n, inner, &progress)
         case .f64: try softmax(log, x.ptr(Double.self), y.ptr(Double.self), outer, n, inner, &progress)
@@ -14,6 +21,13 @@ enum SoftmaxKernels {
     /// log-softmax: gx += g − softmax·Σg; softmax: gx += y·(g − Σ g·y). Throws only when interrupted.
     static func backward(log: Bool, _ y: View, _ g: View, into gx: View, outer: Int, n: Int, inner: Int) throws(TensorError) {
         var progress = Progress(log ? "log_softmax" : "softmax")
+        if usesRows(n: n, inner: inner) {
+            switch y.dtype {
+            case .f32: try softmaxRowsGrad(log, y.ptr(Float.self), g.ptr(Float.self), gx.ptr(Float.self), outer, n, &progress)
+            case .f64: try softmaxRowsGrad(log, y.ptr(Double.self), g.ptr(Double.self), gx.ptr(Double.self), outer, n, &progress)
+            }
+            return
+        }
         switch y.dtype {
         case .f32: try softmaxGrad(log, y.ptr(Float.self), g.ptr(Float.self), gx.ptr(Float.self), outer, n, inner, &progress)
         case .f64: try softmaxGrad(log, y.ptr(Double.self), g.ptr(Double.self), gx.ptr(Double.self), outer, n, inner, &progress)

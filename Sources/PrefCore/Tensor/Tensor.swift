@@ -100,8 +100,12 @@ public struct Tensor: @unchecked Sendable {
         withExtendedLifetime(storage) {
             switch dtype {
             case .f32:
-                let p = pointer(Float.self)
-                return (0..<count).map { Double(p[$0]) }
+                let p = pointer(Float.self), n = count
+                // One vectorised loop; `map` over a range cost about 19 instructions per element.
+                return [Double](unsafeUninitializedCapacity: n) { out, done in
+                    for i in 0..<n { out[i] = Double(p[i]) }
+                    done = n
+                }
             case .f64:
                 return Array(UnsafeBufferPointer(start: pointer(Double.self), count: count))
             }

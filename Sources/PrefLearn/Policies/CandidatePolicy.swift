@@ -6,9 +6,10 @@ import PrefCore
 ///     mlp:       s_θ(x, k) = w₂·tanh(W₁ψ(x, k) + b₁)
 ///     π_θ(k|x) = exp(s_θ(x, k)) / Σ_j exp(s_θ(x, j))          (exact, over the K candidates)
 ///
-/// Every quantity is whole-batch tensor work on the tape: gather the prompts' ψ rows
-/// ([n, K, D]), one matmul (two for the MLP), a log-softmax over K. A frozen policy (the
-/// reference) enters the tape as constants, so no gradient reaches it.
+/// Every quantity is whole-batch tensor work on the tape: the log-linear scores in one fused
+/// gather–matvec over the prompts' ψ blocks, the MLP's from gathered ψ rows ([n, K, D]) and two
+/// matmuls, then a log-softmax over K. A frozen policy (the reference) enters the tape as
+/// constants, so no gradient reaches it.
 public final class CandidatePolicy: @unchecked Sendable {
     public enum Kind: String, Sendable, CaseIterable { case loglinear, mlp }
 
@@ -78,24 +79,24 @@ public final class CandidatePolicy: @unchecked Sendable {
     /// s_θ(x, k) for the given prompts, [n, K]. `leaves` replaces the parameters' tape leaves.
     public func scores(prompts: [Int], tape: Tape, leaves bound: [Var]? = nil) throws(TensorError) -> Var {
         let n = prompts.count, k = source.candidates, d = source.dim
-        let psi: Var
+        let w = try leaves(tape, bound)
+        // A contiguous run of prompts (all of them, in RLHF) is a view of ψ's rows: no copy, one
+        // BLAS product. Otherwise the log-linear scores read the blocks in place
+        // (`gatherMatvec`: the gathered [n, K, D] copy was most of a training step's time).
+        var contiguous: Var?
         if let first = prompts.first, first >= 0, first + n <= source.prompts, prompts.last == first + n - 1,
            zip(prompts, prompts.dropFirst()).allSatisfy({ $1 == $0 + 1 }) {
-            // A contiguous run of prompts is a view of ψ's rows: no copy.
             let all = source.psi
-            psi = tape.constant(Tensor(storage: all.storage, offset: all.offset + first * k * d, shape: [n * k, d], dtype: all.dtype))
-        } else {
-            psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+            contiguous = tape.constant(Tensor(storage: all.storage, offset: all.offset + first * k * d, shape: [n * k, d], dtype: all.dtype))
         }
-        let w = try leaves(tape, bound)
-        let s: Var
         switch kind {
         case .loglinear:
-            s = try psi.matmul(w[0])
+            if let psi = contiguous { return try psi.matmul(w[0]).reshaped([n, k]) }
+            return try tape.gatherMatvec(source.psi, try promptIndex(prompts), w[0])
         case .mlp:
-            s = try (try psi.matmul(w[0]) + w[1]).tanh().matmul(w[2])
+            let psi = try contiguous ?? tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+            return try (try psi.matmul(w[0]) + w[1]).tanh().matmul(w[2]).reshaped([n, k])
         }
-        return try s.reshaped([n, k])
     }
 
     /// log π_θ(k|x) for the given prompts, [n, K]: a log-softmax over each prompt's candidates.

@@ -3,8 +3,10 @@ import PrefLanguage
 import PrefLearn
 
 extension BuiltinLibrary {
-    /// Policies (issue 6 item 1): `candidate_policy`, `token_policy`, `reference`, `logps`.
-    static var policies: [Builtin] { [PolicyBuiltins.candidatePolicy, TokenPolicyBuiltins.tokenPolicy, PolicyBuiltins.reference, PolicyBuiltins.logps] }
+    /// Policies (issue 6 item 1): `candidate_policy`, `token_policy`, `reference`, `logps`, `candidate_pairs`.
+    static var policies: [Builtin] {
+        [PolicyBuiltins.candidatePolicy, TokenPolicyBuiltins.tokenPolicy, PolicyBuiltins.reference, PolicyBuiltins.logps, CandidatePairsBuiltin.builtin]
+    }
 }
 
 /// The policy builtins; the policy's members are in `Policies/`.

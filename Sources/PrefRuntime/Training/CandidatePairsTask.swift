@@ -4,36 +4,39 @@ import PrefLanguage
 import PrefLearn
 
 /// A candidate policy trained on pairs of its world ([chosen, rejected] candidate ids) with a
-/// paired loss. A step is whole-batch tape work: one gather of the batch prompts' ψ, a matmul
-/// (two for the MLP) and a log-softmax over each prompt's K candidates, then the loss on the
-/// batch view. The reference log-probs of every candidate are computed once.
+/// paired loss. A step is whole-batch tape work: the log-linear scores in one fused gather–matvec
+/// over the batch prompts' ψ blocks (the MLP's from gathered ψ and two matmuls), a log-softmax
+/// over each prompt's K candidates, then the loss on the batch view. The reference log-probs of
+/// every candidate are computed once.
 final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
-    /// [chosen, rejected] candidate ids per example.
-    let ids: [[Int]]
+    /// The chosen and rejected candidate id of each example (flat, so a batch reads no nested
+    /// arrays: their retains were a visible part of a step).
+    let chosen: [Int], rejected: [Int]
 
     init(policy o: PolicyObject, loss: LossObject, ids: [[Int]], interpreter: Interpreter) throws {
-        self.ids = ids
+        chosen = ids.map { $0[0] }
+        rejected = ids.map { $0[1] }
         try super.init(policy: o, loss: loss, interpreter: interpreter)
     }
 
-    var count: Int { ids.count }
+    var count: Int { chosen.count }
     var columns: [String] { TrainingColumns.paired }
 
     /// The batch view of `rows` on `tape` and the policy's log-probs of the batch prompts.
     func batch(_ rows: [Int], on tape: Tape) throws -> (PreferenceBatch, Var) {
         let k = policy.source.candidates, b = rows.count
-        let pairs = rows.map { ids[$0] }
-        let lp = try policy.logProbs(prompts: pairs.map { $0[0] / k }, tape: tape)
-        let pc = try lp.takeAlong(try IndexTensor(pairs.map { $0[0] % k }, shape: [b, 1]), axis: 1).reshaped([b])
-        let pr = try lp.takeAlong(try IndexTensor(pairs.map { $0[1] % k }, shape: [b, 1]), axis: 1).reshaped([b])
+        let c = rows.map { chosen[$0] }, r = rows.map { rejected[$0] }
+        let lp = try policy.logProbs(prompts: c.map { $0 / k }, tape: tape)
+        let pc = try lp.takeAlong(try IndexTensor(c.map { $0 % k }, shape: [b, 1]), axis: 1).reshaped([b])
+        let pr = try lp.takeAlong(try IndexTensor(r.map { $0 % k }, shape: [b, 1]), axis: 1).reshaped([b])
         func constant(_ x: [Double]) throws -> Var { tape.constant(try Tensor(x, shape: [b], dtype: policy.dtype)) }
         var lengths: (Var, Var)?
         if let l = policy.source.lengths {
-            lengths = (try constant(pairs.map { Double(l[$0[0]]) }), try constant(pairs.map { Double(l[$0[1]]) }))
+            lengths = (try constant(c.map { Double(l[$0]) }), try constant(r.map { Double(l[$0]) }))
         }
         let batch = PreferenceBatch(policyChosen: pc, policyRejected: pr,
-                                    referenceChosen: try constant(pairs.map { referenceLogProbs[$0[0]] }),
-                                    referenceRejected: try constant(pairs.map { referenceLogProbs[$0[1]] }),
+                                    referenceChosen: try constant(c.map { referenceLogProbs[$0] }),
+                                    referenceRejected: try constant(r.map { referenceLogProbs[$0] }),
                                     chosenLengths: lengths?.0, rejectedLengths: lengths?.1)
         return (batch, lp)
     }
@@ -41,30 +44,35 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
     func record(_ rows: [Int], on tape: Tape) throws -> TaskStep {
         let (batch, lp) = try batch(rows, on: tape)
         let out = try loss.evaluate(batch, interpreter: interpreter)
-        let value = try out.loss.value().to(.f64).scalars[0]
-        return TaskStep(loss: out.loss, metrics: try metrics(rows.map { ids[$0] }, lpv: lp.value().to(.f64).scalars, value: value))
+        let value = try out.loss.value().scalars[0]
+        return TaskStep(loss: out.loss, metrics: metrics(rows, lp: try lp.value(), value: value))
     }
 
     func value(of term: LossObject, rows: [Int]) throws -> Double {
         let tape = Tape()
-        return try term.evaluate(try batch(rows, on: tape).0, interpreter: interpreter).loss.value().to(.f64).scalars[0]
+        return try term.evaluate(try batch(rows, on: tape).0, interpreter: interpreter).loss.value().scalars[0]
     }
 
-    /// The loss, TRL's reward metrics (the loss's own implicit rewards) and the exact KL.
-    func metrics(_ pairs: [[Int]], lpv: [Double], value: Double) -> [String: Double] {
-        let k = policy.source.candidates, b = pairs.count
+    /// The loss, TRL's reward metrics (the loss's own implicit rewards) and the exact KL, from
+    /// the batch's [B, K] log-probs `lp`. π = exp(lp) comes from the tensor kernel (vectorised in
+    /// f32; libm's exp in f64, as before, so f64 histories stay bit-identical).
+    func metrics(_ rows: [Int], lp: Tensor, value: Double) -> [String: Double] {
+        let k = policy.source.candidates, lengths = policy.source.lengths
+        let lpv = lp.scalars, probs = lp.exp().scalars
         var kl = 0.0
         var logRows = [LogpsRow]()
-        logRows.reserveCapacity(b)
-        let lengths = policy.source.lengths
-        for (r, row) in pairs.enumerated() {
-            kl += TrainingColumns.klTerm(lpv, row: r, k: k, reference: referenceLogProbs, base: (row[0] / k) * k)
-            logRows.append(LogpsRow(policyChosen: lpv[r * k + row[0] % k], policyRejected: lpv[r * k + row[1] % k],
-                                    refChosen: referenceLogProbs[row[0]], refRejected: referenceLogProbs[row[1]],
-                                    chosenLength: lengths.map { Double($0[row[0]]) }, rejectedLength: lengths.map { Double($0[row[1]]) }))
+        logRows.reserveCapacity(rows.count)
+        for (i, row) in rows.enumerated() {
+            let c = chosen[row], j = rejected[row], base = (c / k) * k
+            var term = 0.0
+            for m in 0..<k { term += probs[i * k + m] * (lpv[i * k + m] - referenceLogProbs[base + m]) }
+            kl += term
+            logRows.append(LogpsRow(policyChosen: lpv[i * k + c % k], policyRejected: lpv[i * k + j % k],
+                                    refChosen: referenceLogProbs[c], refRejected: referenceLogProbs[j],
+                                    chosenLength: lengths.map { Double($0[c]) }, rejectedLength: lengths.map { Double($0[j]) }))
         }
         var out = TrainingColumns.rewardMetrics(logRows, loss: loss, value: value)
-        out["kl"] = kl / Double(b)
+        out["kl"] = kl / Double(rows.count)
         return out
     }
 }
