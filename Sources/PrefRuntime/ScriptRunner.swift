@@ -26,12 +26,16 @@ public struct ScriptRunner {
         return run(source: text, path: path, overrides: overrides)
     }
 
-    /// Runs source text (a script, or `-e` code).
-    public func run(source: String, path: String, overrides: [String] = []) -> Int32 {
+    /// Runs source text (a script, or `-e` code). `prepare` sees the parsed program before it
+    /// runs (a notebook run attaches its recorder there).
+    public func run(source: String, path: String, overrides: [String] = [], prepare: ((Program) throws -> Void)? = nil) -> Int32 {
         do {
             let program = try session.parseProgram(SourceFile(path: path, text: source))
             session.interpreter.paramOverrides = try parseOverrides(overrides, for: program)
+            try prepare?(program)
             try session.interpreter.run(program, displayTopLevel: true)
+            return ExitStatus.success
+        } catch is NotebookRecorder.Stop {
             return ExitStatus.success
         } catch {
             return report(error)
@@ -54,7 +58,7 @@ public struct ScriptRunner {
         }
     }
 
-    private func read(_ path: String) -> String? {
+    func read(_ path: String) -> String? {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             session.errorOutput("error: \(exists ? "cannot read" : "no such file") '\(path)'\n")
@@ -135,7 +139,7 @@ public struct ScriptRunner {
         }
     }
 
-    private func usage(_ message: String) -> RuntimeError {
+    func usage(_ message: String) -> RuntimeError {
         var e = RuntimeError(message)
         e.isUsageError = true
         return e

@@ -21,6 +21,8 @@ public final class Session: @unchecked Sendable {
     /// The path of the last script file parsed (not REPL entries or the Stdlib): data paths in
     /// `load` and `save` are relative to its directory, as imports are.
     public internal(set) var scriptPath: String?
+    /// Set while a notebook run records per-cell outputs (reports, `pref run --cell`).
+    public internal(set) var recorder: NotebookRecorder?
     let modules: ModuleRegistry
     /// Node ids keep increasing across REPL entries so side tables never collide.
     var nextNodeID: NodeID = 0
@@ -59,6 +61,12 @@ public final class Session: @unchecked Sendable {
     public func evaluate(_ source: String, path: String, displayTopLevel: Bool = true, allowsRedefinition: Bool = false) throws -> Value {
         let program = try parseProgram(SourceFile(path: path, text: source))
         return try interpreter.run(program, displayTopLevel: displayTopLevel, allowsRedefinition: allowsRedefinition)
+    }
+
+    /// Shows a value (a bare top-level expression, `show`, `print` of one table or plot): `text`
+    /// is what the terminal gets; a recording notebook keeps tables and plots as values.
+    public func display(_ value: Value, as text: String) {
+        if let recorder { recorder.show(value, text: text) } else { output(text + "\n") }
     }
 
     /// Parses a file, throwing every syntax error at once.

@@ -96,13 +96,13 @@ import PrefLanguage
         #expect(unknown?.message == "plot(): no column \"los\"")
         #expect(unknown?.hint == "did you mean \"loss\"? (columns are step, loss, name)")
         #expect(Pref.failure("plot([1, 2], kind: \"scater\")")?.hint == "did you mean \"scatter\"?")
-        #expect(Pref.failure("plot([1, 2], kind: \"pie\")")?.hint == "kinds are \"line\", \"scatter\", \"bar\", \"hist\"")
+        #expect(Pref.failure("plot([1, 2], kind: \"pie\")")?.hint == "kinds are \"line\", \"scatter\", \"bar\", \"hist\", \"heatmap\"")
         #expect(Pref.failure("plot(\(rows), x: \"name\", y: \"loss\")")?.message == "plot(): column \"name\" has a string in row 0; plot needs numbers")
         #expect(Pref.failure("plot([1, 0], logy: true)")?.message == "plot(): logy needs positive values, got 0 at index 1")
         #expect(Pref.failure("plot(\(rows), x: \"loss\", logx: true, y: \"step\", kind: \"bar\")")?.message == "plot(): logx does not apply to kind \"bar\"")
         #expect(Pref.failure("plot([1, \"a\"])")?.message == "plot(): item 1 of the source is a string; plot needs numbers or records")
         #expect(Pref.failure("plot([{a: \"x\"}])")?.message == "plot(): no numeric column to plot")
-        #expect(Pref.failure("plot(\"x\")")?.message == "argument 'source' of plot() must be a table, a list of records, or a list or tensor of numbers, got string")
+        #expect(Pref.failure("plot(\"x\")")?.message == "argument 'source' of plot() must be a table, a list of records, a run or a list of runs, or a list or tensor of numbers, got string")
     }
 
     @Test func plotMembersAndDefaults() throws {

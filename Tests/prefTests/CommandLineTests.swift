@@ -125,4 +125,42 @@ import _PrefTestSupport
         #expect(losses[2] < losses[0])
         #expect(r.stdout.contains("held-out accuracy"))
     }
+
+    @Test func cellsListsAndRunStopsAfterTheNamedCell() throws {
+        let dir = NSTemporaryDirectory() + "pref-cells-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/nb.pref"
+        try "# %% One\n# Prose.\nprint(1)\n# %% Two\nprint(2)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let cells = try run(["cells", path])
+        #expect(cells.status == 0, "\(cells.stderr)")
+        #expect(cells.stdout == "1  One  lines 1-3\n2  Two  lines 4-5\n")
+        let first = try run(["run", path, "--cell", "One"])
+        #expect(first.status == 0 && first.stdout == "1\n", "\(first.stderr)")
+        #expect(try run(["run", path, "--cell", "2"]).stdout == "1\n2\n")
+        let unknown = try run(["run", path, "--cell", "Three"])
+        #expect(unknown.status == 64 && unknown.stdout.isEmpty)
+        #expect(unknown.stderr.contains("error: --cell Three: \(path) has no cell titled \"Three\""), "\(unknown.stderr)")
+        #expect(try run(["cells", dir + "/missing.pref"]).status == 66)
+    }
+
+    @Test func runWritesAReportAndRejectsUnknownFormats() throws {
+        let dir = NSTemporaryDirectory() + "pref-report-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/nb.pref"
+        try "# %% Only\nprint(\"hi\")\nplot([1, 3, 2])\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let plain = try run(["run", path])
+        let html = try run(["run", path, "--report", dir + "/out.html"])
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout == plain.stdout)
+        let page = try String(contentsOfFile: dir + "/out.html", encoding: .utf8)
+        #expect(page.contains("<pre class=\"output\">hi\n</pre>") && page.contains("<polyline"))
+        let bad = try run(["run", path, "--report", dir + "/out.pdf"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("--report '\(dir)/out.pdf': the report's name must end in .html, .md or .ipynb"), "\(bad.stderr)")
+        let unwritable = try run(["run", path, "--report", dir + "/no/such/dir/out.md"])
+        #expect(unwritable.status == 70)
+        #expect(unwritable.stderr.contains("error: --report: cannot write"), "\(unwritable.stderr)")
+    }
 }

@@ -29,6 +29,7 @@ extension Compiler {
                 return { fp in
                     let v = try code(fp)
                     if case .none = v { return }
+                    if let shown = interp.displayValue { return shown(v) }
                     interp.output((interp.display?(v) ?? v.reprText) + "\n")
                 }
             }

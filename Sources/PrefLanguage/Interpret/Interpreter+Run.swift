@@ -47,7 +47,11 @@ extension Interpreter {
             last = compiler.expression(e)
             statements.removeLast()
         }
-        let body = compiler.sequence(statements[...])
+        // The hook belongs to this program only: modules it imports run without it.
+        let hook = willRunTopLevelStatement
+        willRunTopLevelStatement = nil
+        defer { willRunTopLevelStatement = hook }
+        let body = hook.map { Interpreter.announced(statements, compiler: compiler, hook: $0) } ?? compiler.sequence(statements[...])
         let size = resolution.topLevel.frameSize
         guard top + size <= stackCapacity || growStack(to: top + size) else { throw RuntimeError("the program needs too many local variables") }
         let base = stack + top
@@ -63,6 +67,20 @@ extension Interpreter {
         } catch {
             resetStackAbove(base)
             throw error
+        }
+    }
+
+    /// The top-level statements one by one, each announced to `hook` before it runs (a
+    /// notebook run's cell boundaries), stopping as `sequence` does when a statement signals.
+    private static func announced(_ statements: [Stmt], compiler: Compiler, hook: @escaping (SourceRange) throws -> Void) -> StmtCode {
+        let steps = statements.map { ($0.range, compiler.statement($0)) }
+        let hot = compiler.interp.hot
+        return { fp in
+            for (range, code) in steps {
+                try hook(range)
+                try code(fp)
+                if hot.pointee.signal != .none { return }
+            }
         }
     }
 

@@ -115,6 +115,16 @@ public final class Interpreter: @unchecked Sendable {
         get { hot.pointee.stepLimit }
         set { hot.pointee.stepLimit = newValue }
     }
+    /// Counts `units` of a builtin's work against the step budget (a unit is about the cost of
+    /// one loop iteration), so a long-running builtin stops under a budget as a loop does. The
+    /// error is unlocated; the builtin's call site locates it.
+    public func chargeWork(_ units: Int) throws {
+        hot.pointee.steps &+= Swift.max(units, 0)
+        guard hot.pointee.steps > hot.pointee.stepLimit else { return }
+        throw RuntimeError("the run exceeded its step budget of \(hot.pointee.stepLimit)",
+                           hint: "very large work in a builtin; this limit is set by the caller")
+    }
+
     /// Set to non-zero (e.g. by a SIGINT handler) to stop at the next loop iteration or call.
     public let interruptFlag: UnsafeMutablePointer<Int32>
     /// Where `print` and displayed values go.
@@ -122,6 +132,13 @@ public final class Interpreter: @unchecked Sendable {
     /// How a bare top-level expression is shown when it needs more than its `reprText` (a list
     /// of records as a table); nil means `reprText`. Set by the runtime, which owns the renderers.
     public var display: ((Value) -> String?)?
+    /// Where a bare top-level expression's value goes instead of `output` when set: a notebook
+    /// run keeps tables and plots as values for its report (PrefRuntime's `NotebookRecorder`).
+    public var displayValue: ((Value) -> Void)?
+    /// Called before each top-level statement of a program runs, with the statement's range:
+    /// a notebook run learns which cell is running, and throws to stop after a cell
+    /// (`pref run --cell`). Nil costs nothing: the statements then run as one sequence.
+    public var willRunTopLevelStatement: ((SourceRange) throws -> Void)?
     /// The autodiff context of the `grad` call being evaluated, if any.
     @exclusivity(unchecked) public var gradContext: GradContext?
     /// The session that owns this interpreter (builtins reach their RNG streams and settings

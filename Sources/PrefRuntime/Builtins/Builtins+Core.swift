@@ -8,14 +8,20 @@ extension BuiltinLibrary {
             Builtin("print", variadic: true, category: "core",
                     doc: "Prints its arguments separated by one space, then a newline. Strings print without quotes.",
                     example: "print(\"loss\", 0.25)   # loss 0.25") { call in
-                call.interpreter.output(call.rest.map(\.displayText).joined(separator: " ") + "\n")
+                // One table or plot stays a value for a recording notebook (drawn in its report).
+                if call.rest.count == 1, let session = call.session, case .native(let n) = call.rest[0], n.object is TableObject || n.object is PlotObject {
+                    session.display(call.rest[0], as: call.rest[0].displayText)
+                } else {
+                    call.interpreter.output(call.rest.map(\.displayText).joined(separator: " ") + "\n")
+                }
                 return .none
             },
             Builtin("show", [BuiltinParameter("value")], category: "core",
                     doc: "Displays a value the way the REPL shows it, at 80 columns without colour: strings quoted, long lists and records "
                         + "abbreviated with a count, a list of records with the same keys as a table, tables and plots drawn.",
                     example: "show([1, \"a\"])   # [1, \"a\"]") { call in
-                call.interpreter.output(TerminalRenderer.render(call[0], width: 80, color: false) + "\n")
+                let text = TerminalRenderer.render(call[0], width: 80, color: false)
+                if let session = call.session { session.display(call[0], as: text) } else { call.interpreter.output(text + "\n") }
                 return .none
             },
             Builtin("type", [BuiltinParameter("value")], category: "core",

@@ -100,12 +100,14 @@ extension BuiltinLibrary {
 
     private static var save: Builtin {
         Builtin("save", [
-            BuiltinParameter("data", .native, doc: "a dataset"),
-            BuiltinParameter("path", .string, doc: "a .jsonl, .csv or .tsv file; relative to the script"),
+            BuiltinParameter("data", .native, doc: "a dataset, a table or a plot"),
+            BuiltinParameter("path", .string, doc: "a .jsonl, .csv or .tsv file (a plot: .svg); relative to the script"),
         ], category: "data",
         doc: "Writes a dataset's rows with TRL's field names: JSONL unless the path ends in .csv or .tsv (lists and conversations in CSV "
-            + "cells are JSON text). `load` of the file gives the same rows back. Feature tensors are not written.",
-        example: "save(train, \"out/train.jsonl\")") { call in
+            + "cells are JSON text). `load` of the file gives the same rows back. Feature tensors are not written. "
+            + "A table is written as CSV or TSV with a header row; a plot as an SVG image (as reports draw it).",
+        example: "save(train, \"out/train.jsonl\")\nsave(plot([1, 4, 9]), \"squares.svg\")") { call in
+            if try DisplayFiles.save(call) { return .none }
             let d = try call.dataset(0)
             let (_, disk) = DataPaths.resolve(call.string(1), session: call.session)
             do throws(DataError) {

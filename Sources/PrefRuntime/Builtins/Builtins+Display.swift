@@ -23,10 +23,11 @@ extension BuiltinLibrary {
 
     private static var plot: Builtin {
         Builtin("plot", [
-            BuiltinParameter("source", doc: "a table, a list of records, or a list, range or 1-D tensor of numbers (y against index)"),
+            BuiltinParameter("source", doc: "a table, a list of records, a run or a list of runs (their `history`: x \"step\", y \"loss\", "
+                + "one series per run), a list, range or 1-D tensor of numbers (y against index), or for a heatmap a 2-D tensor or list of lists"),
             BuiltinParameter("x", default: Value.none, doc: "the x column; none: the row index"),
             BuiltinParameter("y", default: Value.none, doc: "a y column or a list of them; none: every numeric column but x and by"),
-            BuiltinParameter("kind", .string, default: .str("line"), doc: "\"line\", \"scatter\", \"bar\" or \"hist\""),
+            BuiltinParameter("kind", .string, default: .str("line"), doc: "\"line\", \"scatter\", \"bar\", \"hist\" or \"heatmap\""),
             BuiltinParameter("by", default: Value.none, doc: "a column whose values split the rows into series"),
             BuiltinParameter("title", .string, default: .str(""), doc: "shown above the plot"),
             BuiltinParameter("xlabel", .string, default: .str(""), doc: "below the x axis; defaults to the x column's name"),
@@ -34,11 +35,14 @@ extension BuiltinLibrary {
             BuiltinParameter("logx", .bool, default: .bool(false), doc: "log-scale x axis (x values must be positive)"),
             BuiltinParameter("logy", .bool, default: .bool(false), doc: "log-scale y axis (y values must be positive)"),
             BuiltinParameter("bins", default: Value.none, doc: "hist: the number of bins; none: Sturges' rule ⌈log2 n⌉ + 1"),
+            BuiltinParameter("value", default: Value.none, doc: "heatmap of a table: the column that colours each (x, y) cell; none: the only other numeric column"),
         ], category: "display",
         doc: "A plot of a table's columns or of a list of numbers. Each y column, and each value of the `by` column, is one series with a "
             + "legend entry. `line` joins points in order (a none or nan value breaks the line), `scatter` marks them, `bar` draws one "
-            + "bar per x value (x may be text) with series side by side, `hist` counts the y values in equal bins shared by all series. "
-            + "Prints in the terminal with braille characters (2×4 dots per cell), axes with tick labels, a title and a legend.",
+            + "bar per x value (x may be text) with series side by side, `hist` counts the y values in equal bins shared by all series, "
+            + "`heatmap` colours a grid of cells (a matrix, or a table's x and y columns and its value column). "
+            + "Prints in the terminal with braille characters (2×4 dots per cell; shade blocks for heatmaps), axes with tick labels, a title "
+            + "and a legend; reports and `save(p, \"p.svg\")` draw it as SVG.",
         example: "plot([{step: 1, loss: 0.9}, {step: 2, loss: 0.5}, {step: 3, loss: 0.4}], x: \"step\", y: \"loss\", title: \"loss\")\n"
             + "plot([0.1, 0.3, 0.2, 0.9], kind: \"hist\", bins: 3)") { call in
             .native(NativeBox(PlotObject(try makePlot(call))))
@@ -54,21 +58,40 @@ extension BuiltinLibrary {
         if let bins, bins < 1 || kind != .hist {
             throw call.error(kind != .hist ? "bins applies to kind \"hist\"" : "bins must be at least 1, got \(bins)")
         }
-        let (series, categories) = try PlotSource(call: call, kind: kind).build()
-        var plot = Plot(kind: kind, series: series)
+        let source = PlotSource(call: call, kind: kind)
+        if !source.isNone(call[PlotSource.Arg.value]) && kind != .heatmap {
+            throw call.error("value applies to kind \"heatmap\"", hint: "name the y column with y:")
+        }
+        var plot: Plot
+        if kind == .heatmap {
+            if call.bool(PlotSource.Arg.logx) || call.bool(PlotSource.Arg.logy) {
+                throw call.error("logx and logy do not apply to kind \"heatmap\"", hint: "its axes are categories")
+            }
+            plot = Plot(kind: kind, series: [])
+            plot.grid = try source.grid()
+        } else {
+            let (series, categories) = try source.build()
+            plot = Plot(kind: kind, series: series)
+            plot.categories = categories
+        }
+        plot.bins = bins
+        label(&plot, source)
+        return plot
+    }
+
+    /// Title and axis labels as given; axis labels default to the column names when they are
+    /// unambiguous.
+    private static func label(_ plot: inout Plot, _ source: PlotSource) {
+        let call = source.call, kind = plot.kind
         plot.title = call.string(5)
         plot.xlabel = call.string(6)
         plot.ylabel = call.string(7)
         plot.logx = call.bool(PlotSource.Arg.logx)
         plot.logy = call.bool(PlotSource.Arg.logy)
-        plot.categories = categories
-        plot.bins = bins
-        // Axis labels default to the column names when they are unambiguous.
-        if case .string(let x) = call[PlotSource.Arg.x], plot.xlabel.isEmpty { plot.xlabel = x.value }
-        if case .string(let y) = call[PlotSource.Arg.y] {
+        if case .string(let x) = source.argument(PlotSource.Arg.x), plot.xlabel.isEmpty { plot.xlabel = x.value }
+        if case .string(let y) = source.argument(PlotSource.Arg.y) {
             if kind == .hist, plot.xlabel.isEmpty { plot.xlabel = y.value } else if kind != .hist, plot.ylabel.isEmpty { plot.ylabel = y.value }
         }
         if kind == .hist, plot.ylabel.isEmpty { plot.ylabel = "count" }
-        return plot
     }
 }

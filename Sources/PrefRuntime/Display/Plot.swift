@@ -10,9 +10,30 @@ import PrefLanguage
 ///   within each category.
 /// - `hist`: each series' `ys` are the raw values and `xs` is empty; `histogram()` computes the
 ///   bins (shared by every series) in the model, so every renderer draws the same bars.
+/// - `heatmap`: no series; `grid` holds a matrix of values with a label per row and column.
 public struct Plot: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case line, scatter, bar, hist
+        case line, scatter, bar, hist, heatmap
+    }
+
+    /// A heatmap's cells: `values[r][c]` is drawn at row `rows[r]` (top to bottom) and column
+    /// `columns[c]` (left to right); nan is an empty cell.
+    public struct Grid: Sendable {
+        public var columns: [String]
+        public var rows: [String]
+        public var values: [[Double]]
+        public init(columns: [String], rows: [String], values: [[Double]]) {
+            self.columns = columns
+            self.rows = rows
+            self.values = values
+        }
+
+        /// The smallest and largest finite value, or nil when there is none.
+        public var range: (lo: Double, hi: Double)? {
+            let finite = values.joined().filter(\.isFinite)
+            guard let lo = finite.min(), let hi = finite.max() else { return nil }
+            return (lo, hi)
+        }
     }
 
     public struct Series: Sendable {
@@ -37,6 +58,8 @@ public struct Plot: Sendable {
     public var categories: [String] = []
     /// Histograms: the number of bins, or nil for Sturges' rule ⌈log2 n⌉ + 1 (at most 50).
     public var bins: Int?
+    /// Heatmaps: the cells.
+    public var grid: Grid?
 
     public init(kind: Kind, series: [Series]) {
         self.kind = kind
@@ -76,8 +99,8 @@ public struct Plot: Sendable {
     }
 }
 
-/// A plot as a pref value: `type(p)` is "plot"; members `kind`, `title` and `series` (a list of
-/// `{name, x, y}` records).
+/// A plot as a pref value: `type(p)` is "plot"; members `kind`, `title`, `series` (a list of
+/// `{name, x, y}` records) and, for a heatmap, `grid` (`{rows, columns, values}`).
 public final class PlotObject: NativeObject, @unchecked Sendable {
     public let plot: Plot
     public init(_ plot: Plot) { self.plot = plot }
@@ -95,9 +118,14 @@ public final class PlotObject: NativeObject, @unchecked Sendable {
             .list(plot.series.map { s in
                 .record(RecordBox([("name", .str(s.name)), ("x", .list(s.xs.map { .number($0) })), ("y", .list(s.ys.map { .number($0) }))]))
             })
+        case "grid":
+            plot.grid.map { g in
+                .record(RecordBox([("rows", .list(g.rows.map { .str($0) })), ("columns", .list(g.columns.map { .str($0) })),
+                                   ("values", .list(g.values.map { row in .list(row.map { .number($0) }) }))]))
+            } ?? Value.none
         default: nil
         }
     }
 
-    public var memberNames: [String] { ["kind", "title", "series"] }
+    public var memberNames: [String] { ["kind", "title", "series", "grid"] }
 }

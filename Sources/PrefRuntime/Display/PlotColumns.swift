@@ -9,8 +9,8 @@ struct PlotColumns {
     private var kind: Plot.Kind { source.kind }
 
     /// The column named by argument `arg`, or nil for `none`.
-    private func column(_ arg: Int) throws -> Int? {
-        switch call[arg] {
+    func column(_ arg: Int) throws -> Int? {
+        switch source.argument(arg) {
         case .none: return nil
         case .string(let s): return try index(of: s.value)
         default: throw call.typeError(arg, expected: "a column name (a string) or none")
@@ -26,7 +26,7 @@ struct PlotColumns {
 
     /// The y columns: one name, a list of names, or (none) every numeric column but x and by.
     private func yColumns(x: Int?, by: Int?) throws -> [Int] {
-        switch call[PlotSource.Arg.y] {
+        switch source.argument(PlotSource.Arg.y) {
         case .string(let s): return [try index(of: s.value)]
         case .list(let l):
             return try l.items.map { item in
@@ -68,7 +68,7 @@ struct PlotColumns {
                 let xv: [Double]
                 switch (kind, x) {
                 case (.hist, _): xv = []
-                case (.bar, let x?): xv = g.rows.map { Double(categories.firstIndex(of: label(table.rows[$0][x])) ?? 0) }
+                case (.bar, let x?): xv = g.rows.map { Double(categories.firstIndex(of: PlotColumns.label(table.rows[$0][x])) ?? 0) }
                 case (_, let x?): xv = try g.rows.map { try number(row: $0, column: x, logAxis: call.bool(PlotSource.Arg.logx) ? "x" : nil) }
                 case (_, nil): xv = g.rows.indices.map(Double.init)
                 }
@@ -83,18 +83,18 @@ struct PlotColumns {
     private func barCategories(x: Int?, groups: [(name: String, rows: [Int])]) -> [String] {
         guard let x else { return (0..<(groups.map(\.rows.count).max() ?? 0)).map { "\($0)" } }
         var seen = Set<String>(), out = [String]()
-        for row in table.rows where seen.insert(label(row[x])).inserted { out.append(label(row[x])) }
+        for row in table.rows where seen.insert(PlotColumns.label(row[x])).inserted { out.append(PlotColumns.label(row[x])) }
         return out
     }
 
-    private func label(_ v: Value) -> String {
+    static func label(_ v: Value) -> String {
         if case .number(let n) = v { return DisplayText.number(n) }
         return v.displayText
     }
 
     /// A cell as a number: `none` is nan (a gap); anything else not a number is an error. On a
     /// log axis ("x" or "y") the number must be positive.
-    private func number(row: Int, column: Int, logAxis: String?) throws -> Double {
+    func number(row: Int, column: Int, logAxis: String?) throws -> Double {
         let name = table.columns[column]
         switch table.rows[row][column] {
         case .number(let v):

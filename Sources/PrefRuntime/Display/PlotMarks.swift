@@ -72,6 +72,8 @@ struct PlotMarks {
                     let gap = end - start >= 4 ? 1.0 : 0
                     bar(on: &canvas, from: start, width: end - start - gap, series: i, of: count, value: c, y: y, style: style)
                 }
+            case .heatmap:
+                break  // drawn with shades by `HeatmapRenderer`, not on the braille canvas
             }
         }
     }

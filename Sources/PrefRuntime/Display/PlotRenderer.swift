@@ -21,6 +21,7 @@ enum PlotRenderer {
 
     static func render(_ plot: Plot, width: Int, color: Bool) -> String {
         let width = max(width, minimumWidth)
+        if let grid = plot.grid { return HeatmapRenderer.render(plot, grid: grid, width: width, color: color) }
         let rows = max(4, min(15, width / 5))
         let marks = PlotMarks(plot)
         let y = PlotAxis(values: marks.yValues, log: plot.logy, ticks: max(2, rows * 2 / 5), extend: true,

@@ -7,9 +7,59 @@ import PrefLanguage
 struct PlotSource {
     let call: BuiltinCall
     let kind: Plot.Kind
+    /// A run or a list of runs: their histories as one table with a `run` column.
+    private let runs: Table?
+    /// Arguments the source implies when the call leaves them none (runs: x "step", y "loss",
+    /// one series per run).
+    private let defaults: [Int: Value]
 
     /// Parameter positions in `plot`'s declaration.
-    enum Arg { static let source = 0, x = 1, y = 2, kind = 3, by = 4, logx = 8, logy = 9, bins = 10 }
+    enum Arg { static let source = 0, x = 1, y = 2, kind = 3, by = 4, logx = 8, logy = 9, bins = 10, value = 11 }
+
+    init(call: BuiltinCall, kind: Plot.Kind) {
+        self.call = call
+        self.kind = kind
+        runs = PlotSource.runTable(call[Arg.source])
+        guard let runs else {
+            defaults = [:]
+            return
+        }
+        var d: [Int: Value] = [Arg.y: .str("loss"), Arg.by: .str("run")]
+        if runs.columns.contains("step") && kind != .hist { d[Arg.x] = .str("step") }
+        defaults = d
+    }
+
+    /// Argument `i` as given, or the source's default when it was left none.
+    func argument(_ i: Int) -> Value {
+        if case .none = call[i], let d = defaults[i] { return d }
+        return call[i]
+    }
+
+    /// The histories of a run or a list of runs, rows tagged with the run's loss name in a `run`
+    /// column (a name used twice gets " (2)"), or nil when the source is not runs.
+    static func runTable(_ source: Value) -> Table? {
+        var list = [RunObject]()
+        switch source {
+        case .native(let n): guard let r = n.object as? RunObject else { return nil }; list = [r]
+        case .list(let l) where !l.items.isEmpty:
+            for item in l.items {
+                guard case .native(let n) = item, let r = n.object as? RunObject else { return nil }
+                list.append(r)
+            }
+        default: return nil
+        }
+        let columns = list[0].history.columns.filter { $0 != "run" }
+        var rows = [[Value]](), seen = [String: Int]()
+        for r in list {
+            let count = (seen[r.label] ?? 0) + 1
+            seen[r.label] = count
+            let name = Value.str(count == 1 ? r.label : "\(r.label) (\(count))")
+            for row in r.history.rows {
+                rows.append(columns.map { c in r.history.columns.firstIndex(of: c).map { row[$0] } ?? .none } + [name])
+            }
+        }
+        return Table(columns: columns + ["run"], rows: rows)
+    }
 
     static func kind(_ call: BuiltinCall) throws -> Plot.Kind {
         let name = call.string(Arg.kind)
@@ -25,6 +75,7 @@ struct PlotSource {
         if kind == .hist, case .string = call[Arg.x] {
             throw call.error("hist bins the y values; x is not used", hint: "pass the column to count as y:")
         }
+        if let runs { return try PlotColumns(source: self, table: runs).series() }
         if let numbers = try numbers(call[Arg.source]) {
             for i in [Arg.x, Arg.y, Arg.by] where !isNone(call[i]) {
                 throw call.error("'\(call.builtin.parameters[i].name)' names a column, but the source is a list of numbers",
@@ -58,11 +109,13 @@ struct PlotSource {
             }
             return t.scalars
         case .native(let n) where n.object is TableObject: return nil
-        default: throw call.typeError(Arg.source, expected: "a table, a list of records, or a list or tensor of numbers")
+        default: throw call.typeError(Arg.source, expected: PlotSource.expected)
         }
     }
 
-    private func table() throws -> Table {
+    static let expected = "a table, a list of records, a run or a list of runs, or a list or tensor of numbers"
+
+    func table() throws -> Table {
         switch call[Arg.source] {
         case .native(let n):
             if let t = n.object as? TableObject { return t.table }
@@ -70,7 +123,7 @@ struct PlotSource {
             do throws(Table.Problem) { return try Table(records: l.items) } catch { throw call.error(error.message, hint: error.hint) }
         default: break
         }
-        throw call.typeError(Arg.source, expected: "a table, a list of records, or a list or tensor of numbers")
+        throw call.typeError(Arg.source, expected: PlotSource.expected)
     }
 
     func isNone(_ v: Value) -> Bool {

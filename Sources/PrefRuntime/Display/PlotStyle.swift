@@ -47,7 +47,7 @@ struct PlotStyle {
             // The square extends right and down from its point: start it on a cell boundary.
             let x = index == 1 ? 0 : 1
             for (dx, dy) in marker { c.set(x + dx, 1 + dy, series: series) }
-        case .bar, .hist: c.fill(x: 0...3, y: 0...3, series: series, pattern: fillLit)
+        case .bar, .hist, .heatmap: c.fill(x: 0...3, y: 0...3, series: series, pattern: fillLit)
         }
         return c.line(0, color: color)
     }

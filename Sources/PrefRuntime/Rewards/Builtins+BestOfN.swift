@@ -29,6 +29,8 @@ extension RewardBuiltins {
             default: throw call.typeError(2, expected: "a whole number or a list of them")
             }
             guard !ns.isEmpty, ns.allSatisfy({ (1...1_000_000_000).contains($0) }) else { throw call.error("n must be 1…1000000000 (a number or a non-empty list)") }
+            // One unit of work per 8 candidate-and-n evaluations, charged up front.
+            try call.interpreter.chargeWork(world.prompts(split).count * world.config.candidates * ns.count / 8)
             let inputs = try RewardInputs(world: world, split: split)
             let pi = try probabilities(split)
             let r = try proxy.reward.rewards(inputs).scalars, g = try gold.rewards(inputs).scalars

@@ -33,6 +33,8 @@ extension RewardBuiltins {
                     inputs = try RewardInputs(features: try Tensor.concat([c.features, r.features], axis: 0),
                                               ids: c.ids.flatMap { a in r.ids.map { a + $0 } }, world: c.world ?? r.world)
                 }
+                // One unit of work per 8 candidate-member evaluations.
+                try call.interpreter.chargeWork(inputs.count * members.count / 8)
                 members = try members.map { m throws(TensorError) in try StandardizedReward(m, over: inputs) }
             }
             return RewardObject.value(try EnsembleReward(members, combination: combination), world: world)
@@ -87,6 +89,8 @@ extension RewardBuiltins {
             let world = try worldArgument(call, 7) ?? template.world
             let center = try centerCoefficient(call, 6)
             let data = try call.dataset(1)
+            // One unit of work per example-epoch of every member, charged up front.
+            try call.interpreter.chargeWork(n * options.epochs * data.count)
             var members = [Value]()
             for j in 0..<n {
                 let member = try model.reinitialized(seed: model.seed &+ UInt64(j))

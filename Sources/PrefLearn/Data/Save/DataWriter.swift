@@ -55,7 +55,7 @@ public enum DataWriter {
     }
 
     /// A CSV cell, quoted when it holds the separator, a quote, a line break or edge spaces.
-    static func cell(_ s: String, _ sep: String) -> String {
+    public static func cell(_ s: String, _ sep: String) -> String {
         let needs = s.contains(sep) || s.contains("\"") || s.contains("\n") || s.contains("\r") || s.hasPrefix(" ") || s.hasSuffix(" ")
         return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }

@@ -1,0 +1,76 @@
+import PrefLanguage
+
+/// Records what each cell of a running script shows, for reports (and stops the run after the
+/// cell `pref run --cell` names). It sits between the session and its outputs: everything still
+/// reaches the terminal as before, and a copy lands in the running cell's outputs.
+public final class NotebookRecorder: @unchecked Sendable {
+    public let notebook: Notebook
+    /// Per cell (parallel to `notebook.cells`), its outputs in order.
+    public private(set) var outputs: [[CellOutput]]
+    /// The index of the last cell that started running, or nil before any did.
+    public private(set) var reached: Int?
+    /// The run stops before the first statement after this cell.
+    let lastCell: Int?
+    private var current = 0
+    /// The session's output before the recorder wrapped it: shown values reach the terminal
+    /// through it without being recorded twice.
+    private var terminal: (String) -> Void = { _ in }
+
+    /// Thrown before the first statement past `lastCell`: the run ends there, successfully.
+    struct Stop: Error {}
+
+    public init(notebook: Notebook, lastCell: Int? = nil) {
+        self.notebook = notebook
+        self.lastCell = lastCell
+        outputs = Array(repeating: [], count: notebook.cells.count)
+    }
+
+    /// Wires the recorder into the session: its text and error outputs, displayed values, and
+    /// the statement hook that tracks the running cell.
+    func attach(to session: Session) {
+        let write = session.output, writeError = session.errorOutput
+        terminal = write
+        session.output = { [unowned self] text in
+            write(text)
+            append(.text(text))
+        }
+        session.errorOutput = { [unowned self] text in
+            writeError(text)
+            append(.error(text))
+        }
+        session.recorder = self
+        session.interpreter.displayValue = { [unowned session] value in
+            session.display(value, as: session.interpreter.display?(value) ?? value.reprText)
+        }
+        session.interpreter.willRunTopLevelStatement = { [unowned self] range in try enter(line: range.start.line) }
+    }
+
+    /// A top-level statement at `line` is about to run.
+    private func enter(line: Int) throws {
+        guard let i = notebook.cellIndex(containing: line) else { return }
+        if let lastCell, i > lastCell { throw Stop() }
+        current = max(current, i)
+        reached = max(reached ?? i, i)
+    }
+
+    /// A shown value: its terminal text goes to the terminal; the cell keeps it rich when it is
+    /// a table or a plot, else as that text.
+    func show(_ value: Value, text: String) {
+        terminal(text + "\n")
+        if let rich = CellOutput.rich(value, text: text) { append(rich) } else { append(.text(text + "\n")) }
+    }
+
+    private func append(_ output: CellOutput) {
+        guard !outputs.isEmpty else { return }
+        var cell = outputs[current]
+        switch (cell.last, output) {
+        case (.text(let a)?, .text(let b)):
+            cell[cell.count - 1] = .text(a + b)
+        case (.error(let a)?, .error(let b)):
+            cell[cell.count - 1] = .error(a + b)
+        default:
+            cell.append(output)
+        }
+        outputs[current] = cell
+    }
+}

@@ -1,0 +1,51 @@
+import PrefLanguage
+
+/// `pref run FILE --cell N|TITLE` and `--report`: the script runs as usual (same output, same
+/// errors, same exit code) with a `NotebookRecorder` that keeps each cell's outputs and stops
+/// after the named cell.
+extension ScriptRunner {
+    /// The exit status and the recording, which is nil when the script did not parse or the
+    /// cell selector named no cell (then there is nothing to report).
+    public struct NotebookResult {
+        public var status: Int32
+        public var recorder: NotebookRecorder?
+    }
+
+    public func runNotebook(path: String, overrides: [String] = [], cell: String? = nil) -> NotebookResult {
+        guard let text = read(path) else { return NotebookResult(status: ExitStatus.missingInput, recorder: nil) }
+        return runNotebook(source: text, path: path, overrides: overrides, cell: cell)
+    }
+
+    public func runNotebook(source: String, path: String, overrides: [String] = [], cell: String? = nil) -> NotebookResult {
+        var recorder: NotebookRecorder?
+        let status = run(source: source, path: path, overrides: overrides) { program in
+            let notebook = Notebook(program: program)
+            var last: Int?
+            if let cell {
+                do throws(Notebook.SelectionError) {
+                    last = try notebook.index(of: cell)
+                } catch {
+                    var e = usage("--cell \(cell): \(error.message)")
+                    e.hint = error.hint
+                    throw e
+                }
+            }
+            let r = NotebookRecorder(notebook: notebook, lastCell: last)
+            r.attach(to: session)
+            recorder = r
+        }
+        return NotebookResult(status: status, recorder: recorder)
+    }
+
+    /// `pref cells FILE`: the cells of a script that parses, or its syntax errors.
+    public func cells(path: String) -> Int32 {
+        guard let text = read(path) else { return ExitStatus.missingInput }
+        do {
+            let program = try session.parseProgram(SourceFile(path: path, text: text))
+            session.output(Notebook(program: program).listing)
+            return ExitStatus.success
+        } catch {
+            return report(error)
+        }
+    }
+}
