@@ -53,7 +53,10 @@ struct OveroptimizationRun {
 
     func curve(_ proxy: Value, gold: Tensor, prompts: [Int]) throws -> OveroptimizationCurve {
         let r = try RewardMatrix.evaluate(proxy, argument: 1, policy: base, prompts: prompts, split: split, call: call)
+        let candidates = prompts.count * world.config.candidates
         if method == "bon" {
+            // One unit of work per 8 candidate-and-n evaluations, charged up front.
+            try call.interpreter.chargeWork(candidates * (try ns().count + 1) / 8)
             let pi = try base.policy.evaluate { t throws(TensorError) in try self.base.policy.logProbs(prompts: prompts, tape: t).exp() }
             return try OveroptimizationCurve.bestOfN(probabilities: pi.to(.f64).scalars, proxy: r.scalars, gold: gold.scalars,
                                                      prompts: prompts.count, ns: try ns())
@@ -64,6 +67,8 @@ struct OveroptimizationRun {
         let lr = try RLHFRun.number(call, 7, "lr", positive: true)
         let steps = try call.whole(call[6], "steps")
         guard (1...1_000_000).contains(steps) else { throw call.error("steps must be 1…1000000, got \(steps)") }
+        // One unit of work per 8 candidate evaluations of every step, charged up front.
+        try call.interpreter.chargeWork(candidates * steps / 8)
         let policy = try copyOfBase()
         let optimizer = try RLHFRun.optimizer(try call.choice(10, ["sgd", "adam", "adamw"]), policy.parameters, lr: lr)
         let trainer = try PolicyGradientTrainer(policy: policy, reference: base.policy.frozen(), prompts: prompts, rewards: r, gold: gold,

@@ -110,7 +110,10 @@ struct RLHFRun {
         let bar = ProgressBar(enabled: isatty(2) != 0)
         let start = Date()
         var rows = [[Value]](), interrupted = false
+        // One unit of work per 8 candidate evaluations of a step (the fuzzer's step budget).
+        let work = trainer.prompts.count * policy.policy.source.candidates * (config.algorithm == .ppo ? config.epochs : 1) / 8
         for step in 0..<steps {
+            try call.interpreter.chargeWork(work)
             var m = try stepped(trainer, step, bar)
             m["step"] = Double(step + 1)
             m["lr"] = lr
