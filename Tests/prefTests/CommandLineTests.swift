@@ -6,6 +6,8 @@ import _PrefTestSupport
 @Suite("pref command line") struct CommandLineTests {
     /// The built `pref` (see `TestBinaries`).
     static var binary: URL { TestBinaries.pref }
+    /// Where the runs of `pref run` in these tests are recorded (see `run`).
+    static let runsDirectory = NSTemporaryDirectory() + "pref-test-runs"
 
     struct Result {
         var status: Int32
@@ -18,6 +20,8 @@ import _PrefTestSupport
         p.executableURL = CommandLineTests.binary
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // `pref run` records every run; the suite's runs go to a temporary directory, not runs/.
+        env["PREF_RUNS"] = CommandLineTests.runsDirectory
         for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe()
@@ -37,7 +41,7 @@ import _PrefTestSupport
         try "print(\"started\")\nvar i = 0\nwhile true { i += 1 }\n".write(to: script, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = CommandLineTests.binary
-        p.arguments = ["run", script.path]
+        p.arguments = ["run", script.path, "--no-record"]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

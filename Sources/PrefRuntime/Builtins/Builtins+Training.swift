@@ -76,6 +76,7 @@ enum TrainingBuiltins {
                 throw call.error("cannot write the checkpoint: \(e.localizedDescription)")
             }
             bar.finish()
+            call.session?.runLog?.noteFit(history: trainer.historyTable())
             return .native(NativeBox(RunObject(history: trainer.historyTable(), evals: Table(columns: evalColumns, rows: evalRows), model: call[0],
                                                loss: loss, elapsed: Date().timeIntervalSince(start), interrupted: trainer.interrupted)))
         }

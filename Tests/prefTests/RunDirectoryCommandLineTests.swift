@@ -1,0 +1,136 @@
+import Foundation
+import PrefRuntime
+import Testing
+
+/// `pref run`'s run directories, `pref runs`, `pref diff` and `pref sweep`, end to end.
+extension CommandLineTests {
+    /// A fresh temporary directory holding `script` as s.pref; removed by the caller.
+    func scratch(_ script: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "pref-runs-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try script.write(toFile: dir + "/s.pref", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    static let trainingScript = """
+        # %% Data
+        param beta = 0.1
+        let w = toy_world(seed: 1, candidates: 4)
+        save(w.pairs(60), "pairs.jsonl")
+        print(len(load("pairs.jsonl", kind: "pairs")))
+
+        # %% Train
+        let r = fit(candidate_policy(w), w.pairs(60), dpo(beta: beta), epochs: 1, batch: 20, lr: 0.05)
+        print(r.steps)
+
+        """
+
+    func manifest(_ directory: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// The only run directory under `root/s/`.
+    func onlyRun(_ root: String) throws -> String {
+        let runs = try FileManager.default.contentsOfDirectory(atPath: root + "/s")
+        try #require(runs.count == 1, "\(runs)")
+        return root + "/s/" + runs[0]
+    }
+
+    @Test func runRecordsManifestAndMetricsWithoutChangingItsOutput() throws {
+        let dir = try scratch(CommandLineTests.trainingScript)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plain = try run(["run", dir + "/s.pref", "--no-record", "--set", "beta=0.3"])
+        let recorded = try run(["run", dir + "/s.pref", "--out", dir + "/runs", "--set", "beta=0.3", "--seed", "7"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stdout == plain.stdout && recorded.stdout == "60\n3\n")
+        let run = try onlyRun(dir + "/runs")
+        #expect(run.range(of: #"/s/\d{8}T\d{6}Z-[0-9a-f]{8}$"#, options: .regularExpression) != nil, "\(run)")
+        let m = try manifest(run)
+        #expect(m["exit_status"] as? Int == 0)
+        #expect(m["seed"] as? Int == 7)
+        #expect((m["params"] as? [String: Any])?["beta"] as? Double == 0.3)
+        #expect(m["set"] as? [String] == ["beta=0.3"])
+        let script = try #require(m["script"] as? [String: Any])
+        #expect((script["sha256"] as? String)?.count == 64)
+        let data = try #require(m["data_files"] as? [[String: Any]])
+        #expect(data.count == 1 && (data.first?["path"] as? String)?.hasSuffix("pairs.jsonl") == true)
+        let pairsHash = try #require(data.first?["sha256"] as? String)
+        #expect(pairsHash == SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: dir + "/pairs.jsonl"))))
+        #expect((m["cells"] as? [[String: Any]])?.map { $0["title"] as? String } == ["Data", "Train"])
+        #expect((m["blas"] as? [String: Any])?["threads"] as? Int ?? 0 >= 1)
+        #expect(m["pref_version"] is String && m["start"] is String && m["end"] is String && m["wall_seconds"] is Double)
+        #expect((m["final_metrics"] as? [String: Any])?["loss"] is Double)
+        let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        try #require(metrics.count == 3)
+        let step = try #require(try JSONSerialization.jsonObject(with: Data(metrics[2].utf8)) as? [String: Any])
+        #expect(step["step"] as? Int == 3 && step["fit"] as? Int == 1 && step["loss"] is Double)
+    }
+
+    @Test func aFailedRunStillRecordsItsManifestWithTheStatus() throws {
+        let dir = try scratch("# %% One\nprint(1)\n# %% Two\nlet x = [1][5]\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["run", dir + "/s.pref", "--out", dir + "/runs"])
+        #expect(r.status == 70 && r.stdout == "1\n")
+        let m = try manifest(try onlyRun(dir + "/runs"))
+        #expect(m["exit_status"] as? Int == 70)
+        #expect((m["cells"] as? [[String: Any]])?.count == 2)
+    }
+
+    @Test func runsListsAndDiffComparesRecordedRuns() throws {
+        let dir = try scratch(CommandLineTests.trainingScript)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for beta in ["0.1", "0.5"] {
+            #expect(try run(["run", dir + "/s.pref", "--out", dir + "/runs", "--set", "beta=\(beta)", "--record-to", dir + "/runs/s/b\(beta)"]).status == 0)
+        }
+        let list = try run(["runs", dir + "/runs"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let lines = list.stdout.split(separator: "\n")
+        #expect(lines.count == 4 && lines[0].hasPrefix("run ") && lines[0].contains("beta") && lines[0].contains("loss"), "\(list.stdout)")
+        #expect(lines[2].hasPrefix("s/b0.1 ") && lines[2].contains(" 0.1 ") && lines[3].contains(" 0.5 "), "\(list.stdout)")
+        let diff = try run(["diff", dir + "/runs/s/b0.1", dir + "/runs/s/b0.5"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        let beta = diff.stdout.split(separator: "\n").first { $0.hasPrefix("param beta") }
+        #expect(beta.map { $0.contains("0.1") && $0.contains("0.5") && $0.hasSuffix("*") } == true, "\(diff.stdout)")
+        #expect(diff.stdout.split(separator: "\n").contains { $0.hasPrefix("loss ") && $0.contains("* ") })
+        let missing = try run(["diff", dir + "/runs/s/b0.1", dir + "/nowhere"])
+        #expect(missing.status == 66 && missing.stderr.contains("nowhere is not a run directory"), "\(missing.stderr)")
+        #expect(try run(["runs", dir + "/none"]).status == 66)
+    }
+
+    @Test func sweepRunsEveryPointAndReportsTheFailingOne() throws {
+        // beta = 0 makes the script fail on purpose: the other points still finish.
+        let dir = try scratch("param beta = 0.1\nif beta == 0 { let x = [1][5] }\nlet w = toy_world(seed: 1, candidates: 4)\n"
+            + "let r = fit(candidate_policy(w), w.pairs(40), dpo(beta: beta), epochs: 1, batch: 20, lr: 0.05)\nprint(r.steps)\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["sweep", dir + "/s.pref", "--grid", "beta=0.1,0,0.3", "--seeds", "1..2", "--jobs", "2", "--out", dir + "/sweep"])
+        #expect(r.status == 70, "\(r.stderr)")
+        #expect(r.stdout.contains("4 of 6 points succeeded"), "\(r.stdout)")
+        let csv = try String(contentsOfFile: dir + "/sweep/results.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 7)
+        #expect(csv[0].hasPrefix("point,seed,beta,status,seconds,") && csv[0].contains(",loss,") && csv[0].hasSuffix(",error"))
+        let failing = csv.filter { $0.contains(",0,70,") }
+        #expect(failing.count == 2 && failing.allSatisfy { $0.contains("index 5") || $0.contains("error") }, "\(csv)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep/results.json"))) as? [[String: Any]]
+        #expect(json?.count == 6 && json?.filter { $0["status"] as? Int == 0 }.allSatisfy { $0["loss"] is Double } == true)
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep/sweep.json"))) as? [String: Any]
+        #expect(manifest?["points"] as? Int == 6 && manifest?["failed"] as? Int == 2 && manifest?["interrupted"] as? Bool == false)
+        #expect(FileManager.default.fileExists(atPath: dir + "/sweep/plot.svg"))
+        #expect(try self.manifest(dir + "/sweep/point-002")["seed"] as? Int == 2)
+    }
+
+    @Test func sweepRejectsBadGridsAndWritesSlurmArrays() throws {
+        let dir = try scratch("param beta = 0.1\nprint(beta)\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let bad = try run(["sweep", dir + "/s.pref", "--grid", "beta", "--out", dir + "/sweep"])
+        #expect(bad.status == 64 && bad.stderr.contains("--grid expects name=v1,v2"), "\(bad.stderr)")
+        let unknown = try run(["sweep", dir + "/s.pref", "--grid", "gamma=1,2", "--out", dir + "/sweep"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("no param 'gamma'"), "\(unknown.stderr)")
+        let slurm = try run(["sweep", dir + "/s.pref", "--grid", "beta=0.1,0.2", "--seeds", "3,4", "--backend", "slurm", "--out", dir + "/sweep"])
+        #expect(slurm.status == 0, "\(slurm.stderr)")
+        let script = try String(contentsOfFile: dir + "/sweep/sweep.sbatch", encoding: .utf8)
+        #expect(script.contains("#SBATCH --array=1-4\n"))
+        #expect(script.contains("  3) DIR=\(dir)/sweep/point-003; ARGS=(--set beta=0.2 --seed 3) ;;\n"), "\(script)")
+        #expect(script.contains("run \(dir)/s.pref --record-to \"$DIR\" \"${ARGS[@]}\""))
+    }
+}
