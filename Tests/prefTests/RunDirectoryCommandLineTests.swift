@@ -134,3 +134,31 @@ extension CommandLineTests {
         #expect(script.contains("run \(dir)/s.pref --record-to \"$DIR\" \"${ARGS[@]}\""))
     }
 }
+
+extension CommandLineTests {
+    @Test func ctrlCStopsASweepAndKeepsWhatFinished() throws {
+        let dir = try scratch("param n = 1\nif n > 1 { var i = 0\nwhile true { i += 1 } }\nprint(n)\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let p = Process()
+        p.executableURL = CommandLineTests.binary
+        // Point 1 finishes at once; point 2 spins until the interrupt; point 3 never starts.
+        p.arguments = ["sweep", dir + "/s.pref", "--grid", "n=1,2,3", "--out", dir + "/sweep"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: dir + "/sweep/point-002/stdout.txt") && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        Thread.sleep(forTimeInterval: 1)
+        kill(p.processIdentifier, SIGINT)
+        let pid = p.processIdentifier
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20) { if p.isRunning { kill(pid, SIGKILL) } }
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        let csv = try String(contentsOfFile: dir + "/sweep/results.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 3 && csv[1].hasPrefix("1,0,1,0,") && csv[2].hasPrefix("2,0,2,130,") && csv[2].contains("interrupted here"), "\(csv)")
+        #expect(try manifest(dir + "/sweep/point-002")["exit_status"] as? Int == 130)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/sweep/point-003"))
+        let sweep = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep/sweep.json"))) as? [String: Any]
+        #expect(sweep?["interrupted"] as? Bool == true && sweep?["finished"] as? Int == 2)
+    }
+}

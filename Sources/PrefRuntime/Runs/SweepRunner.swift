@@ -103,10 +103,11 @@ public final class SweepRunner: @unchecked Sendable {
         return outcome
     }
 
-    /// The first line of a point's stderr that says `error`, else its last line.
+    /// The first line of a point's stderr that is an error (a diagnostic's header), else its
+    /// first line (an interruption's note), so the table shows where the point stopped.
     static func firstError(in path: String) -> String {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         let lines = text.split(separator: "\n").map(String.init)
-        return lines.first { $0.contains("error") } ?? lines.last ?? "exited without a message"
+        return lines.first { $0.hasPrefix("error") || $0.contains(": error") } ?? lines.first ?? "exited without a message"
     }
 }
