@@ -15,12 +15,15 @@ struct Sweep: ParsableCommand {
     @Option(help: "Points run at once (local backend).") var jobs = 1
     @Option(name: .customLong("set"), help: "A param set the same for every point: --set quick=true (repeatable).") var overrides: [String] = []
     @Option(help: "The sweep's directory (default runs/<stem>/sweep-<timestamp>).") var out: String?
-    @Option(help: "local (processes on this machine) or slurm (an sbatch job-array script).") var backend = "local"
+    @Option(help: "local (processes on this machine), ray (tasks on an existing Ray cluster) or slurm (an sbatch job-array script).")
+    var backend = "local"
+    @Option(help: "With --backend ray: the cluster's address (host:port of its head node).") var address: String?
     @Flag(help: "With --backend slurm: also submit the script with sbatch.") var submit = false
 
     func validate() throws {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1…256, got \(jobs)") }
-        guard ["local", "slurm"].contains(backend) else { throw ValidationError("--backend must be local or slurm, got '\(backend)'") }
+        guard ["local", "ray", "slurm"].contains(backend) else { throw ValidationError("--backend must be local, ray or slurm, got '\(backend)'") }
+        if (backend == "ray") != (address != nil) { throw ValidationError("--backend ray and --address ADDR go together") }
         if submit && backend != "slurm" { throw ValidationError("--submit goes with --backend slurm") }
     }
 
@@ -37,27 +40,40 @@ struct Sweep: ParsableCommand {
         do throws(RunDirectory.WriteError) { try RunDirectory.create(directory) } catch { fail(error.message, ExitStatus.runtimeError) }
         let executable = absolute(Bundle.main.executablePath ?? CommandLine.arguments[0])
         if backend == "slurm" { throw ExitCode(writeSlurm(plan, executable: executable, directory: directory)) }
-        throw ExitCode(runLocally(plan, executable: executable, directory: directory, start: start))
+        throw ExitCode(runPoints(plan, executable: executable, directory: directory, start: start))
     }
 
-    private func runLocally(_ plan: SweepPlan, executable: String, directory: String, start: Date) -> Int32 {
-        let runner = SweepRunner(executable: executable, script: absolute(file), directory: directory, jobs: jobs, common: overrides.flatMap { ["--set", $0] })
+    private func runPoints(_ plan: SweepPlan, executable: String, directory: String, start: Date) -> Int32 {
+        let common = overrides.flatMap { ["--set", $0] }
+        let runner = SweepRunner(executable: executable, script: absolute(file), directory: directory, jobs: jobs, common: common)
+        let ray = address.map { RaySweep(executable: executable, script: absolute(file), directory: directory, address: $0, common: common) }
         // Ctrl-C reaches the workers (they stop and record themselves); the sweep waits for them
         // and writes what finished.
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { runner.stop() }
+        source.setEventHandler { if let ray { ray.stop() } else { runner.stop() } }
         source.resume()
         let total = plan.points.count
         print("sweep of \(total) points in \(directory)")
-        let outcomes = runner.run(plan.points) { o in
+        let progress: @Sendable (SweepRunner.Outcome) -> Void = { o in
             let params = (o.point.params.map { "\($0)=\($1)" } + ["seed=\(o.point.seed)"]).joined(separator: " ")
             let result = o.status == 0 ? "ok" : "failed (exit \(o.status)): \(o.error)"
             print(String(format: "point %d/%d  %@  %@  %.1f s", o.point.number, total, params, result, o.seconds))
             fflush(nil)
         }
+        var outcomes = [SweepRunner.Outcome]()
+        var driverFailed = false
+        if let ray {
+            let python = ProcessInfo.processInfo.environment["PREF_RAY_PYTHON"] ?? "python3"
+            do throws(RaySweep.Failure) { outcomes = try ray.run(plan.points, python: python, progress: progress) } catch {
+                FileHandle.standardError.write(Data("error: --backend ray: \(error.message)\n".utf8))
+                driverFailed = true
+            }
+        } else {
+            outcomes = runner.run(plan.points, progress: progress)
+        }
         source.cancel()
-        let interrupted = outcomes.count < total
+        let interrupted = outcomes.count < total && !driverFailed
         do throws(RunDirectory.WriteError) {
             try SweepResults.write(plan: plan, outcomes: outcomes, script: absolute(file), backend: backend, start: start,
                                    interrupted: interrupted, to: directory)
@@ -68,6 +84,7 @@ struct Sweep: ParsableCommand {
         let failed = outcomes.filter { $0.status != 0 }.count
         print("\(outcomes.count - failed) of \(total) points succeeded; results in \(directory)/results.csv")
         if interrupted { return ExitStatus.interrupted }
+        if driverFailed { return ExitStatus.runtimeError }
         return failed > 0 ? ExitStatus.runtimeError : ExitStatus.success
     }
 

@@ -100,7 +100,7 @@ extension CommandLineTests {
 
     @Test func sweepRunsEveryPointAndReportsTheFailingOne() throws {
         // beta = 0 makes the script fail on purpose: the other points still finish.
-        let dir = try scratch("param beta = 0.1\nif beta == 0 { let x = [1][5] }\nlet w = toy_world(seed: 1, candidates: 4)\n"
+        let dir = try scratch("param beta = 0.1\nif beta == 0 { let _x = [1][5] }\nlet w = toy_world(seed: 1, candidates: 4)\n"
             + "let r = fit(candidate_policy(w), w.pairs(40), dpo(beta: beta), epochs: 1, batch: 20, lr: 0.05)\nprint(r.steps)\n")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try run(["sweep", dir + "/s.pref", "--grid", "beta=0.1,0,0.3", "--seeds", "1..2", "--jobs", "2", "--out", dir + "/sweep"])
@@ -132,6 +132,24 @@ extension CommandLineTests {
         #expect(script.contains("#SBATCH --array=1-4\n"))
         #expect(script.contains("  3) DIR=\(dir)/sweep/point-003; ARGS=(--set beta=0.2 --seed 3) ;;\n"), "\(script)")
         #expect(script.contains("run \(dir)/s.pref --record-to \"$DIR\" \"${ARGS[@]}\""))
+        let noAddress = try run(["sweep", dir + "/s.pref", "--backend", "ray"])
+        #expect(noAddress.status == 64 && noAddress.stderr.contains("--backend ray and --address ADDR go together"), "\(noAddress.stderr)")
+    }
+
+    /// Without Ray (Scripts/check-ray tests it with a cluster) the driver is still written and a
+    /// driver that cannot run is an error naming it.
+    @Test func aRaySweepWithoutRayFailsClearly() throws {
+        let dir = try scratch("param beta = 0.1\nprint(beta)\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try run(["sweep", dir + "/s.pref", "--grid", "beta=1,2", "--backend", "ray", "--address", "127.0.0.1:1", "--out", dir + "/sweep"],
+                        environment: ["PREF_RAY_PYTHON": dir + "/no-python"])
+        #expect(r.status == 70)
+        #expect(r.stderr.contains("error: --backend ray: the Ray driver (\(dir)/no-python \(dir)/sweep/ray_sweep.py) exited with status"), "\(r.stderr)")
+        let driver = try String(contentsOfFile: dir + "/sweep/ray_sweep.py", encoding: .utf8)
+        #expect(driver.hasPrefix("\"\"\"Runs the points of a pref sweep as Ray tasks") && driver.contains("\n@ray.remote\ndef run_point("))
+        let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/sweep/ray_plan.json"))) as? [String: Any]
+        #expect((plan?["points"] as? [[String: Any]])?.last?["arguments"] as? [String] == ["--set", "beta=2", "--seed", "0"])
+        #expect(FileManager.default.fileExists(atPath: dir + "/sweep/results.csv"))
     }
 }
 
