@@ -44,9 +44,9 @@ struct Sweep: ParsableCommand {
     }
 
     private func runPoints(_ plan: SweepPlan, executable: String, directory: String, start: Date) -> Int32 {
-        let common = overrides.flatMap { ["--set", $0] }
-        let runner = SweepRunner(executable: executable, script: absolute(file), directory: directory, jobs: jobs, common: common)
-        let ray = address.map { RaySweep(executable: executable, script: absolute(file), directory: directory, address: $0, common: common) }
+        let target = target(executable: executable, directory: directory)
+        let runner = SweepRunner(target, jobs: jobs)
+        let ray = address.map { RaySweep(target, address: $0) }
         // Ctrl-C reaches the workers (they stop and record themselves); the sweep waits for them
         // and writes what finished.
         signal(SIGINT, SIG_IGN)
@@ -90,8 +90,7 @@ struct Sweep: ParsableCommand {
 
     private func writeSlurm(_ plan: SweepPlan, executable: String, directory: String) -> Int32 {
         let path = (directory as NSString).appendingPathComponent("sweep.sbatch")
-        let text = SlurmScript.text(plan: plan, executable: executable, script: absolute(file), directory: directory,
-                                    common: overrides.flatMap { ["--set", $0] })
+        let text = SlurmScript.text(plan: plan, target: target(executable: executable, directory: directory))
         do throws(RunDirectory.WriteError) { try RunDirectory.writeAtomically(text, to: path) } catch { fail(error.message, ExitStatus.runtimeError) }
         print("wrote \(path) (\(plan.points.count) array tasks)")
         guard submit else { return ExitStatus.success }
@@ -102,6 +101,10 @@ struct Sweep: ParsableCommand {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { fail("sbatch failed with status \(p.terminationStatus)", ExitStatus.runtimeError) }
         return ExitStatus.success
+    }
+
+    private func target(executable: String, directory: String) -> SweepTarget {
+        SweepTarget(executable: executable, script: absolute(file), directory: directory, common: overrides.flatMap { ["--set", $0] })
     }
 
     private func defaultDirectory(_ start: Date) -> String {

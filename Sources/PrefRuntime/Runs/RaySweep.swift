@@ -4,20 +4,14 @@ import Foundation
 /// `RayDriver` (Python with the `ray` package: `$PREF_RAY_PYTHON`, else `python3`). The point
 /// directories come back in the local layout, so `SweepResults` collects them as for a local sweep.
 public final class RaySweep: @unchecked Sendable {
-    let executable: String
-    let script: String
-    let directory: String
+    let target: SweepTarget
     let address: String
-    let common: [String]
     private let lock = NSLock()
     private var driver: Process?
 
-    public init(executable: String, script: String, directory: String, address: String, common: [String]) {
-        self.executable = executable
-        self.script = script
-        self.directory = directory
+    public init(_ target: SweepTarget, address: String) {
+        self.target = target
         self.address = address
-        self.common = common
     }
 
     public struct Failure: Error, Sendable {
@@ -27,10 +21,11 @@ public final class RaySweep: @unchecked Sendable {
     /// Runs the driver and returns the outcomes of the points that finished, in plan order.
     public func run(_ points: [SweepPlan.Point], python: String,
                     progress: @escaping @Sendable (SweepRunner.Outcome) -> Void) throws(Failure) -> [SweepRunner.Outcome] {
+        let (directory, common) = (target.directory, target.common)
         let planPath = (directory as NSString).appendingPathComponent("ray_plan.json")
         let driverPath = (directory as NSString).appendingPathComponent("ray_sweep.py")
         let plan: [String: Any] = [
-            "address": address, "pref": executable, "script": script,
+            "address": address, "pref": target.executable, "script": target.script,
             "points": points.map { p -> [String: Any] in
                 ["number": p.number, "arguments": common + p.runArguments, "directory": SweepRunner.pointDirectory(p, in: directory)]
             },

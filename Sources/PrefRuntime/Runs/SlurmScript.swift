@@ -6,7 +6,8 @@ import Foundation
 public enum SlurmScript {
     /// The script's text. Paths should be absolute: tasks run on other nodes, from wherever
     /// Slurm starts them.
-    public static func text(plan: SweepPlan, executable: String, script: String, directory: String, common: [String]) -> String {
+    public static func text(plan: SweepPlan, target: SweepTarget) -> String {
+        let (executable, script, directory, common) = (target.executable, target.script, target.directory, target.common)
         let stem = ((script as NSString).lastPathComponent as NSString).deletingPathExtension
         var lines = [
             "#!/bin/bash",

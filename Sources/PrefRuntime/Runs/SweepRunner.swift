@@ -13,24 +13,17 @@ public final class SweepRunner: @unchecked Sendable {
         public var error: String
     }
 
-    let executable: String
-    let script: String
-    let directory: String
+    let target: SweepTarget
     let jobs: Int
-    /// Extra `pref run` arguments shared by every point (e.g. `--set quick=true`).
-    let common: [String]
     private let lock = NSLock()
     private var next = 0
     private var running = [Int32]()
     private var stopped = false
     private var outcomes = [Outcome]()
 
-    public init(executable: String, script: String, directory: String, jobs: Int, common: [String]) {
-        self.executable = executable
-        self.script = script
-        self.directory = directory
+    public init(_ target: SweepTarget, jobs: Int) {
+        self.target = target
         self.jobs = max(1, jobs)
-        self.common = common
     }
 
     /// Runs every point (until `stop()`), calling `progress` after each one finishes; returns
@@ -75,7 +68,7 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     private func runPoint(_ point: SweepPlan.Point) -> Outcome {
-        let dir = SweepRunner.pointDirectory(point, in: directory)
+        let dir = SweepRunner.pointDirectory(point, in: target.directory)
         let start = Date()
         var outcome = Outcome(point: point, directory: dir, status: ExitStatus.runtimeError, seconds: 0, error: "")
         do {
@@ -85,8 +78,8 @@ public final class SweepRunner: @unchecked Sendable {
                 throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot create \(stdout)"])
             }
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: executable)
-            p.arguments = ["run", script, "--record-to", dir] + common + point.runArguments
+            p.executableURL = URL(fileURLWithPath: target.executable)
+            p.arguments = ["run", target.script, "--record-to", dir] + target.common + point.runArguments
             p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdout))
             p.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
             p.standardInput = FileHandle.nullDevice
