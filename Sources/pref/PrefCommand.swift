@@ -34,10 +34,12 @@ struct Repl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl", abstract: "Start the interactive REPL (stdin runs as a script when it or stdout is not a terminal).")
 
-    @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
+    @Option(name: .customLong("seed"), help: "Seed for every random stream.") var ownSeed: UInt64 = 0
+    /// `pref`'s own `--seed` option takes `--seed` wherever it appears, also after `repl`.
+    @ParentCommand var root: PrefCommand
 
     func run() throws {
-        throw ExitCode(startREPLOrRunStandardInput(seed: seed))
+        throw ExitCode(startREPLOrRunStandardInput(seed: ownSeed != 0 ? ownSeed : root.seed))
     }
 }
 

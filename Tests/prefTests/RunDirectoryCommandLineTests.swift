@@ -41,7 +41,7 @@ extension CommandLineTests {
         let dir = try scratch(CommandLineTests.trainingScript)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let plain = try run(["run", dir + "/s.pref", "--no-record", "--set", "beta=0.3"])
-        let recorded = try run(["run", dir + "/s.pref", "--out", dir + "/runs", "--set", "beta=0.3", "--seed", "7"])
+        let recorded = try run(["run", dir + "/s.pref", "--out", dir + "/runs", "--set", "beta=0.3", "--seed", "7", "--report", dir + "/r.md"])
         #expect(recorded.status == 0, "\(recorded.stderr)")
         #expect(recorded.stdout == plain.stdout && recorded.stdout == "60\n3\n")
         let run = try onlyRun(dir + "/runs")
@@ -61,10 +61,21 @@ extension CommandLineTests {
         #expect((m["blas"] as? [String: Any])?["threads"] as? Int ?? 0 >= 1)
         #expect(m["pref_version"] is String && m["start"] is String && m["end"] is String && m["wall_seconds"] is Double)
         #expect((m["final_metrics"] as? [String: Any])?["loss"] is Double)
+        #expect(m["report"] as? String == "report.md")
+        #expect(try String(contentsOfFile: run + "/report.md", encoding: .utf8) == String(contentsOfFile: dir + "/r.md", encoding: .utf8))
         let metrics = try String(contentsOfFile: run + "/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         try #require(metrics.count == 3)
         let step = try #require(try JSONSerialization.jsonObject(with: Data(metrics[2].utf8)) as? [String: Any])
         #expect(step["step"] as? Int == 3 && step["fit"] as? Int == 1 && step["loss"] is Double)
+    }
+
+    @Test func seedsReachRunsAndTheREPL() throws {
+        let dir = try scratch("print(randn([2]))\n")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let seed0 = try run(["run", dir + "/s.pref", "--no-record"]).stdout
+        #expect(try run(["run", dir + "/s.pref", "--no-record", "--seed", "7"]).stdout != seed0)
+        #expect(try run(["--seed", "7", "run", dir + "/s.pref", "--no-record"]).stdout == run(["run", dir + "/s.pref", "--no-record", "--seed", "7"]).stdout)
+        #expect(try run(["repl", "--seed", "7"], stdin: "print(randn([2]))\n").stdout == run(["run", dir + "/s.pref", "--no-record", "--seed", "7"]).stdout)
     }
 
     @Test func aFailedRunStillRecordsItsManifestWithTheStatus() throws {
