@@ -86,6 +86,12 @@ extension CommandLineTests {
         let m = try manifest(try onlyRun(dir + "/runs"))
         #expect(m["exit_status"] as? Int == 70)
         #expect((m["cells"] as? [[String: Any]])?.count == 2)
+        // A run directory that cannot be made is an error after the run, which printed as usual.
+        try "".write(toFile: dir + "/file", atomically: true, encoding: .utf8)
+        let blocked = try run(["run", dir + "/s.pref", "--out", dir + "/file/runs"])
+        #expect(blocked.status == 70 && blocked.stdout == "1\n")
+        #expect(blocked.stderr.contains("error: recording the run: cannot create the run directory \(dir)/file/runs/s/"), "\(blocked.stderr)")
+        #expect(blocked.stderr.contains(": \(dir)/file is a file, not a directory\n"), "\(blocked.stderr)")
     }
 
     @Test func runsListsAndDiffComparesRecordedRuns() throws {

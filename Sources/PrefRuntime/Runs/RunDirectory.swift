@@ -40,8 +40,22 @@ public enum RunDirectory {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw WriteError(message: "cannot create the run directory \(path): \(error.localizedDescription)")
+            throw WriteError(message: "cannot create the run directory \(path): \(reason(creating: path) ?? error.localizedDescription)")
         }
+    }
+
+    /// Why `path` cannot be created, in words (Foundation on Linux says "error 512"): its
+    /// nearest existing ancestor is a file, or is not writable.
+    static func reason(creating path: String) -> String? {
+        var ancestor = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        while !ancestor.isEmpty, ancestor != "/", !FileManager.default.fileExists(atPath: ancestor, isDirectory: &isDirectory) {
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        if ancestor.isEmpty { return nil }
+        if !isDirectory.boolValue { return "\(ancestor) is a file, not a directory" }
+        if !FileManager.default.isWritableFile(atPath: ancestor) { return "\(ancestor) is not writable" }
+        return nil
     }
 
     /// Writes manifest.json and metrics.jsonl into `directory`.
