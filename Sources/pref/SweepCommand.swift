@@ -19,12 +19,14 @@ struct Sweep: ParsableCommand {
     var backend = "local"
     @Option(help: "With --backend ray: the cluster's address (host:port of its head node).") var address: String?
     @Flag(help: "With --backend slurm: also submit the script with sbatch.") var submit = false
+    @Flag(help: "With --backend slurm and --out: collect the finished points' results instead of writing the script.") var collect = false
 
     func validate() throws {
         guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be 1…256, got \(jobs)") }
         guard ["local", "ray", "slurm"].contains(backend) else { throw ValidationError("--backend must be local, ray or slurm, got '\(backend)'") }
         if (backend == "ray") != (address != nil) { throw ValidationError("--backend ray and --address ADDR go together") }
         if submit && backend != "slurm" { throw ValidationError("--submit goes with --backend slurm") }
+        if collect && (backend != "slurm" || out == nil || submit) { throw ValidationError("--collect goes with --backend slurm and the sweep's --out, without --submit") }
     }
 
     func run() throws {
@@ -39,6 +41,7 @@ struct Sweep: ParsableCommand {
         let directory = absolute(out ?? defaultDirectory(start))
         do throws(RunDirectory.WriteError) { try RunDirectory.create(directory) } catch { fail(error.message, ExitStatus.runtimeError) }
         let executable = absolute(Bundle.main.executablePath ?? CommandLine.arguments[0])
+        if collect { throw ExitCode(collectSlurm(plan, directory: directory, start: start)) }
         if backend == "slurm" { throw ExitCode(writeSlurm(plan, executable: executable, directory: directory)) }
         throw ExitCode(runPoints(plan, executable: executable, directory: directory, start: start))
     }
@@ -101,6 +104,20 @@ struct Sweep: ParsableCommand {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else { fail("sbatch failed with status \(p.terminationStatus)", ExitStatus.runtimeError) }
         return ExitStatus.success
+    }
+
+    /// `--collect`: the tables of a Slurm sweep from the points that have recorded themselves.
+    private func collectSlurm(_ plan: SweepPlan, directory: String, start: Date) -> Int32 {
+        let outcomes = plan.points.compactMap { SweepResults.recorded($0, in: directory) }
+        do throws(RunDirectory.WriteError) {
+            try SweepResults.write(plan: plan, outcomes: outcomes, script: absolute(file), backend: backend, start: start,
+                                   interrupted: false, to: directory)
+        } catch {
+            fail(error.message, ExitStatus.runtimeError)
+        }
+        let failed = outcomes.filter { $0.status != 0 }.count
+        print("\(outcomes.count) of \(plan.points.count) points finished, \(failed) failed; results in \(directory)/results.csv")
+        return failed > 0 ? ExitStatus.runtimeError : ExitStatus.success
     }
 
     private func target(executable: String, directory: String) -> SweepTarget {

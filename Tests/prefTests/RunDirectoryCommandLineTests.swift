@@ -149,6 +149,21 @@ extension CommandLineTests {
         #expect(script.contains("#SBATCH --array=1-4\n"))
         #expect(script.contains("  3) DIR=\(dir)/sweep/point-003; ARGS=(--set beta=0.2 --seed 3) ;;\n"), "\(script)")
         #expect(script.contains("run \(dir)/s.pref --record-to \"$DIR\" \"${ARGS[@]}\""))
+        // Run two of the four array tasks by hand, as Slurm would, then collect.
+        for task in ["1", "4"] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = [dir + "/sweep/sweep.sbatch"]
+            p.environment = ["SLURM_ARRAY_TASK_ID": task, "PREF": CommandLineTests.binary.path, "PATH": "/usr/bin:/bin"]
+            try p.run()
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0)
+        }
+        let collected = try run(["sweep", dir + "/s.pref", "--grid", "beta=0.1,0.2", "--seeds", "3,4", "--backend", "slurm", "--collect", "--out", dir + "/sweep"])
+        #expect(collected.status == 0 && collected.stdout.contains("2 of 4 points finished, 0 failed"), "\(collected.stdout)\(collected.stderr)")
+        let csv = try String(contentsOfFile: dir + "/sweep/results.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.count == 3 && csv[1].hasPrefix("1,3,0.1,0,") && csv[2].hasPrefix("4,4,0.2,0,"), "\(csv)")
+        #expect(try String(contentsOfFile: dir + "/sweep/point-004/stdout.txt", encoding: .utf8) == "0.2\n")
         let noAddress = try run(["sweep", dir + "/s.pref", "--backend", "ray"])
         #expect(noAddress.status == 64 && noAddress.stderr.contains("--backend ray and --address ADDR go together"), "\(noAddress.stderr)")
     }

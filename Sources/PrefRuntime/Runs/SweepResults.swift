@@ -23,6 +23,16 @@ public enum SweepResults {
         return Table(columns: columns, rows: rows)
     }
 
+    /// The outcome of a point that recorded itself (a Slurm task), or nil when it has not
+    /// finished: its status and wall time from its manifest, its error from its stderr.
+    public static func recorded(_ point: SweepPlan.Point, in sweep: String) -> SweepRunner.Outcome? {
+        let dir = SweepRunner.pointDirectory(point, in: sweep)
+        guard let entry = try? RunListing.entry(dir), let status = entry.manifest["exit_status"] as? Int else { return nil }
+        let error = status == 0 ? "" : SweepRunner.firstError(in: (dir as NSString).appendingPathComponent("stderr.txt"))
+        return SweepRunner.Outcome(point: point, directory: dir, status: Int32(status),
+                                   seconds: entry.manifest["wall_seconds"] as? Double ?? 0, error: error)
+    }
+
     /// A point's final metrics from its manifest (none when it did not get that far).
     static func finalMetrics(_ directory: String) -> [String: Double] {
         guard let entry = try? RunListing.entry(directory) else { return [:] }
