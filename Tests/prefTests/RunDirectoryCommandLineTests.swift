@@ -78,6 +78,22 @@ extension CommandLineTests {
         #expect(try run(["repl", "--seed", "7"], stdin: "print(randn([2]))\n").stdout == run(["run", dir + "/s.pref", "--no-record", "--seed", "7"]).stdout)
     }
 
+    @Test func aResumedCheckpointIsADataFileOfTheRun() throws {
+        let dir = try scratch("")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Checkpoint paths are the process's, not the script's: keep them in the scratch directory.
+        try ("let w = toy_world(seed: 1, candidates: 4)\nlet d = w.pairs(40)\n"
+            + "let a = fit(candidate_policy(w), d, dpo(), epochs: 1, batch: 20, checkpoint: \"\(dir)/ck\")\n"
+            + "let b = fit(candidate_policy(w), d, dpo(), epochs: 2, batch: 20, resume: \"\(dir)/ck\")\nprint(b.steps)\n")
+            .write(toFile: dir + "/s.pref", atomically: true, encoding: .utf8)
+        let r = try run(["run", dir + "/s.pref", "--out", dir + "/runs"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let m = try manifest(try onlyRun(dir + "/runs"))
+        let files = (m["data_files"] as? [[String: Any]])?.compactMap { $0["path"] as? String } ?? []
+        #expect(files.map { ($0 as NSString).lastPathComponent } == ["ck.safetensors", "ck.json"], "\(files)")
+        #expect(m["fits"] as? Int == 2)
+    }
+
     @Test func aFailedRunStillRecordsItsManifestWithTheStatus() throws {
         let dir = try scratch("# %% One\nprint(1)\n# %% Two\nlet x = [1][5]\n")
         defer { try? FileManager.default.removeItem(atPath: dir) }

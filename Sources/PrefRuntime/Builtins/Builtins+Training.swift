@@ -54,6 +54,10 @@ enum TrainingBuiltins {
             } catch {
                 throw call.error("cannot resume from \(options.resume ?? ""): \(error)")
             }
+            if let resume = options.resume, let log = call.session?.runLog {
+                let (tensors, state) = Checkpoint.urls(resume)
+                for url in [tensors, state] { log.noteRead(shown: url.path, disk: url.path) }
+            }
             let bar = ProgressBar(enabled: isatty(2) != 0)
             let start = Date()
             var evalRows = [[Value]](), evalColumns = [String]()
