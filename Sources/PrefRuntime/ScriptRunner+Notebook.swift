@@ -9,6 +9,8 @@ extension ScriptRunner {
     public struct NotebookResult {
         public var status: Int32
         public var recorder: NotebookRecorder?
+        /// The parsed script (nil when it did not parse): run directories read its params.
+        public var program: Program?
     }
 
     public func runNotebook(path: String, overrides: [String] = [], cell: String? = nil) -> NotebookResult {
@@ -18,7 +20,9 @@ extension ScriptRunner {
 
     public func runNotebook(source: String, path: String, overrides: [String] = [], cell: String? = nil) -> NotebookResult {
         var recorder: NotebookRecorder?
+        var parsed: Program?
         let status = run(source: source, path: path, overrides: overrides) { program in
+            parsed = program
             let notebook = Notebook(program: program)
             var last: Int?
             if let cell {
@@ -34,7 +38,8 @@ extension ScriptRunner {
             r.attach(to: session)
             recorder = r
         }
-        return NotebookResult(status: status, recorder: recorder)
+        recorder?.finishTiming()
+        return NotebookResult(status: status, recorder: recorder, program: parsed)
     }
 
     /// `pref cells FILE`: the cells of a script that parses, or its syntax errors.

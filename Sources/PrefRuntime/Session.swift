@@ -23,6 +23,8 @@ public final class Session: @unchecked Sendable {
     public internal(set) var scriptPath: String?
     /// Set while a notebook run records per-cell outputs (reports, `pref run --cell`).
     public internal(set) var recorder: NotebookRecorder?
+    /// Set while `pref run` records a run directory: data files read and fits' histories.
+    public var runLog: RunLog?
     let modules: ModuleRegistry
     /// Node ids keep increasing across REPL entries so side tables never collide.
     var nextNodeID: NodeID = 0

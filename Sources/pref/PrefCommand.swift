@@ -14,7 +14,7 @@ struct PrefCommand: ParsableCommand {
         commandName: "pref",
         abstract: "A scripting language and REPL for preference learning.",
         version: PrefVersion.string,
-        subcommands: [Repl.self, Run.self, Cells.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self]
+        subcommands: [Repl.self, Run.self, Runs.self, Diff.self, Sweep.self, Cells.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self]
     )
 
     @Option(name: .customShort("e"), help: "Run a line of pref code and exit.") var code: String?
@@ -34,10 +34,12 @@ struct Repl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl", abstract: "Start the interactive REPL (stdin runs as a script when it or stdout is not a terminal).")
 
-    @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
+    @Option(name: .customLong("seed"), help: "Seed for every random stream.") var ownSeed: UInt64 = 0
+    /// `pref`'s own `--seed` option takes `--seed` wherever it appears, also after `repl`.
+    @ParentCommand var root: PrefCommand
 
     func run() throws {
-        throw ExitCode(startREPLOrRunStandardInput(seed: seed))
+        throw ExitCode(startREPLOrRunStandardInput(seed: ownSeed != 0 ? ownSeed : root.seed))
     }
 }
 
@@ -66,44 +68,6 @@ func startREPLOrRunStandardInput(seed: UInt64) -> Int32 {
 func interruptibly(_ session: Session, _ body: () -> Int32) -> Int32 {
     InterruptSignal.install(exitWhenIdle: true)
     return InterruptSignal.directed(at: session.interpreter.interruptFlag, body)
-}
-
-/// `pref run FILE [--set k=v]... [--seed N] [--cell N|TITLE] [--report out.html|out.md|out.ipynb]`.
-struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a .pref script.")
-
-    @ArgumentParser.Argument(help: "The script to run.") var file: String
-    @Option(name: .customLong("set"), help: "Override a param: --set beta=0.3 (repeatable).") var overrides: [String] = []
-    @Option(help: "Seed for every random stream.") var seed: UInt64 = 0
-    @Option(help: "Run the script up to and including this cell: its number or its title (see `pref cells FILE`).") var cell: String?
-    @Option(help: "Also write a report of the run, each cell with its prose, code and outputs: out.html, out.md or out.ipynb.")
-    var report: String?
-
-    func validate() throws {
-        if let report, Report.Format(path: report) == nil {
-            throw ValidationError("--report '\(report)': the report's name must end in .html, .md or .ipynb")
-        }
-    }
-
-    func run() throws {
-        let session = Session(seed: seed)
-        guard cell != nil || report != nil else {
-            throw ExitCode(interruptibly(session) { ScriptRunner(session: session).run(path: file, overrides: overrides) })
-        }
-        throw ExitCode(interruptibly(session) {
-            let result = ScriptRunner(session: session).runNotebook(path: file, overrides: overrides, cell: cell)
-            guard let report, let recorder = result.recorder else { return result.status }
-            // A failed run still gets its report: the outputs up to the error, and the error.
-            do throws(Report.WriteError) {
-                let settings = (["--seed \(seed)"] + overrides.map { "--set \($0)" }).joined(separator: " ")
-                try Report(recorder: recorder, status: result.status, settings: settings).write(to: report)
-            } catch {
-                FileHandle.standardError.write(Data("error: --report: \(error.message)\n".utf8))
-                return result.status == ExitStatus.success ? ExitStatus.runtimeError : result.status
-            }
-            return result.status
-        })
-    }
 }
 
 /// `pref cells FILE`: the script's cells, one a line: number, title, lines.

@@ -6,6 +6,8 @@ import _PrefTestSupport
 @Suite("pref command line") struct CommandLineTests {
     /// The built `pref` (see `TestBinaries`).
     static var binary: URL { TestBinaries.pref }
+    /// Where the runs of `pref run` in these tests are recorded (see `run`).
+    static let runsDirectory = NSTemporaryDirectory() + "pref-test-runs"
 
     struct Result {
         var status: Int32
@@ -13,17 +15,25 @@ import _PrefTestSupport
         var stderr: String
     }
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
         let p = Process()
         p.executableURL = CommandLineTests.binary
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
+        // `pref run` records every run; the suite's runs go to a temporary directory, not runs/.
+        env["PREF_RUNS"] = CommandLineTests.runsDirectory
         for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        let input = Pipe()
+        p.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try p.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
@@ -37,7 +47,7 @@ import _PrefTestSupport
         try "print(\"started\")\nvar i = 0\nwhile true { i += 1 }\n".write(to: script, atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = CommandLineTests.binary
-        p.arguments = ["run", script.path]
+        p.arguments = ["run", script.path, "--no-record"]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

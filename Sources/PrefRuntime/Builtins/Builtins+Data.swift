@@ -43,6 +43,7 @@ extension BuiltinLibrary {
             let (shown, disk) = DataPaths.resolve(call.string(0), session: call.session)
             do throws(LoadFailure) {
                 let result = try DataLoader.load(diskPath: disk, path: shown, options: options)
+                call.session?.runLog?.noteRead(shown: shown, disk: disk)
                 if result.skipped > 0 { warnSkipped(result, path: shown, call: call) }
                 return DatasetObject.value(result.dataset)
             } catch {

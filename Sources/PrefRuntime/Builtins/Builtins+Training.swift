@@ -56,6 +56,10 @@ enum TrainingBuiltins {
             } catch {
                 throw call.error("cannot resume from \(options.resume ?? ""): \(error)")
             }
+            if let resume = options.resume, let log = call.session?.runLog {
+                let (tensors, state) = Checkpoint.urls(resume)
+                for url in [tensors, state] { log.noteRead(shown: url.path, disk: url.path) }
+            }
             let bar = ProgressBar(enabled: isatty(2) != 0)
             let start = Date()
             var evalRows = [[Value]](), evalColumns = [String]()
@@ -78,6 +82,7 @@ enum TrainingBuiltins {
                 throw call.error("cannot write the checkpoint: \(e.localizedDescription)")
             }
             bar.finish()
+            call.session?.runLog?.noteFit(history: trainer.historyTable())
             return .native(NativeBox(RunObject(history: trainer.historyTable(), evals: Table(columns: evalColumns, rows: evalRows), model: call[0],
                                                loss: loss, elapsed: Date().timeIntervalSince(start), interrupted: trainer.interrupted)))
         }

@@ -1,3 +1,4 @@
+import Dispatch
 import PrefLanguage
 
 /// Records what each cell of a running script shows, for reports (and stops the run after the
@@ -12,6 +13,11 @@ public final class NotebookRecorder: @unchecked Sendable {
     /// The run stops before the first statement after this cell.
     let lastCell: Int?
     private var current = 0
+    /// Per cell, the seconds its top-level statements took (each statement's time goes to the
+    /// cell that holds it); run manifests list them.
+    public private(set) var cellSeconds: [Double]
+    private var timedCell: Int?
+    private var lastSwitch = DispatchTime.now().uptimeNanoseconds
     /// The session's output before the recorder wrapped it: shown values reach the terminal
     /// through it without being recorded twice.
     private var terminal: (String) -> Void = { _ in }
@@ -23,6 +29,7 @@ public final class NotebookRecorder: @unchecked Sendable {
         self.notebook = notebook
         self.lastCell = lastCell
         outputs = Array(repeating: [], count: notebook.cells.count)
+        cellSeconds = Array(repeating: 0, count: notebook.cells.count)
     }
 
     /// Wires the recorder into the session: its text and error outputs, displayed values, and
@@ -49,8 +56,19 @@ public final class NotebookRecorder: @unchecked Sendable {
     private func enter(line: Int) throws {
         guard let i = notebook.cellIndex(containing: line) else { return }
         if let lastCell, i > lastCell { throw Stop() }
+        finishTiming()
+        timedCell = i
         current = max(current, i)
         reached = max(reached ?? i, i)
+    }
+
+    /// Adds the time since the last statement started to its cell (called when a statement
+    /// starts and when the run ends).
+    func finishTiming() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        if let timedCell { cellSeconds[timedCell] += Double(now - lastSwitch) / 1e9 }
+        timedCell = nil
+        lastSwitch = now
     }
 
     /// A shown value: its terminal text goes to the terminal; the cell keeps it rich when it is

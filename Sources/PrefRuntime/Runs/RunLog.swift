@@ -1,0 +1,54 @@
+import Foundation
+import PrefLanguage
+
+/// What a recorded run collects while it runs, for its manifest and metrics: the data files it
+/// read (with their hashes, taken when read, so a file changed later does not lie about the run)
+/// and every fit's history. The builtins that read data or train report here when the session
+/// has a log (`pref run` without `--no-record`).
+public final class RunLog: @unchecked Sendable {
+    public struct DataFile: Sendable, Equatable {
+        /// The path as the script's messages show it (relative to the script's directory).
+        public var path: String
+        public var sha256: String
+    }
+
+    public private(set) var dataFiles: [DataFile] = []
+    /// Each fit's history table, in the order the fits finished.
+    public private(set) var fits: [Table] = []
+
+    public init() {}
+
+    /// A data file was read from `disk`; each path is listed once.
+    func noteRead(shown: String, disk: String) {
+        guard !dataFiles.contains(where: { $0.path == shown }), let hash = SHA256.hex(ofFile: disk) else { return }
+        dataFiles.append(DataFile(path: shown, sha256: hash))
+    }
+
+    func noteFit(history: Table) {
+        fits.append(history)
+    }
+
+    /// The last row of the last fit's history, as metric name → number (what `pref runs`
+    /// shows and sweeps collect). Non-numeric cells are left out.
+    public var finalMetrics: [String: Double] {
+        guard let history = fits.last, let row = history.rows.last else { return [:] }
+        var out = [String: Double]()
+        for (column, value) in zip(history.columns, row) {
+            if case .number(let x) = value, x.isFinite { out[column] = x }
+        }
+        return out
+    }
+
+    /// metrics.jsonl: one JSON object per step of every fit, with the fit's number (from 1).
+    public func metricsLines() -> String {
+        var lines = [String]()
+        for (i, history) in fits.enumerated() {
+            for row in history.rows {
+                var object: [String: Any] = ["fit": i + 1]
+                for (column, value) in zip(history.columns, row) { object[column] = JSONValue.from(value) }
+                lines.append(JSONValue.line(object))
+            }
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+}
