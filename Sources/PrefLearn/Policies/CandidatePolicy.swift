@@ -94,7 +94,10 @@ public final class CandidatePolicy: @unchecked Sendable {
             if let psi = contiguous { return try psi.matmul(w[0]).reshaped([n, k]) }
             return try tape.gatherMatvec(source.psi, try promptIndex(prompts), w[0])
         case .mlp:
-            let psi = try contiguous ?? tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+            let psi: Var
+            if let contiguous { psi = contiguous } else {
+                psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
+            }
             return try (try psi.matmul(w[0]) + w[1]).tanh().matmul(w[2]).reshaped([n, k])
         }
     }
