@@ -49,6 +49,13 @@ extension Compiler {
            case .local(slot)? = resolution.refs[m.id] {
             return assignment(target, .add, rhs, opRange)
         }
+        // The same for a global (a top-level `var`) when `e` calls nothing: then `e` cannot
+        // change the global between the read of `x` and the append.
+        if op == .assign, case .name(let n) = target, case .global(let g)? = resolution.refs[n.id],
+           case .binary(.add, .name(let m), let rhs, let opRange) = value, case .global(g)? = resolution.refs[m.id],
+           Self.callsNothing(rhs) {
+            return assignment(target, .add, rhs, opRange)
+        }
         let combine: ((Value, Value) throws -> Value)? = compoundOperator(op, range)
         if case .name(let n) = target, let combine, let ref = resolution.refs[n.id],
            case .local(let slot) = ref, !layout.cellSlots.contains(slot), op != .assign {
@@ -108,6 +115,24 @@ extension Compiler {
         default:
             let e = error("cannot assign to this expression", target.range)
             return { _ in throw e }
+        }
+    }
+
+    /// Whether evaluating `e` can run no user code (no calls, blocks, branches or functions), so
+    /// it cannot assign to any variable.
+    static func callsNothing(_ e: Expr) -> Bool {
+        switch e {
+        case .number, .bool, .none, .name: return true
+        case .string(let parts):
+            return parts.0.allSatisfy { if case .interpolation(let x, _) = $0 { callsNothing(x) } else { true } }
+        case .list(let items, _): return items.allSatisfy(callsNothing)
+        case .record(let fields, _): return fields.allSatisfy { callsNothing($0.value) }
+        case .unary(_, let x, _): return callsNothing(x)
+        case .binary(_, let a, let b, _): return callsNothing(a) && callsNothing(b)
+        case .range(let a, let b, _, _): return (a.map(callsNothing) ?? true) && (b.map(callsNothing) ?? true)
+        case .member(let x, _, _): return callsNothing(x)
+        case .index(let x, let i, _): return callsNothing(x) && callsNothing(i)
+        case .comprehension, .call, .ifElse, .block, .function: return false
         }
     }
 
