@@ -123,8 +123,8 @@ extension Compiler {
     static func callsNothing(_ e: Expr) -> Bool {
         switch e {
         case .number, .bool, .none, .name: return true
-        case .string(let parts):
-            return parts.0.allSatisfy { if case .interpolation(let x, _) = $0 { callsNothing(x) } else { true } }
+        case .string(let parts, _):
+            return parts.allSatisfy { if case .interpolation(let x, _) = $0 { callsNothing(x) } else { true } }
         case .list(let items, _): return items.allSatisfy(callsNothing)
         case .record(let fields, _): return fields.allSatisfy { callsNothing($0.value) }
         case .unary(_, let x, _): return callsNothing(x)
