@@ -79,32 +79,28 @@ extension BradleyTerry {
         }
 
         func summary(_ r: NewtonMaximizer.Result) -> Fit {
-            let k = items.count, p = newton.free.count
-            // The covariance in full coordinates (zero for the pinned item).
-            var full = [Double](repeating: 0, count: k * k)
-            var position = [Int](repeating: -1, count: model.dimension)
-            for (a, i) in newton.free.enumerated() { position[i] = a }
-            for i in 0..<k where position[i] >= 0 {
-                for j in 0..<k where position[j] >= 0 { full[i * k + j] = r.covariance[position[i] * p + position[j]] }
-            }
-            let se = options.reference == nil ? Problem.centredErrors(full, k) : (0..<k).map { full[$0 * k + $0].squareRoot() }
+            let k = items.count, n = model.dimension
+            // The covariance in full coordinates is zero for the pinned item.
+            let v = r.covariance
+            let se = options.reference == nil ? Problem.centredErrors(v, k, stride: n) : (0..<k).map { v[$0 * n + $0].squareRoot() }
             let loglik = model.value(r.beta)
             let parameters = model.dimension - 1
             let extra = model.dimension > k
             return Fit(items: items, abilities: abilities(r.beta), standardErrors: se,
                        homeAdvantage: extra ? r.beta[k] : nil,
-                       homeStandardError: extra ? r.covariance[position[k] * p + position[k]].squareRoot() : nil,
+                       homeStandardError: extra ? v[k * n + k].squareRoot() : nil,
                        logLikelihood: loglik, deviance: 2 * ((saturated(model) ?? 0) - loglik), aic: -2 * loglik + 2 * Double(parameters),
                        parameters: parameters, iterations: r.iterations, comparisons: comparisons,
                        droppedTies: droppedTies, reference: options.reference, prior: options.prior, bootstrap: nil)
         }
 
-        /// √diag(P·V·P), P = I − 11ᵀ/K: (PVP)ᵢᵢ = Vᵢᵢ − 2·mean_j Vᵢⱼ + mean_jl Vⱼₗ.
-        static func centredErrors(_ v: [Double], _ k: Int) -> [Double] {
+        /// √diag(P·V·P), P = I − 11ᵀ/K, over the leading K×K block of V (rows `stride` apart):
+        /// (PVP)ᵢᵢ = Vᵢᵢ − 2·mean_j Vᵢⱼ + mean_jl Vⱼₗ.
+        static func centredErrors(_ v: [Double], _ k: Int, stride: Int) -> [Double] {
             let n = Double(k)
-            let rowMeans = (0..<k).map { i in (0..<k).reduce(0) { $0 + v[i * k + $1] } / n }
+            let rowMeans = (0..<k).map { i in (0..<k).reduce(0) { $0 + v[i * stride + $1] } / n }
             let grand = rowMeans.reduce(0, +) / n
-            return (0..<k).map { i in Swift.max(v[i * k + i] - 2 * rowMeans[i] + grand, 0).squareRoot() }
+            return (0..<k).map { i in Swift.max(v[i * stride + i] - 2 * rowMeans[i] + grand, 0).squareRoot() }
         }
     }
 

@@ -30,35 +30,45 @@ struct BradleyTerryLikelihood: LogLikelihood {
     }
 
     func derivatives(_ beta: [Double]) -> (gradient: [Double], information: [Double]) {
-        let (_, g, h) = evaluate(beta)
+        var h = [Double](repeating: 0, count: dimension * dimension)
+        let (_, g) = evaluate(beta, information: &h)
         return (g, h)
     }
 
     /// ℓ, ∇ℓ and the information in one pass, sharing u = e^(−|η|) between log σ(±η) and σ(η).
     /// Groups come in pair order with i < j, so the upper-triangle writes run along the rows.
-    func evaluate(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double]) {
+    func evaluate(_ beta: [Double], information: inout [Double]) -> (value: Double, gradient: [Double]) {
         let n = dimension, k = items
-        var gradient = [Double](repeating: 0, count: n), information = [Double](repeating: 0, count: n * n)
+        var gradient = [Double](repeating: 0, count: n)
+        if information.count == n * n {
+            information.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        } else {
+            information = [Double](repeating: 0, count: n * n)
+        }
         var total = 0.0
-        for g in counts.first.indices {
-            let i = counts.first[g], j = counts.second[g], z = counts.venue[g]
-            let wi = counts.winsFirst[g], wj = counts.winsSecond[g], m = wi + wj
-            guard m > 0 else { continue }
-            let e = eta(beta, g), u = exp(-abs(e)), l = log1p(u)
-            total -= wi * (Swift.max(-e, 0) + l) + wj * (Swift.max(e, 0) + l)
-            let p = e >= 0 ? 1 / (1 + u) : u / (1 + u)
-            let r = wi - m * p, v = m * p * (1 - p)
-            gradient[i] += r; gradient[j] -= r
-            information[i * n + i] += v; information[j * n + j] += v
-            information[i * n + j] -= v
-            if home && z != 0 {
-                gradient[k] += z * r
-                information[k * n + k] += v
-                information[i * n + k] += z * v
-                information[j * n + k] -= z * v
+        information.withUnsafeMutableBufferPointer { information in
+            for g in counts.first.indices {
+                let i = counts.first[g], j = counts.second[g], z = counts.venue[g]
+                let wi = counts.winsFirst[g], wj = counts.winsSecond[g], m = wi + wj
+                guard m > 0 else { continue }
+                // log(1 + u) for u ∈ (0, 1] is off by at most an ulp of 1 absolutely (so ℓ by ≤ 1e-16 per
+                // comparison) and costs a fraction of log1p, which was most of a Newton iteration.
+                let e = eta(beta, g), u = exp(-abs(e)), l = log(1 + u)
+                total -= wi * (Swift.max(-e, 0) + l) + wj * (Swift.max(e, 0) + l)
+                let p = e >= 0 ? 1 / (1 + u) : u / (1 + u)
+                let r = wi - m * p, v = m * p * (1 - p)
+                gradient[i] += r; gradient[j] -= r
+                information[i * n + i] += v; information[j * n + j] += v
+                information[i * n + j] -= v
+                if home && z != 0 {
+                    gradient[k] += z * r
+                    information[k * n + k] += v
+                    information[i * n + k] += z * v
+                    information[j * n + k] -= z * v
+                }
             }
         }
-        return (total, gradient, information)
+        return (total, gradient)
     }
 
     /// The saturated model's log-likelihood: each group its own probability wᵢ/(wᵢ + wⱼ).

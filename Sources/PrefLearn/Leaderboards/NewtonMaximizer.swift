@@ -9,14 +9,16 @@ protocol LogLikelihood {
     /// triangle (i ≤ j) is read: the Cholesky factorisation needs no more, and filling half
     /// keeps the writes in row order.
     func derivatives(_ beta: [Double]) -> (gradient: [Double], information: [Double])
-    /// ℓ with its derivatives, in one pass where the model can share the work.
-    func evaluate(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double])
+    /// ℓ and ∇ℓ, writing the information (as `derivatives` gives it) over `information`, a
+    /// dimension² buffer the caller reuses across evaluations; in one pass where the model can.
+    func evaluate(_ beta: [Double], information: inout [Double]) -> (value: Double, gradient: [Double])
 }
 
 extension LogLikelihood {
-    func evaluate(_ beta: [Double]) -> (value: Double, gradient: [Double], information: [Double]) {
+    func evaluate(_ beta: [Double], information: inout [Double]) -> (value: Double, gradient: [Double]) {
         let (g, h) = derivatives(beta)
-        return (value(beta), g, h)
+        information = h
+        return (value(beta), g)
     }
 }
 
@@ -24,11 +26,15 @@ extension LogLikelihood {
 /// penalty, maximising f(β) = ℓ(β) − ½ Σᵢ λᵢ βᵢ² (λᵢ = `ridge[i]`, zero for unpenalised
 /// coordinates); fixed coordinates keep their starting value (the reference item at 0).
 ///
-/// Each step solves I·Δ = ∇f by Cholesky (LAPACK `dpotrf`); when f does not increase the step is
-/// halved (up to 40 times). Each trial point is evaluated with its derivatives in one pass, so an
-/// accepted step (the usual case) costs one pass over the data. Converged when max |Δ| <
-/// `tolerance`. The covariance of the free coordinates is the inverse information (penalised when
-/// λ > 0) at the optimum.
+/// The system stays in full coordinates: a fixed coordinate's row and column of the information
+/// are replaced by the identity's and its gradient by 0, so its step is exactly 0 and the
+/// factor and inverse of the free block are those of the restricted system (the matrix is block
+/// diagonal). Each step solves I·Δ = ∇f by Cholesky (LAPACK `dpotrf`) in place; when f does not
+/// increase the step is halved (up to 40 times). Each trial point is evaluated with its
+/// derivatives in one pass into a second buffer that is swapped in when accepted, so an accepted
+/// step (the usual case) costs one pass over the data and no allocation of the dimension² matrix.
+/// Converged when max |Δ| < `tolerance`. The covariance is the inverse information (penalised
+/// when λ > 0) at the optimum.
 struct NewtonMaximizer {
     var free: [Int]
     var ridge: [Double]
@@ -39,51 +45,62 @@ struct NewtonMaximizer {
         var beta: [Double]
         var iterations: Int
         var converged: Bool
-        /// Free × free, in the order of `free`.
+        /// dimension × dimension, row-major, zero in the rows and columns of fixed coordinates.
         var covariance: [Double]
     }
 
     enum Failure: Error { case singular, notConverged(Result) }
 
-    /// f, its gradient and its information (upper triangle), restricted to the free coordinates.
-    func system(_ model: some LogLikelihood, _ beta: [Double]) -> (f: Double, g: [Double], h: [Double]) {
-        let (value, gradient, information) = model.evaluate(beta)
-        let n = model.dimension, p = free.count
-        var g = [Double](repeating: 0, count: p), h = [Double](repeating: 0, count: p * p)
-        var f = value
-        for (a, i) in free.enumerated() {
+    /// f and its gradient, with the information (upper triangle, identity at fixed coordinates,
+    /// ridge added) written over `h`.
+    func system(_ model: some LogLikelihood, _ beta: [Double], _ h: inout [Double]) -> (f: Double, g: [Double]) {
+        var (f, g) = model.evaluate(beta, information: &h)
+        let n = model.dimension
+        var fixed = [Bool](repeating: true, count: n)
+        for i in free {
+            fixed[i] = false
             f -= 0.5 * ridge[i] * beta[i] * beta[i]
-            g[a] = gradient[i] - ridge[i] * beta[i]
-            for b in a..<p { h[a * p + b] = information[i * n + free[b]] }
-            h[a * p + a] += ridge[i]
+            g[i] -= ridge[i] * beta[i]
+            h[i * n + i] += ridge[i]
         }
-        return (f, g, h)
+        for i in 0..<n where fixed[i] {
+            g[i] = 0
+            for j in 0..<n { h[i * n + j] = 0; h[j * n + i] = 0 }
+            h[i * n + i] = 1
+        }
+        return (f, g)
     }
 
     func maximize(_ model: some LogLikelihood, start: [Double]) throws -> Result {
+        let n = model.dimension
         var beta = start, iterations = 0, converged = false
-        var current = system(model, beta)
-        let p = free.count
+        var h = [Double](repeating: 0, count: n * n), trialH = h
+        var current = system(model, beta, &h)
         while iterations < maxIterations {
-            var step = current.g, factor = current.h
-            guard try BLAS.choleskySolve(&factor, &step, n: p) else { throw Failure.singular }
+            var step = current.g
+            guard try BLAS.choleskySolve(&h, &step, n: n) else { throw Failure.singular }
             iterations += 1
             var scale = 1.0, trial = beta, next = current
             for _ in 0..<40 {
                 trial = beta
-                for (a, i) in free.enumerated() { trial[i] += scale * step[a] }
-                next = system(model, trial)
+                for i in free { trial[i] += scale * step[i] }
+                next = system(model, trial, &trialH)
                 if next.f.isFinite && next.f >= current.f - 1e-12 * abs(current.f) { break }
                 scale /= 2
             }
             beta = trial
             current = next
+            swap(&h, &trialH)
             if (step.map { abs($0) }.max() ?? 0) * scale < tolerance { converged = true; break }
         }
-        var h = current.h, none = [Double](repeating: 0, count: p)
-        guard try BLAS.choleskySolve(&h, &none, n: p) else { throw Failure.singular }
-        let result = Result(beta: beta, iterations: iterations, converged: converged,
-                            covariance: try BLAS.choleskyInverse(h, n: p))
+        var none = [Double](repeating: 0, count: n)
+        guard try BLAS.choleskySolve(&h, &none, n: n) else { throw Failure.singular }
+        var covariance = try BLAS.choleskyInverse(h, n: n)
+        let free = Set(self.free)
+        for i in 0..<n where !free.contains(i) {
+            for j in 0..<n { covariance[i * n + j] = 0; covariance[j * n + i] = 0 }
+        }
+        let result = Result(beta: beta, iterations: iterations, converged: converged, covariance: covariance)
         guard converged else { throw Failure.notConverged(result) }
         return result
     }

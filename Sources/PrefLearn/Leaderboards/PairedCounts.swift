@@ -28,21 +28,17 @@ public struct PairedCounts: Sendable {
     /// Aggregates comparison rows. Row numbers in errors count from 1.
     public init(_ rows: [ComparisonRow], ties: TieRule = .half) throws(DataError) {
         // Distinct names in first-seen order, then sorted; rows keep their first-seen ids.
-        var seen = [String: Int]()
+        var seen = NameInterner()
         var ids = [Int]()
         ids.reserveCapacity(rows.count * 2)
-        func id(_ name: String) -> Int {
-            if let id = seen[name] { return id }
-            seen[name] = seen.count
-            return seen.count - 1
-        }
         for row in rows {
-            ids.append(id(row.winner))
-            ids.append(id(row.loser))
+            ids.append(seen.id(row.winner))
+            ids.append(seen.id(row.loser))
         }
-        items = seen.keys.sorted()
-        var rank = [Int](repeating: 0, count: seen.count)
-        for (i, name) in items.enumerated() { rank[seen[name] ?? 0] = i }
+        let order = seen.names.indices.sorted { seen.names[$0] < seen.names[$1] }
+        items = order.map { seen.names[$0] }
+        var rank = [Int](repeating: 0, count: order.count)
+        for (i, id) in order.enumerated() { rank[id] = i }
         comparisons = 0; droppedTies = 0
         rowShare = []; rowCount = []
         rowShare.reserveCapacity(rows.count); rowCount.reserveCapacity(rows.count)
