@@ -111,6 +111,15 @@ public struct RewardInputs: Sendable {
         return (world, ids)
     }
 
+    /// The same candidates with features in `dtype` (a model that reads f64 converts once, not
+    /// at every step; the values are the same).
+    public func converted(to dtype: DType) throws(TensorError) -> RewardInputs {
+        guard features.dtype != dtype else { return self }
+        var out = try RewardInputs(features: features.to(dtype), ids: ids, world: world, lengths: explicitLengths)
+        out.fromWorld = fromWorld
+        return out
+    }
+
     /// The rows at `indices` (e.g. a bootstrap sample).
     public func selecting(_ indices: [Int]) throws(TensorError) -> RewardInputs {
         var out = try RewardInputs(features: try features.gather(try IndexTensor(indices), axis: 0), ids: ids.map { i in indices.map { i[$0] } },

@@ -68,7 +68,7 @@ public final class RewardModel: TrainableReward, @unchecked Sendable {
                 throw TensorError(op: "reward_model", "the model reads \(inputDim) features, the candidates have \(inputs.features.shape[1])",
                                   hint: "score data with the feature dimension the model was built for")
             }
-            return inputs.features.to(.f64)
+            return inputs.features.dtype == .f64 ? inputs.features : inputs.features.to(.f64)
         case .psi:
             guard let world else { throw TensorError(op: "reward_model", "the psi view needs a toy world") }
             guard let ids = inputs.ids else {

@@ -64,7 +64,12 @@ final class RewardModelTask: TrainingTask {
         }
         switch (loss.kind, data.kind) {
         case (.bradleyTerry(let c), .pairs), (.bradleyTerry(let c), .logps):
-            return RewardModelTask(model: model, loss: loss, examples: try RewardBuiltins.examples(data, world: r.world, center: c, call))
+            var examples = try RewardBuiltins.examples(data, world: r.world, center: c, call)
+            if model is RewardModel, case .pairs(let chosen, let rejected, let margins, let center) = examples {
+                // reward_model reads φ in f64: convert the loaded (f32) features once, not each step.
+                examples = .pairs(chosen: try chosen.converted(to: .f64), rejected: try rejected.converted(to: .f64), margins: margins, center: center)
+            }
+            return RewardModelTask(model: model, loss: loss, examples: examples)
         case (.listwise(let c), .ranked) where c.type == .plackettLuce:
             // plackett_luce(beta:) scales the rewards inside the softmax: s = β·r.
             return RewardModelTask(model: model, loss: loss, examples: try RewardBuiltins.examples(data, world: r.world, center: nil, beta: c.beta * c.scale, call))
