@@ -163,18 +163,17 @@ final class Trainer {
         }
         for q in params { q.zeroGrad() }
         try tape.backward(recorded.loss)
+        // One pass over each gradient: the finite check and the squared norm together.
+        var squares = 0.0
         for q in params {
-            if let g = q.grad, !g.to(.f64).scalars.allSatisfy(\.isFinite) {
+            guard let g = q.grad?.to(.f64).scalars else { continue }
+            guard g.allSatisfy(\.isFinite) else {
                 for q in params { q.zeroGrad() }
                 throw TrainingFailure(message: "step \(step + 1): the gradient of '\(q.name)' is not finite (loss \(task.loss.name))")
             }
+            squares += g.reduce(0) { $0 + $1 * $1 }
         }
-        let norm: Double
-        if let clip = options.clip {
-            norm = clipGradientNorm(params, maxNorm: clip)
-        } else {
-            norm = params.reduce(0) { acc, q in acc + (q.grad?.to(.f64).scalars.reduce(0) { $0 + $1 * $1 } ?? 0) }.squareRoot()
-        }
+        let norm = options.clip.map { clipGradientNorm(params, maxNorm: $0) } ?? squares.squareRoot()
         try optimizer.step()
         for q in params { q.zeroGrad() }
         recorded.metrics["grad_norm"] = norm
