@@ -2,14 +2,14 @@ import Foundation
 import Testing
 import _PrefTestSupport
 
-/// docs/tutorial.md runs as written: every `pref` block in order as one session (so later blocks
-/// see earlier names), every `sh` block's `pref …` commands, and every output shown under a block
-/// is what that block prints. Blocks with `file=NAME` are written to the working directory first.
+/// docs/tutorial.md and the README run as written: every `pref` block of a page in order as one
+/// session (so later blocks see earlier names), every `sh` block's `pref …` commands (the tutorial
+/// only: the README's are the setup scripts), and every output shown under a block is what that
+/// block prints. Blocks with `file=NAME` are written to the working directory first.
 /// `PREF_RECORD_TUTORIAL=1` rewrites the output blocks from what the code prints (then review the
 /// diff).
-@Suite("tutorial") struct TutorialTests {
+@Suite("tutorial and README") struct TutorialTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let page = root.appendingPathComponent("docs/tutorial.md")
     static let marker = "\u{1}block "
 
     struct Outcome {
@@ -43,11 +43,14 @@ import _PrefTestSupport
         return lines.joined(separator: "\n")
     }
 
-    @Test func everyCodeBlockRunsAndPrintsWhatThePageShows() throws {
-        let text = try String(contentsOf: TutorialTests.page, encoding: .utf8)
+    @Test(arguments: ["docs/tutorial.md", "README.md"])
+    func everyCodeBlockRunsAndPrintsWhatThePageShows(_ name: String) throws {
+        let page = TutorialTests.root.appendingPathComponent(name)
+        let runsShell = name != "README.md"
+        let text = try String(contentsOf: page, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let blocks = MarkdownCodeBlock.parse(text)
-        #expect(blocks.count >= 10)
+        #expect(blocks.count >= 3)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pref-tutorial-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -58,7 +61,7 @@ import _PrefTestSupport
             }
         }
         for block in blocks where block.attributes["file"] == nil && !["pref", "sh", "text"].contains(block.language) {
-            Issue.record("docs/tutorial.md:\(block.fence.lowerBound + 1): a code block without file= must be pref, sh or text, not '\(block.language)'")
+            Issue.record("\(name):\(block.fence.lowerBound + 1): a code block without file= must be pref, sh or text, not '\(block.language)'")
         }
 
         // What each block printed, by block index.
@@ -68,7 +71,7 @@ import _PrefTestSupport
         for i in session { script += "print(\"\\u{1}block \(i)\")\n" + blocks[i].code + "\n" }
         try script.write(to: dir.appendingPathComponent("tutorial-session.pref"), atomically: true, encoding: .utf8)
         let outcome = try run(["run", "--no-record", "tutorial-session.pref"], in: dir)
-        #expect(outcome.status == 0, "the tutorial's pref blocks failed:\n\(outcome.stderr)")
+        #expect(outcome.status == 0, "\(name): the pref blocks failed:\n\(outcome.stderr)")
         var current: Int?
         for line in outcome.stdout.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix(TutorialTests.marker), let i = Int(line.dropFirst(TutorialTests.marker.count)) {
@@ -79,12 +82,12 @@ import _PrefTestSupport
             }
         }
 
-        for (i, block) in blocks.enumerated() where block.language == "sh" {
+        for (i, block) in blocks.enumerated() where runsShell && block.language == "sh" {
             var output = ""
             for command in block.code.split(separator: "\n") where !command.hasPrefix("#") && !command.allSatisfy(\.isWhitespace) {
                 let words = command.split(separator: " ").map(String.init)
                 guard words.first == "pref" else {
-                    Issue.record("docs/tutorial.md:\(block.fence.lowerBound + 1): only pref commands run here: \(command)")
+                    Issue.record("\(name):\(block.fence.lowerBound + 1): only pref commands run here: \(command)")
                     continue
                 }
                 let result = try run(Array(words.dropFirst()), in: dir)
@@ -104,32 +107,32 @@ import _PrefTestSupport
             expected[i] = i + 1
         }
         if ProcessInfo.processInfo.environment["PREF_RECORD_TUTORIAL"] != nil {
-            try record(lines: lines, blocks: blocks, printed: printed, expected: expected)
+            try record(page, lines: lines, blocks: blocks, printed: printed, expected: expected)
             return
         }
         for i in session {
             let out = normalized(printed[i] ?? "")
             if let e = expected[i] {
-                #expect(out == normalized(blocks[e].code), "docs/tutorial.md:\(blocks[i].fence.lowerBound + 1): the block prints\n\(out)")
+                #expect(out == normalized(blocks[e].code), "\(name):\(blocks[i].fence.lowerBound + 1): the block prints\n\(out)")
             } else {
-                #expect(out.isEmpty, "docs/tutorial.md:\(blocks[i].fence.lowerBound + 1): the block prints output the page does not show:\n\(out)")
+                #expect(out.isEmpty, "\(name):\(blocks[i].fence.lowerBound + 1): the block prints output the page does not show:\n\(out)")
             }
         }
-        for (i, block) in blocks.enumerated() where block.language == "sh" {
+        for (i, block) in blocks.enumerated() where runsShell && block.language == "sh" {
             if let e = expected[i] {
-                #expect(normalized(printed[i] ?? "") == normalized(blocks[e].code), "docs/tutorial.md:\(block.fence.lowerBound + 1): the commands print\n\(printed[i] ?? "")")
+                #expect(normalized(printed[i] ?? "") == normalized(blocks[e].code), "\(name):\(block.fence.lowerBound + 1): the commands print\n\(printed[i] ?? "")")
             }
         }
     }
 
     /// Rewrites the page with each session block's output under it (and each shown `sh` output).
-    func record(lines: [String], blocks: [MarkdownCodeBlock], printed: [Int: String], expected: [Int: Int]) throws {
+    func record(_ page: URL, lines: [String], blocks: [MarkdownCodeBlock], printed: [Int: String], expected: [Int: Int]) throws {
         var out = [String]()
         var next = 0  // next line of `lines` to copy
         for (i, block) in blocks.enumerated() {
             guard block.language != "text" || !expected.values.contains(i) else { continue }
             let isSession = block.language == "pref" && block.attributes["file"] == nil
-            guard isSession || (block.language == "sh" && expected[i] != nil) else { continue }
+            guard isSession || (block.language == "sh" && expected[i] != nil && printed[i] != nil) else { continue }
             out += lines[next...block.fence.upperBound]
             next = block.fence.upperBound + 1
             if let e = expected[i] { next = blocks[e].fence.upperBound + 1 }
@@ -137,7 +140,7 @@ import _PrefTestSupport
             if !text.isEmpty || expected[i] != nil { out += ["```text", text, "```"] }
         }
         out += lines[next...]
-        try out.joined(separator: "\n").write(to: TutorialTests.page, atomically: true, encoding: .utf8)
-        Issue.record("recorded docs/tutorial.md; review the diff and run again without PREF_RECORD_TUTORIAL")
+        try out.joined(separator: "\n").write(to: page, atomically: true, encoding: .utf8)
+        Issue.record("recorded \(page.lastPathComponent); review the diff and run again without PREF_RECORD_TUTORIAL")
     }
 }
