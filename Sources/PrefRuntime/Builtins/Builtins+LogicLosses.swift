@@ -28,10 +28,11 @@ enum LogicLossBuiltins {
             guard let grounding = LogicGrounding(rawValue: call.string(2)) else {
                 throw call.error("unknown ground '\(call.string(2))'", hint: "one of " + LogicGrounding.allCases.map(\.rawValue).joined(separator: ", "))
             }
-            let core = try Self.formula(call, 0), given = try Self.formula(call, 1)
+            let core = try Self.formula(call, 0), given = try Self.formula(call, 1), beta = try LossBuiltins.hyper(call, 3)
+            guard call.number(4).isFinite else { throw call.error("gamma must be finite") }
             do throws(TensorError) {
                 let c = try LogicLossConfig(formula: core, given: given, grounding: grounding,
-                                            beta: call.number(3), gamma: call.number(4))
+                                            beta: beta, gamma: call.number(4))
                 return .native(NativeBox(LossObject(.logic(c))))
             } catch {
                 throw call.error(error.message, hint: error.hint)
