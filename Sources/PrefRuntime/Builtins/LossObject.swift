@@ -15,6 +15,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         /// CPO, SimPO or AlphaPO; `name` is the builtin that made it.
         case cpo(CPOConfig, name: String)
         case bradleyTerry(centerRewardsCoefficient: Double?)
+        /// Eurus's reward-model objective: Bradley–Terry − logσ(r_c) − logσ(−r_r).
+        case eurus
         /// GPO (Tang et al.): f(βh) with a convex link.
         case gpo(GPOConfig)
         /// MaPO: chosen NLL + β·margin on the likelihoods s(L).
@@ -45,6 +47,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .orpo: "orpo"
         case .cpo(_, let name): name
         case .bradleyTerry: "bradley_terry_loss"
+        case .eurus: "eurus_rm_loss"
         case .gpo: "gpo"
         case .mapo: "mapo"
         case .listwise(let c): c.type.rawValue
@@ -70,7 +73,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .dove(let b): b
         case .tpo(let c): c.beta
         case .sparsePO(let c): c.beta
-        case .bradleyTerry, .custom: 1
+        case .bradleyTerry, .eurus, .custom: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         }
     }
@@ -97,7 +100,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
             let perToken = c.effectiveLossType == .ipo || c.effectiveLossType == .simpo
             func rho(_ q: Double) -> Double { c.alpha == 0 ? q : (1 - exp(-c.alpha * q)) / c.alpha }
             return (c.beta * rho(perToken ? r.policyChosen / lc : r.policyChosen), c.beta * rho(perToken ? r.policyRejected / lr : r.policyRejected))
-        case .bradleyTerry: return (r.policyChosen, r.policyRejected)
+        case .bradleyTerry, .eurus: return (r.policyChosen, r.policyRejected)
         case .sum(let terms): return terms.first?.loss.rewards(r) ?? (0, 0)
         default: return (beta * (r.policyChosen - r.refChosen), beta * (r.policyRejected - r.refRejected))
         }
@@ -111,7 +114,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .gpo(let c): "<loss gpo \(c.link.rawValue), beta \(Value.number(c.beta).displayText)>"
         case .sum(let terms):
             "<loss " + terms.map { "\(Value.number($0.weight).displayText)·\($0.loss.name)" }.joined(separator: " + ") + ">"
-        case .bradleyTerry, .custom: "<loss \(name)>"
+        case .bradleyTerry, .eurus, .custom: "<loss \(name)>"
         default: "<loss \(name), beta \(Value.number(beta).displayText)>"
         }
     }
@@ -151,7 +154,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .tpo: ["name", "beta", "weighting"]
         case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
-        case .bradleyTerry, .custom: ["name"]
+        case .bradleyTerry, .eurus, .custom: ["name"]
         }
     }
 
