@@ -41,8 +41,11 @@ public struct PreferenceAttribution: Sendable {
         let model = LogisticLikelihood(d: d, y: y, p: p)
         // Collinearity shows at β = 0 (information DᵀD/4); a singular information later on means
         // the weights p(1 − p) underflowed on the way to an infinite β: separation.
-        var h0 = model.derivatives([Double](repeating: 0, count: p)).information, rhs = [Double](repeating: 0, count: p)
-        guard (try? BLAS.choleskySolve(&h0, &rhs, n: p)) == true else { throw .singular }
+        // A pivot L_jj² that is a tiny fraction of its diagonal entry is collinearity up to rounding.
+        let information = model.derivatives([Double](repeating: 0, count: p)).information
+        var factor = information, rhs = [Double](repeating: 0, count: p)
+        guard (try? BLAS.choleskySolve(&factor, &rhs, n: p)) == true,
+              (0..<p).allSatisfy({ factor[$0 * p + $0] * factor[$0 * p + $0] > 1e-10 * information[$0 * p + $0] }) else { throw .singular }
         let newton = NewtonMaximizer(free: Array(0..<p), ridge: [Double](repeating: 0, count: p), tolerance: 1e-10, maxIterations: 100)
         do {
             let r = try newton.maximize(model, start: [Double](repeating: 0, count: p))
