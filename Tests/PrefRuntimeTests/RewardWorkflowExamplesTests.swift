@@ -74,4 +74,21 @@ import PrefLanguage
         let eurus = Self.numbers(try #require(Self.lines(out, prefix: "mlp16-1000-eurus:").first))
         #expect(eurus.count >= 2 && eurus[eurus.count - 2] > 0 && eurus[eurus.count - 1] < 0, "\(eurus)")
     }
+
+    @Test func routedMixtureBeatsEitherSource() throws {
+        let out = Self.run("routing.pref")
+        // "name: n pairs ({…}) for cost c, labels agree with gold a, reward model gold agreement g"
+        func result(_ name: String) throws -> (cost: Double, labels: Double, model: Double) {
+            let line = try #require(Self.lines(out, prefix: "\(name):").first, "\(out)")
+            let tail = line.split(separator: "for cost").last.map(Self.numbers) ?? []
+            try #require(tail.count == 3, "\(line)")
+            return (tail[0], tail[1], tail[2])
+        }
+        let human = try result("human only"), judge = try result("judge only")
+        let random = try result("random mix"), routed = try result("routed")
+        for r in [human, random, routed] { #expect(r.cost <= 200 && r.cost > 190, "same budget: \(r)") }
+        #expect(routed.labels > random.labels && routed.labels > judge.labels, "labels: \(routed) vs \(random), \(judge)")
+        #expect(routed.model > human.model && routed.model > judge.model, "reward model: \(routed) vs \(human), \(judge)")
+        #expect(routed.model >= random.model, "\(routed) vs random \(random)")
+    }
 }

@@ -148,4 +148,33 @@ import PrefLanguage
         #expect(Pref.failure("from_edits(tensor([[1, 2]]), tensor([[1, 2, 3]]))")?.message.contains("shape") == true)
         #expect(Pref.failure("from_edits([\"a\"], tensor([[1, 2]]))")?.message.contains("both") == true)
     }
+
+    @Test func routeSpendsTheBudgetOnThePairsThePredictorFlags() throws {
+        let s = Pref.session()
+        _ = try Pref.eval("""
+            let w = toy_world(seed: 6, candidates: 32)
+            let pool = w.pairs(400, seed: 1)
+            let human = {reward: w.gold_reward, cost: 1}
+            let judge = {reward: w.gold_reward + 2 * length, cost: 0.1}
+            let r = route(pool, sources: {human: human, judge: judge}, budget: 100, by: ["length"], seed_size: 40)
+            let one = route(pool, sources: {judge: judge}, budget: 40)
+
+            """, in: s)
+        // Seed: 40 × (1 + 0.1) = 44; the other 360 by the judge: 36; the remaining 20 buy
+        // ⌊20 / 0.9⌋ = 22 switches to the human at 0.9 each: 62 human labels for 99.8.
+        #expect(try Pref.number("r.labels.human", in: s) == 62 && Pref.number("r.labels.judge", in: s) == 338)
+        #expect(abs(try Pref.number("r.cost", in: s) - 99.8) < 1e-9)
+        // A noiseless human labels by the gold: every pair it labelled is oriented as the gold orders it.
+        let humanRows = try Pref.number("len([x for x in r.data if x.annotator == \"human\"])", in: s)
+        #expect(humanRows == 62)
+        #expect(try Pref.number("evaluate(w.gold_reward, r.data.filter(fn(x) x.annotator == \"human\")).accuracy", in: s) == 1)
+        // The judge errs only where its length bias outweighs the gold gap; the predictor learns that
+        // |Δlength| predicts disagreement.
+        #expect(try Pref.number("r.predictor.coef[1]", in: s) > 0)
+        // The chosen ids follow the orientation: the judge-only data agree with the judge's reward.
+        #expect(try Pref.number("evaluate(w.gold_reward + 2 * length, one.data).accuracy", in: s) == 1)
+        #expect(Pref.failure("let w = toy_world(seed: 6)\nroute(w.pairs(10), sources: {j: {reward: w.gold_reward, cost: 1}}, budget: 5)")?.message.contains("over the budget") == true)
+        #expect(Pref.failure("let w = toy_world(seed: 6)\nroute(w.pairs(10), sources: {a: {reward: w.gold_reward, cost: 1}, b: {reward: length, cost: 1}}, budget: 50)")?.message.contains("cost the same") == true)
+        #expect(Pref.failure("let w = toy_world(seed: 6)\nroute(w.pairs(10), sources: {a: {reward: w.gold_reward, cost: 1, nosie: 0.1}}, budget: 50)")?.message.contains("unknown field 'nosie'") == true)
+    }
 }

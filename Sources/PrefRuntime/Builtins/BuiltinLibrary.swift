@@ -11,5 +11,6 @@ public enum BuiltinLibrary {
             + rewardBenchmarks
             + attribution
             + edits
+            + routing
     }
 }

@@ -111,7 +111,7 @@ enum AttributionBuiltins {
         }
     }
 
-    private static func property(_ name: String, _ d: Dataset, _ pair: () throws -> (chosen: RewardInputs, rejected: RewardInputs),
+    static func property(_ name: String, _ d: Dataset, _ pair: () throws -> (chosen: RewardInputs, rejected: RewardInputs),
                                  world: ToyWorld?, _ call: BuiltinCall) throws -> [Double] {
         func rows(_ x: RewardInputs) -> (values: [Double], dim: Int) { (x.features.to(.f64).scalars, x.features.shape[1]) }
         switch name {
