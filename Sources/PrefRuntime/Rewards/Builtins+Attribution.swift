@@ -116,7 +116,7 @@ enum AttributionBuiltins {
         func rows(_ x: RewardInputs) -> (values: [Double], dim: Int) { (x.features.to(.f64).scalars, x.features.shape[1]) }
         switch name {
         case "score":
-            guard case .pairs(let ps) = d.rows else { return [] }
+            guard case .pairs(let ps) = d.rows else { throw call.error("'score' needs pairs with score_chosen and score_rejected") }
             return try ps.enumerated().map { i, r in
                 guard let a = r.scoreChosen, let b = r.scoreRejected else { throw call.error("pair \(i) has no score_chosen/score_rejected for 'score'") }
                 return a - b

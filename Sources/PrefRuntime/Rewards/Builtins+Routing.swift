@@ -87,7 +87,10 @@ enum RoutingBuiltins {
                 throw call.error("the budget \(Value.number(budget).displayText) does not cover the seed set and the cheap source on every other pair (\(Value.number(base).displayText))",
                                  hint: "raise the budget, or label fewer pairs")
             }
-            let k = Swift.min(rest.count, Int(((budget - base) / (ref.cost - cheap.cost) + 1e-9).rounded(.down)))
+            // How many more pairs the reference can take; compared as a Double first, since a tiny
+            // cost gap makes the quotient overflow any integer.
+            let affordable = (budget - base) / (ref.cost - cheap.cost) + 1e-9
+            let k = affordable >= Double(rest.count) ? rest.count : Int(affordable.rounded(.down))
             let disagree = seedRows.map { ref.swaps[$0] != cheap.swaps[$0] ? 1.0 : 0.0 }
             let disagreement = seedSize > 0 ? disagree.reduce(0, +) / Double(seedSize) : .nan
 
