@@ -34,6 +34,9 @@ import PrefLanguage
         let j = Self.numbers(try #require(Self.lines(out, prefix: "length coefficient, judge").first))
         #expect(h[1] < 0 && 0 < h[2], "\(h)")
         #expect(j[1] > 0.15 && j[1] < 0.3 && 0.3 < j[2], "\(j)")
+        // Judge ratings and annotator rankings of the same responses disagree on some pairs, not most.
+        let c = Self.numbers(try #require(Self.lines(out, prefix: "ratings vs rankings").first))
+        #expect(c.count == 4 && c[0] > 50 && c[3] > 0.05 && c[3] < 0.5 && abs(c[3] - (c[1] + c[2]) / c[0]) < 1e-3, "\(c)")
     }
 
     @Test func editsRecoverTheUsersPreference() throws {
