@@ -3,14 +3,15 @@ import Testing
 import PrefLanguage
 @testable import PrefRuntime
 
-/// The claims of issue 11's data/reward-side examples, in quick mode: dissect.pref,
-/// learn_from_edits.pref, rm_benchmarks.pref and routing.pref.
+/// The claims of issue 11's data/reward-side examples: dissect.pref and learn_from_edits.pref in
+/// quick mode; rm_benchmarks.pref and routing.pref at full size (their quick modes are smoke runs
+/// small enough for the fuzz corpus's 2 s limit; full size is about 5 and 9 s of CPU in debug).
 @Suite("reward workflow examples") struct RewardWorkflowExamplesTests {
-    static func run(_ name: String) -> String {
+    static func run(_ name: String, quick: Bool = true) -> String {
         var out = "", err = ""
         let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
         let path = ExamplesTests.directory.appendingPathComponent(name).path
-        #expect(ScriptRunner(session: session).run(path: path, overrides: ["quick=true"]) == 0, "\(err)")
+        #expect(ScriptRunner(session: session).run(path: path, overrides: ["quick=\(quick)"]) == 0, "\(err)")
         return out
     }
 
@@ -52,7 +53,7 @@ import PrefLanguage
     }
 
     @Test func benchmarksRankAlikeExceptTheBiasedOne() throws {
-        let out = Self.run("rm_benchmarks.pref")
+        let out = Self.run("rm_benchmarks.pref", quick: false)
         func tau(_ a: String, _ b: String) -> Double {
             Self.lines(out, prefix: "\(a) vs \(b):").first.flatMap { Self.numbers($0).first } ?? .nan
         }
@@ -79,7 +80,7 @@ import PrefLanguage
     }
 
     @Test func routedMixtureBeatsEitherSource() throws {
-        let out = Self.run("routing.pref")
+        let out = Self.run("routing.pref", quick: false)
         // "name: n pairs ({…}) for cost c, labels agree with gold a, reward model gold agreement g"
         func result(_ name: String) throws -> (cost: Double, labels: Double, model: Double) {
             let line = try #require(Self.lines(out, prefix: "\(name):").first, "\(out)")
@@ -89,7 +90,7 @@ import PrefLanguage
         }
         let human = try result("human only"), judge = try result("judge only")
         let random = try result("random mix"), routed = try result("routed")
-        for r in [human, random, routed] { #expect(r.cost <= 200 && r.cost > 190, "same budget: \(r)") }
+        for r in [human, random, routed] { #expect(r.cost <= 300 && r.cost > 290, "same budget: \(r)") }
         #expect(routed.labels > random.labels && routed.labels > judge.labels, "labels: \(routed) vs \(random), \(judge)")
         #expect(routed.model > human.model && routed.model > judge.model, "reward model: \(routed) vs \(human), \(judge)")
         #expect(routed.model >= random.model, "\(routed) vs random \(random)")
