@@ -177,4 +177,15 @@ import PrefLanguage
         #expect(Pref.failure("let w = toy_world(seed: 6)\nroute(w.pairs(10), sources: {a: {reward: w.gold_reward, cost: 1}, b: {reward: length, cost: 1}}, budget: 50)")?.message.contains("cost the same") == true)
         #expect(Pref.failure("let w = toy_world(seed: 6)\nroute(w.pairs(10), sources: {a: {reward: w.gold_reward, cost: 1, nosie: 0.1}}, budget: 50)")?.message.contains("unknown field 'nosie'") == true)
     }
+
+    /// flip_labels swaps the toy-world ids with the features (it used to leave chosen_id and
+    /// rejected_id in place, so rewards that look candidates up refused the flipped data).
+    @Test func flippedToyPairsKeepTheirIdsWithTheirFeatures() throws {
+        let s = try Self.session()
+        _ = try Pref.eval("let f = flip_labels(t, 1, seed: 1)", in: s)
+        let before = try Pref.number("evaluate(w.gold_reward, t).accuracy", in: s)
+        #expect(abs(try Pref.number("evaluate(w.gold_reward, f).accuracy", in: s) - (1 - before)) < 1e-12)
+        #expect(try Pref.number("max(abs(t.features.chosen_id - f.features.rejected_id))", in: s) == 0)
+        #expect(try Pref.number("max(abs(t.features.chosen - f.features.rejected))", in: s) == 0)
+    }
 }
