@@ -64,7 +64,7 @@ import PrefLanguage
         let gold = try #require(Self.lines(out, prefix: "gold: {").first), biased = try #require(Self.lines(out, prefix: "length_biased: {").first)
         func scores(_ line: Substring) -> [String: Double] {
             var d = [String: Double]()
-            for part in line.drop { $0 != "{" }.dropFirst().dropLast().split(separator: ",") {
+            for part in line.drop(while: { $0 != "{" }).dropFirst().dropLast().split(separator: ",") {
                 let kv = part.split(separator: ":")
                 if kv.count == 2, let v = Double(kv[1].trimmingCharacters(in: .whitespaces)) { d[kv[0].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))] = v }
             }

@@ -30,7 +30,8 @@ enum RewardBenchmarkBuiltins {
         doc: "A reward-model benchmark in the RewardBench / RAG-RewardBench / HPS style: the accuracy (the fraction of pairs with "
             + "r(chosen) > r(rejected), ties count as wrong) per category and overall. Returns a table with columns category, pairs, "
             + "accuracy and, for toy-world pairs, gold_agreement; the last row, \"overall\", is over all pairs (micro average) and the "
-            + "table's extra `macro` is the mean of the category accuracies (RAG-RewardBench's average).",
+            + "table's extra `macro` is the mean of the category accuracies (RAG-RewardBench's average). A benchmark file's category "
+            + "column loads into the pairs' aspect field: load(path, columns: {aspect: \"category\"}), then by: \"aspect\".",
         example: "let t = benchmark(rm, w.pairs(2000, split: \"test\"), by: \"cluster\")\nt.accuracy") { call in
             let r = try RewardBuiltins.reward(call, 0)
             let d = try call.dataset(1)
