@@ -31,6 +31,23 @@ import PrefCore
         #expect(abs(fit.standardErrors[1] - 1 / (5 * 0.2 * 0.8).squareRoot()) < 1e-10)
     }
 
+    @Test func matchesStatsmodelsLogit() throws {
+        // statsmodels 0.14 `sm.Logit(y, X).fit(tol=1e-14)` (no constant) on the same 12 rows:
+        // params, bse, pvalues and llf.
+        let x: [Double] = [0.5, -1.0, 1.2, 0.3, -0.7, 0.8, 2.0, -0.4, -1.5, -0.9, 0.3, 1.7,
+                           1.1, -1.3, -0.2, 0.1, 0.9, 0.9, -1.1, 0.4, 1.6, 0.2, -0.4, -1.6]
+        let y: [Double] = [1, 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 1]
+        let fit = try PreferenceAttribution.fit(differences: x, outcomes: y, features: 2)
+        let expected = (coef: [1.5470260067654238, 0.2447019570190625], se: [0.8572590846910734, 0.7171045616380849],
+                        p: [0.07113432743928201, 0.7329258558062635])
+        for j in 0..<2 {
+            #expect(abs(fit.coefficients[j] - expected.coef[j]) < 1e-9 * abs(expected.coef[j]))
+            #expect(abs(fit.standardErrors[j] - expected.se[j]) < 1e-8 * expected.se[j])
+            #expect(abs(fit.pValues[j] - expected.p[j]) < 1e-8 * expected.p[j])
+        }
+        #expect(abs(fit.logLikelihood - -5.63128980334419) < 1e-10)
+    }
+
     @Test func recoversSimulatedWeightsWithinTheirIntervals() throws {
         // Bradley–Terry labels with known β: every estimate within 4 se, and the intervals cover
         // the truth at about the nominal rate over the coordinates.
