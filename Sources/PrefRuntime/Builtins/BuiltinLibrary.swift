@@ -9,5 +9,9 @@ public enum BuiltinLibrary {
         core + math + lists + tensors + autodiff + display + data + dataTransforms + featurizers + toyWorld + losses + moreLosses
             + lossCurves + policies + training + leaderboards + rewards + richRewards + rlhf + constrained + search
             + logicLosses
+            + rewardBenchmarks
+            + attribution
+            + edits
+            + routing
     }
 }
