@@ -102,3 +102,20 @@ import PrefLanguage
         #expect(Pref.failure("logic_entails(\"win\", \"(lose\")")?.message == "logic_entails(): q \"(lose\", column 1: '(' is not closed")
     }
 }
+
+extension LogicLossBuiltinTests {
+    /// Positive log-probabilities have no probability under the prob grounding: a located error.
+    @Test func probGroundingRejectsPositiveLogProbs() throws {
+        let (s, path) = try BuiltinsLossZooTests.load(
+            "{\"policy_chosen_logps\": 0.5, \"policy_rejected_logps\": -2, \"ref_chosen_logps\": 0, \"ref_rejected_logps\": 0, "
+                + "\"chosen_length\": 1, \"rejected_length\": 1}\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try Pref.eval("inspect(loss_from_logic(\"win\", ground: \"prob\"), d)", in: s)
+            Issue.record("no error")
+        } catch let e as RuntimeError {
+            #expect(e.message == "inspect(): the prob grounding of loss_from_logic needs per-token log-probabilities ≤ 0, got 0.5", "\(e.message)")
+            #expect(e.range != nil)
+        }
+    }
+}
