@@ -81,7 +81,7 @@ import PrefLanguage
         #expect(la.count == 8 && lb.count == 8)
         Self.expectClose([lb], [la], rel: 1e-9, "per-step losses")
         #expect(la.last ?? 1 < la.first ?? 0)
-        let curve = try LossCurvesTests.column(try LossCurvesTests.table("c", in: s), "logic(win & !lose | win ^ lose)")
+        let curve = try LossCurvesTests.column(try LossCurvesTests.table("c", in: s), "logic(win & !lose given win ^ lose)")
         Self.expectClose([curve], [[2, 0, -3].map { log1p(exp($0)) }], "loss curve")
     }
 

@@ -44,7 +44,7 @@ import PrefLanguage
             let line = try #require(lines.first { Self.label($0, before: " win rate ") == name }, "\(name)")
             return Self.numbers(line)
         }
-        #expect(try run("dpo()") == run("win & !lose | win ^ lose"))
+        #expect(try run("dpo()") == run("win & !lose given win ^ lose"))
         for name in ["dpo()", "win & !lose", "lose -> win", "win given win | lose", "!lose"] {
             let r = try run(name)
             #expect(r.count == 3 && r[0] > 0.6, "\(name): \(r)")

@@ -68,10 +68,10 @@ public struct LogicLossConfig: Sendable {
         }
     }
 
-    /// The name a loss curve shows: `win & !lose | win ^ lose`.
+    /// The name a loss curve shows: `win & !lose given win ^ lose` (not `|`, which is "or").
     public var text: String {
         if case .constant(true) = given { return formula.text() }
-        return "\(formula.text()) | \(given.text())"
+        return "\(formula.text()) given \(given.text())"
     }
 
     /// The atom's logit for one response, in f64 (the loss's implicit reward): with `prob`,
