@@ -21,7 +21,11 @@ extension Dataset {
                 ps[i].scoreRejected = p.scoreChosen
             }
             out.rows = .pairs(ps)
-            out.features = try swapping("chosen", "rejected", where: flips)
+            // Every chosen/rejected feature pair swaps: the features themselves and the toy
+            // world's chosen_id/rejected_id, which name the candidates.
+            for a in features.names where a.contains("chosen") {
+                out.features = try out.swapping(a, a.replacingOccurrences(of: "chosen", with: "rejected"), where: flips)
+            }
         case .unpaired(var us):
             for i in us.indices where flips[i] { us[i].label.toggle() }
             out.rows = .unpaired(us)
