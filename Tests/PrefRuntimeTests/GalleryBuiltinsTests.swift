@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import PrefCore
+import PrefLanguage
+@testable import PrefRuntime
+
+/// The builtin fixes the gallery examples needed: candidate ids survive label flips and
+/// conversions, `to_pairs(mode: "best_vs_worst")`, and tensor-sourced candidate policies with a
+/// gold reward and lengths.
+@Suite("gallery builtins") struct GalleryBuiltinsTests {
+    static let world = "let w = toy_world(seed: 1, candidates: 8, prompts: 20, test_prompts: 5)\n"
+
+    /// flip_labels with rate 1 swaps chosen_id and rejected_id with the rows, so the flipped pairs'
+    /// log-probs are the originals' swapped (before the fix the ids stayed and fit refused the data).
+    @Test func flippedPairsKeepTheirCandidateIds() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.world + """
+            let d = w.pairs(30, seed: 1)
+            let f = flip_labels(d, 1, seed: 2)
+            let pi = candidate_policy(w)
+            fit(pi, d, dpo(), epochs: 2, lr: 0.05, seed: 1)
+            let a = logps(pi, d)
+            let b = logps(pi, f)
+            """, in: s)
+        #expect(try Pref.numbers("to_list(f.features.chosen_id)", in: s) == (try Pref.numbers("to_list(d.features.rejected_id)", in: s)))
+        #expect(try Pref.numbers("to_list(f.features.rejected_id)", in: s) == (try Pref.numbers("to_list(d.features.chosen_id)", in: s)))
+        let pc = try Pref.numbers("[r.policy_chosen_logps for r in a.rows]", in: s)
+        let fr = try Pref.numbers("[r.policy_rejected_logps for r in b.rows]", in: s)
+        #expect(pc == fr && pc.count == 30)
+        #expect(try Pref.number("let g = flip_labels(d, 0.5, seed: 3)\nfit(candidate_policy(w), g, dpo(), lr: 0.05, seed: 1).steps", in: s) == 1)
+    }
+
+    /// to_unpaired carries the candidate ids (completion_id, interleaved chosen/rejected) and the
+    /// prompt features, so KTO trains on converted pairs.
+    @Test func unpairedFromPairsKeepsIdsAndTrains() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.world + "let d = w.pairs(10, seed: 1)\nlet u = to_unpaired(d)\n", in: s)
+        let c = try Pref.numbers("to_list(d.features.chosen_id)", in: s), r = try Pref.numbers("to_list(d.features.rejected_id)", in: s)
+        #expect(try Pref.numbers("to_list(u.features.completion_id)", in: s) == zip(c, r).flatMap { [$0, $1] })
+        #expect(try Pref.numbers("shape(u.features.prompt)", in: s) == [20, 4])
+        #expect(try Pref.number("fit(candidate_policy(w), u, kto(), lr: 0.05, seed: 1).steps", in: s) == 1)
+    }
+
+    /// Ranked lists → pairs keep the candidate ids; best_vs_worst makes one pair per list: its
+    /// best-graded response against its worst.
+    @Test func rankedPairsKeepIdsAndBestVsWorstIsOnePairPerList() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.world + """
+            let lists = w.ranked(12, size: 8, by: "grade", seed: 1)
+            let bw = to_pairs(lists, mode: "best_vs_worst")
+            let all = to_pairs(lists, mode: "all")
+            """, in: s)
+        let spread = try Pref.number("len([r for r in lists.rows if max(r.scores) > min(r.scores)])", in: s)
+        #expect(try Pref.number("len(bw)", in: s) == spread)
+        #expect(try Pref.number("len([r for r in bw.rows if r.score_chosen <= r.score_rejected])", in: s) == 0)
+        #expect(try Pref.numbers("[r.score_chosen for r in bw.rows]", in: s)
+            == (try Pref.numbers("[max(r.scores) for r in lists.rows if max(r.scores) > min(r.scores)]", in: s)))
+        // The ids name the responses: grades quantise the gold, so each chosen id's gold is higher.
+        let chosenGold = try Pref.numbers("to_list(w.lookup(all.features.chosen_id).gold)", in: s)
+        let rejectedGold = try Pref.numbers("to_list(w.lookup(all.features.rejected_id).gold)", in: s)
+        #expect(chosenGold.count == Int(try Pref.number("len(all)", in: s)) && chosenGold.count > 12)
+        #expect(zip(chosenGold, rejectedGold).allSatisfy { $0 > $1 })
+        #expect(try Pref.number("fit(candidate_policy(w), bw, dpo(), lr: 0.05, seed: 1).steps", in: s) == 1)
+    }
+
+    /// A policy over a feature tensor with gold and lengths: expected_gold and evaluate's gold are
+    /// E_π[r*], and length-normalised losses (IPO) train.
+    @Test func tensorPolicyWithGoldAndLengths() throws {
+        let s = Pref.session()
+        _ = try Pref.eval("""
+            let f = tensor([[[1, 0], [0, 1], [1, 1]]], dtype: "f64")
+            let pi = candidate_policy(f, gold: [[1, 2, 4]], lengths: [[1, 2, 3]])
+            let d = candidate_pairs(pi, [2, 1], [0, 0])
+            fit(pi, d, dpo(loss_type: "ipo", beta: 0.5), epochs: 20, batch: 2, lr: 0.1, seed: 1)
+            let p = to_list(exp(pi.logprobs()))[0]
+            let e = evaluate(pi, d)
+            """, in: s)
+        let p = try Pref.numbers("p", in: s)
+        let expected = p[0] * 1 + p[1] * 2 + p[2] * 4
+        #expect(abs(try Pref.number("item(pi.expected_gold()[0])", in: s) - expected) < 1e-12)
+        #expect(abs(try Pref.number("e.gold", in: s) - expected) < 1e-12)
+        #expect(abs(try Pref.number("e.gold_ref", in: s) - 7.0 / 3) < 1e-12)
+        #expect(p[2] > p[0])
+        #expect(try Pref.numbers("[r.chosen_length for r in logps(pi, d).rows]", in: s) == [3, 2])
+    }
+
+    @Test func tensorPolicyArgumentsAreChecked() {
+        let f = "let f = tensor([[[1, 0], [0, 1], [1, 1]]], dtype: \"f64\")\n"
+        #expect(Pref.failure(f + "candidate_policy(f, gold: [1, 2, 3])")?.message.contains("gold must be [1, 3]") == true)
+        #expect(Pref.failure(f + "candidate_policy(f, lengths: [[1, 0, 2]])")?.message.contains("whole numbers in 1…1000000") == true)
+        #expect(Pref.failure(f + "candidate_policy(f, lengths: [[1, 1.5, 2]])")?.message.contains("whole numbers") == true)
+        #expect(Pref.failure("candidate_policy(toy_world(seed: 1, prompts: 2, test_prompts: 1), gold: [[1]])")?.message
+            .contains("tensor source") == true)
+    }
+}
