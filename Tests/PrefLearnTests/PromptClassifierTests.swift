@@ -21,7 +21,7 @@ import Testing
         let c = try PromptClassifier(features: Self.x, dim: 2, labels: Self.y)
         for i in 0..<7 {
             let p = c.probability(Self.x[2 * i ..< 2 * i + 2])
-            #expect(w[i] == (Self.y[i] ? 1 : min(max(p / (1 - p + 1e-8), 0.5), 10)))
+            #expect(abs(w[i] - (Self.y[i] ? 1 : min(max(p / (1 - p + 1e-8), 0.5), 10))) < 1e-9)
         }
         #expect(w[5] == 0.5, "p = 0.15 gives a ratio below the clip")
     }

@@ -89,7 +89,42 @@ import PrefLanguage
         #expect(Pref.failure(f + "candidate_policy(f, gold: [1, 2, 3])")?.message.contains("gold must be [1, 3]") == true)
         #expect(Pref.failure(f + "candidate_policy(f, lengths: [[1, 0, 2]])")?.message.contains("whole numbers in 1…1000000") == true)
         #expect(Pref.failure(f + "candidate_policy(f, lengths: [[1, 1.5, 2]])")?.message.contains("whole numbers") == true)
-        #expect(Pref.failure("candidate_policy(toy_world(seed: 1, prompts: 2, test_prompts: 1), gold: [[1]])")?.message
+        #expect(Pref.failure("candidate_policy(toy_world(seed: 1, prompts: 4, test_prompts: 1, candidates: 2), gold: [[1]])")?.message
             .contains("tensor source") == true)
+    }
+
+    /// fit(reference:) anchors DPO to the given policy: trained from its own frozen copy, the first
+    /// step has h = 0, so the loss is log 2 exactly; against the policy as built (uniform) it is not.
+    @Test func fitTakesAReference() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.world + """
+            let d = w.pairs(64, seed: 1)
+            let pi = candidate_policy(w)
+            fit(pi, d, dpo(loss_type: "sft"), epochs: 3, lr: 0.1, seed: 1)
+            let anchored = fit(pi, d, dpo(), batch: 64, lr: 0.01, seed: 1, reference: reference(pi))
+            let other = candidate_policy(w)
+            fit(other, d, dpo(loss_type: "sft"), epochs: 3, lr: 0.1, seed: 1)
+            let plain = fit(other, d, dpo(), batch: 64, lr: 0.01, seed: 1)
+            """, in: s)
+        #expect(abs(try Pref.number("anchored.history.rows[0].loss", in: s) - log(2)) < 1e-12)
+        #expect(abs(try Pref.number("plain.history.rows[0].loss", in: s) - log(2)) > 1e-3)
+        #expect(Pref.failure(Self.world + "let v = toy_world(seed: 2, candidates: 8, prompts: 20, test_prompts: 5)\n"
+            + "fit(candidate_policy(w), w.pairs(8), dpo(), reference: candidate_policy(v))")?.message.contains("different world") == true)
+    }
+
+    /// bco(udm: true) trains, and differs from plain BCO when the prompts of the two classes differ.
+    @Test func bcoWithUDM() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.world + """
+            let u = w.unpaired(400, seed: 1)
+            let shifted = concat_rows([filter(u, fn(r) r.label and num(split(r.prompt, " ")[-1]) < 10),
+                                       filter(u, fn(r) not r.label and num(split(r.prompt, " ")[-1]) >= 5)])
+            let a = candidate_policy(w)
+            let b = candidate_policy(w)
+            let ra = fit(a, shifted, bco(), lr: 0.05, seed: 1)
+            let rb = fit(b, shifted, bco(udm: true), lr: 0.05, seed: 1)
+            """, in: s)
+        #expect(try Pref.number("ra.steps", in: s) == (try Pref.number("rb.steps", in: s)))
+        #expect(abs(try Pref.number("ra.history.rows[0].loss - rb.history.rows[0].loss", in: s)) > 1e-6)
     }
 }
