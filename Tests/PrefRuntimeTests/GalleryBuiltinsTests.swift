@@ -127,4 +127,25 @@ import PrefLanguage
         #expect(try Pref.number("ra.steps", in: s) == (try Pref.number("rb.steps", in: s)))
         #expect(abs(try Pref.number("ra.history.rows[0].loss - rb.history.rows[0].loss", in: s)) > 1e-6)
     }
+
+    /// Joint (DOVE) pairs train a candidate policy with each log-prob normalised over its own
+    /// prompt's candidates: the step's logged log-probs are log π(y_w|x_w) and log π(y_l|x_l).
+    @Test func jointPairsTrainWithEachPromptsNormalisation() throws {
+        let s = Pref.session()
+        _ = try Pref.eval(Self.world + """
+            let one = take(w.joint(5, seed: 1), 1)
+            let pi = candidate_policy(w)
+            fit(pi, one, dove(), epochs: 1, batch: 1, lr: 0.5, seed: 1)
+            let lp = to_list(pi.logprobs())
+            let r = fit(pi, one, dove(), epochs: 1, batch: 1, lr: 0.5, seed: 1)
+            let c = item(one.features.chosen_id)
+            let j = item(one.features.rejected_id)
+            """, in: s)
+        let c = Int(try Pref.number("c", in: s)), j = Int(try Pref.number("j", in: s))
+        #expect(c / 8 != j / 8, "a joint pair answers two prompts")
+        let lp = try Pref.numbers("lp", in: s)
+        #expect(abs(try Pref.number("r.history.rows[0]['logps/chosen']", in: s) - lp[c]) < 1e-12)
+        #expect(abs(try Pref.number("r.history.rows[0]['logps/rejected']", in: s) - lp[j]) < 1e-12)
+        #expect(try Pref.number("len(concat_rows([w.pairs(3), w.joint(2)]).features.chosen_id)", in: s) == 5)
+    }
 }

@@ -190,4 +190,18 @@ import PrefLanguage
         #expect(try last("mapo") > (try last("sft_chosen")), "MaPO beats SFT on the chosen")
         #expect(try last("dpo") > 0.6 && (try last("mapo")) > 0.55)
     }
+
+    /// E17, DOVE: at the same annotation budget, DOVE on conditional + joint pairs beats DPO on the
+    /// conditional pairs alone; joint pairs alone teach the policy too.
+    @Test func doveUsesTheJointPairs() throws {
+        let lines = try Self.run("dove.pref")
+        let dpoHalf = try Self.numbers(lines, "dpo on the conditional half: win rate")
+        let dove = try Self.numbers(lines, "dove on the conditional half + joint pairs: win rate")
+        let joint = try Self.numbers(lines, "dove on the joint pairs alone: win rate")
+        let full = try Self.numbers(lines, "dpo on a full budget of conditional pairs: win rate")
+        guard [dpoHalf, dove, joint, full].allSatisfy({ $0.count == 1 }) else { throw Pref.Mismatch("\(lines)") }
+        #expect(dove[0] > dpoHalf[0] + 0.01, "\(dove) vs \(dpoHalf)")
+        #expect(joint[0] > 0.6, "\(joint)")
+        #expect(full[0] > dpoHalf[0], "\(full) vs \(dpoHalf)")
+    }
 }

@@ -51,7 +51,7 @@ enum TrainingTasks {
         case .pairs, .logps:
             guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; this is \(d.kind.rawValue)", hint: "use w.unpaired(n), or a paired loss such as dpo()") }
             guard loss.recordForm == nil else { throw call.error("\(loss.name) needs ranked lists; this is \(d.kind.rawValue)", hint: "use w.ranked(n, size: 4)") }
-            let ids = try PolicyData.pairIds(d, policy: p, call: call)
+            let ids = try PolicyData.pairIds(d, policy: p, call: call, joint: true)
             return try CandidatePairsTask(policy: p, loss: loss, ids: ids, interpreter: call.interpreter)
         }
     }
