@@ -57,8 +57,8 @@ import PrefLanguage
         #expect(gap.count == 1 && gap[0] < 1e-4, "\(gap)")
     }
 
-    /// E13: the noisier the labels the lower every win rate; cDPO falls the most and collapses
-    /// towards the reference, rDPO keeps the clean run's KL while DPO's shrinks.
+    /// E13: the noisier the labels the lower every win rate; rDPO's falls least and cDPO's most
+    /// (it collapses towards the reference); rDPO keeps the clean run's KL while DPO's shrinks.
     @Test func robustDPOKeepsItsSharpnessUnderLabelNoise() throws {
         let lines = try Self.run("noisy_labels.pref")
         // "name: win rate a at eps 0, b at eps 0.4, drop d; kl k0 -> k1": a, 0, b, 0.4, d, k0, k1.
@@ -68,6 +68,7 @@ import PrefLanguage
         for r in [dpo, cdpo, rdpo] { #expect(r[3] == 0.4 && r[2] < r[0], "\(r)") }
         #expect(cdpo[4] > dpo[4] + 0.05 && cdpo[4] > rdpo[4] + 0.05, "cDPO falls the most: \(cdpo) \(dpo) \(rdpo)")
         #expect(rdpo[2] > cdpo[2] + 0.05, "\(rdpo) \(cdpo)")
+        #expect(rdpo[4] < dpo[4] && rdpo[2] > dpo[2], "rDPO is the flattest: \(rdpo) vs \(dpo)")
         #expect(rdpo[6] > 0.8 * rdpo[5], "rDPO keeps its KL: \(rdpo)")
         #expect(dpo[6] < 0.7 * dpo[5] && cdpo[6] < 0.2 * cdpo[5], "DPO and cDPO shrink towards the reference: \(dpo) \(cdpo)")
     }
