@@ -66,8 +66,8 @@ public struct Dataset: Sendable {
         try selecting(Array(0..<Swift.max(0, Swift.min(n, count))))
     }
 
-    /// Datasets of one kind one after another. Features are kept when every part has the same
-    /// names with concatenable shapes, and dropped otherwise.
+    /// Datasets of one kind one after another. Each feature every part has, with concatenable
+    /// shapes, is kept; the others are dropped.
     public static func concatenating(_ parts: [Dataset]) throws(DataError) -> Dataset {
         guard let first = parts.first else { throw DataError("needs at least one dataset") }
         var rows = first.rows

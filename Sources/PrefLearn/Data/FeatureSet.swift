@@ -38,11 +38,15 @@ public struct FeatureSet: Sendable {
         return out
     }
 
+    /// The features every part has (in the first part's order), each concatenated along the
+    /// rows; a feature whose parts' shapes do not line up is left out, as is one some part lacks
+    /// (e.g. joint pairs' chosen_prompt next to ordinary pairs' prompt).
     static func concatenating(_ parts: [FeatureSet]) -> FeatureSet {
-        guard let first = parts.first, !first.isEmpty, parts.allSatisfy({ $0.names == first.names }) else { return FeatureSet() }
+        guard let first = parts.first else { return FeatureSet() }
         var out = FeatureSet()
-        for (k, n) in first.names.enumerated() {
-            guard let t = try? Tensor.concat(parts.map { $0.tensors[k] }, axis: 0) else { return FeatureSet() }
+        for n in first.names {
+            let tensors = parts.compactMap { $0[n] }
+            guard tensors.count == parts.count, let t = try? Tensor.concat(tensors, axis: 0) else { continue }
             out[n] = t
         }
         return out

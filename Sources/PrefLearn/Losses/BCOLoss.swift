@@ -41,10 +41,14 @@ public struct BCOConfig: Sendable {
     /// Bounds of the UDM density-ratio weight.
     public var minDensityRatio = 0.5
     public var maxDensityRatio = 10.0
-    public init(beta: Double = 0.1, minDensityRatio: Double = 0.5, maxDensityRatio: Double = 10.0) {
+    /// Weight undesirable examples by UDM's density ratio (`udmWeights`); TRL turns it on by
+    /// giving BCOTrainer a prompt embedding model.
+    public var udm = false
+    public init(beta: Double = 0.1, minDensityRatio: Double = 0.5, maxDensityRatio: Double = 10.0, udm: Bool = false) {
         self.beta = beta
         self.minDensityRatio = minDensityRatio
         self.maxDensityRatio = maxDensityRatio
+        self.udm = udm
     }
 }
 

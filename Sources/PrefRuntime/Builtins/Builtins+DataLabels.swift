@@ -6,12 +6,12 @@ extension BuiltinLibrary {
     static var toPairs: Builtin {
         Builtin("to_pairs", [
             BuiltinParameter("data", .native, doc: "ranked or ratings rows"),
-            BuiltinParameter("mode", .string, default: .str("all"), doc: "ranked: \"all\", \"best_vs_rest\" or \"adjacent\""),
+            BuiltinParameter("mode", .string, default: .str("all"), doc: "ranked: \"all\", \"best_vs_rest\", \"adjacent\" or \"best_vs_worst\""),
             BuiltinParameter("aspect", default: Value.none, doc: "ratings: the aspect compared; none: the mean of each row's aspects"),
             BuiltinParameter("tie_threshold", .number, default: .number(0), doc: "ratings: score differences up to this make no pair"),
         ], category: "data",
         doc: "Pairs from rankings or ratings. Ranked rows: every pair (all, k(k−1)/2 per row), the best against each other response "
-            + "(best_vs_rest) or each against the next (adjacent); tied responses make no pair. Ratings: responses to the same prompt "
+            + "(best_vs_rest), each against the next (adjacent) or the best against the worst (best_vs_worst); tied responses make no pair. Ratings: responses to the same prompt "
             + "are compared on `aspect`, a response rated several times counting with its mean; the higher one is chosen when the gap "
             + "exceeds tie_threshold. Scores become score_chosen and score_rejected; features follow (responses → chosen, rejected).",
         example: "let pairs = to_pairs(ranked, mode: \"adjacent\")\nlet helpful = to_pairs(ratings, aspect: \"helpfulness\", tie_threshold: 0.5)") { call in

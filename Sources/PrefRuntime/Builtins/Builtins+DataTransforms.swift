@@ -107,8 +107,8 @@ extension BuiltinLibrary {
 
     static var concatRows: Builtin {
         Builtin("concat_rows", [BuiltinParameter("data", doc: "a dataset, or a list of datasets")], variadic: true, category: "data",
-                doc: "Datasets of one kind, one after another; `concat([a, b])` and `a.concat(b)` call it. Features are kept when every "
-                    + "part has the same feature names.",
+                doc: "Datasets of one kind, one after another; `concat([a, b])` and `a.concat(b)` call it. Each feature every part "
+                    + "has is kept (e.g. chosen_id and rejected_id of ordinary and joint pairs), the others dropped.",
                 example: "let all = concat_rows(train, test)") { call in
             var values = call.rest
             if case .list(let l) = call[0] { values = l.items + values } else { values.insert(call[0], at: 0) }

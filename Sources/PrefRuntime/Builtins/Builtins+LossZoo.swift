@@ -39,11 +39,16 @@ extension LossBuiltins {
     }
 
     static var bco: Builtin {
-        Builtin("bco", [beta()], category: "losses",
+        Builtin("bco", [beta(), BuiltinParameter("udm", .bool, default: .bool(false),
+                                                 doc: "UDM: weight undesirable examples by the prompt density ratio (fit on a toy world's policy)")],
+                category: "losses",
                 doc: "BCO (Jung et al., 2024, TRL BCOTrainer) on unpaired data: desirable ℓ = −log σ(β(p − r) − δ), undesirable "
-                    + "ℓ = −log σ(−(β(p − r) − δ)), δ the running mean of the rewards. L = mean ℓ.",
-                example: "let l = bco(beta: 0.1)") { call in
-            wrap(.bco(BCOConfig(beta: try hyper(call, 0))))
+                    + "ℓ = −w(x)·log σ(−(β(p − r) − δ)), δ the running mean of the rewards. L = mean ℓ. Without UDM w = 1; with it "
+                    + "(underlying distribution matching, for thumbs-up and thumbs-down data from different prompt distributions) "
+                    + "w(x) = clip(P(+|x)/(1 − P(+|x)), 0.5, 10), P(+|x) a class-balanced L2 logistic regression (scikit-learn's, C = 1) "
+                    + "separating the prompt features of up to 1024 desirable examples from those of up to 1024 undesirable ones.",
+                example: "let l = bco(beta: 0.1, udm: true)") { call in
+            wrap(.bco(BCOConfig(beta: try hyper(call, 0), udm: call.bool(1))))
         }
     }
 

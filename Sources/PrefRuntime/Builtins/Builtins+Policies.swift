@@ -18,6 +18,10 @@ enum PolicyBuiltins {
             BuiltinParameter("hidden", .int, default: .number(16), doc: "H, the MLP's hidden units (mlp only)"),
             BuiltinParameter("seed", default: Value.none, doc: "a whole number ≥ 0 for the MLP's initial weights; none: the session seed"),
             BuiltinParameter("dtype", .string, default: .str("f64"), doc: "\"f64\" or \"f32\" parameters and features"),
+            BuiltinParameter("gold", default: Value.none,
+                             doc: "tensor source: the [P, K] gold reward of each candidate (for expected_gold and evaluate's gold and win rate); none: no gold"),
+            BuiltinParameter("lengths", default: Value.none,
+                             doc: "tensor source: the [P, K] length (whole numbers ≥ 1) of each candidate, for length-normalised losses; none: no lengths"),
         ], category: "policies",
         doc: "A policy over each prompt's candidate set (spec §9.1): π_θ(k|x) = exp(s_θ(x, k)) / Σ_j exp(s_θ(x, j)), exact over the K "
             + "candidates, with s_θ = θ·ψ(x, k) (loglinear; θ starts at 0, the uniform policy) or w₂·tanh(W₁ψ + b₁) (mlp; W₁, w₂ ~ "
@@ -25,6 +29,10 @@ enum PolicyBuiltins {
             + "(kl, expected_gold and logprobs are differentiable inside grad with respect to p.parameters).",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet ref = reference(pi)\nmean(pi.kl(ref))") { call in
             if case .tensor(let box) = call[0] { return try tensorSource(call, box) }
+            for i in 5...6 {
+                if case .none = call[i] { continue }
+                throw call.error("\(call.builtin.parameters[i].name) is for a tensor source; a toy world knows its own", hint: "drop \(call.builtin.parameters[i].name):")
+            }
             guard case .native(let n) = call[0], let world = n.object as? ToyWorldObject else {
                 if case .native(let n) = call[0], n.object is DatasetObject {
                     throw call.error("a dataset has no candidate sets to normalise over", hint: "build the policy on a toy world: candidate_policy(toy_world(…))")
@@ -52,7 +60,8 @@ enum PolicyBuiltins {
         return (kind, hidden, UInt64(seed))
     }
 
-    /// A policy over given features ψ, a [P, K, D] tensor: candidate id p·K + k (no gold, no lengths).
+    /// A policy over given features ψ, a [P, K, D] tensor: candidate id p·K + k, with the
+    /// optional gold reward and lengths of each candidate.
     static func tensorSource(_ call: BuiltinCall, _ box: TensorBox) throws -> Value {
         let t = try TensorValues.tensor(box)
         guard t.rank == 3 else {
@@ -60,7 +69,26 @@ enum PolicyBuiltins {
         }
         let dtype: DType = try call.choice(4, ["f64", "f32"]) == "f32" ? .f32 : .f64
         let (kind, hidden, seed) = try options(call)
-        let source = try CandidateFeatures(psi: t.to(dtype), origin: "tensor \(ObjectIdentifier(box).hashValue)")
+        let (p, k) = (t.shape[0], t.shape[1])
+        func perCandidate(_ i: Int) throws -> [Double]? {
+            if case .none = call[i] { return nil }
+            let v = try TensorLiteral.tensor(call[i], dtype: .f64, op: "candidate_policy")
+            guard v.shape.dims == [p, k] else {
+                throw call.error("\(call.builtin.parameters[i].name) must be [\(p), \(k)] (one number per candidate), not \(v.shape)")
+            }
+            guard v.scalars.allSatisfy(\.isFinite) else { throw call.error("\(call.builtin.parameters[i].name) must be finite") }
+            return v.scalars
+        }
+        let gold = try perCandidate(5).map { try Tensor($0, shape: [p, k], dtype: .f64) }
+        let lengths = try perCandidate(6).map { ls in
+            try ls.map { l -> Int in
+                guard l == l.rounded(), l >= 1, l <= 1e6 else {
+                    throw call.error("lengths must be whole numbers in 1…1000000, got \(Value.format(number: l))")
+                }
+                return Int(l)
+            }
+        }
+        let source = try CandidateFeatures(psi: t.to(dtype), gold: gold, lengths: lengths, origin: "tensor \(ObjectIdentifier(box).hashValue)")
         return .native(NativeBox(PolicyObject(try CandidatePolicy(kind, source: source, hidden: hidden, seed: seed), world: nil)))
     }
 

@@ -87,6 +87,10 @@ enum ToyWorldBuiltin {
                 guard case .number(let x) = call[base + 2] else { throw call.typeError(base + 2, expected: "a number or none") }
                 c.annotatorLambda = x
             }
+            // One unit of work per eight candidates (a default world of 19,200 candidates costs as
+            // much as a few thousand loop iterations), so a step budget bounds a script that builds
+            // worlds in a loop or a recursion (a fuzz case recursed into toy_world 1000 deep).
+            try call.interpreter.chargeWork(c.totalPrompts * c.candidates / 8)
             return .native(NativeBox(ToyWorldObject(try ToyWorld(c))))
         }
     }

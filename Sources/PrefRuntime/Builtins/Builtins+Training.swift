@@ -27,6 +27,8 @@ enum TrainingBuiltins {
             BuiltinParameter("every", .int, default: .number(1), doc: "epochs between evaluations, ≥ 1"),
             BuiltinParameter("checkpoint", default: Value.none, doc: "a path: <path>.safetensors (parameters) and <path>.json (optimizer, RNG, step, history) after each epoch and on Ctrl-C; none: no checkpoints"),
             BuiltinParameter("resume", default: Value.none, doc: "a checkpoint path to continue from, bit-identically (same data, loss, batch, seed, optimizer); epochs counts the total"),
+            BuiltinParameter("reference", default: Value.none,
+                             doc: "candidate policies: π_ref, a policy over the same candidates (e.g. reference(pi) after a first stage of training); none: the policy as built"),
         ], category: "training",
         doc: "Trains a candidate policy on pairs, unpaired labels or ranked lists with a loss (KTO's z₀ is the exact KL of each example's prompt; BCO's δ runs across steps): shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
             + "and schedule of PyTorch / HF transformers, optional clipping. Returns a run: r.history (a table, one row per step: loss, "

@@ -38,6 +38,15 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     }
 
     public let kind: Kind
+
+    /// The configuration of the first BCO term that asks for UDM weights, if any.
+    var udmConfig: BCOConfig? {
+        switch kind {
+        case .bco(let c): c.udm ? c : nil
+        case .sum(let terms): terms.lazy.compactMap(\.loss.udmConfig).first
+        default: nil
+        }
+    }
     public init(_ kind: Kind) { self.kind = kind }
 
     /// The builtin's name ("dpo", "kto", …, "sum" for a composite).

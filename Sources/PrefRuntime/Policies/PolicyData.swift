@@ -7,13 +7,15 @@ enum PolicyData {
     /// [[chosen, rejected]] per row from the `chosen_id` / `rejected_id` features, checked to be
     /// whole, in range, of one prompt, and — when the data carries q (`chosen`, `rejected`) —
     /// candidates of the policy's world.
-    static func pairIds(_ data: Dataset, policy o: PolicyObject, call: BuiltinCall) throws -> [[Int]] {
+    static func pairIds(_ data: Dataset, policy o: PolicyObject, call: BuiltinCall, joint: Bool = false) throws -> [[Int]] {
         try pairIds(data, candidates: o.policy.source.candidates, total: o.policy.source.prompts * o.policy.source.candidates,
-                    world: o.world, call: call)
+                    world: o.world, call: call, joint: joint)
     }
 
-    /// The same for `total` candidates, `k` per prompt, of `world` (when known).
-    static func pairIds(_ data: Dataset, candidates k: Int, total: Int, world: ToyWorld?, call: BuiltinCall) throws -> [[Int]] {
+    /// The same for `total` candidates, `k` per prompt, of `world` (when known). `joint` accepts
+    /// pairs whose two candidates answer different prompts (DOVE's joint preferences).
+    static func pairIds(_ data: Dataset, candidates k: Int, total: Int, world: ToyWorld?, call: BuiltinCall,
+                        joint: Bool = false) throws -> [[Int]] {
         guard data.kind == .pairs || data.kind == .logps else {
             throw call.error("logps needs a pairs dataset; this one is \(data.kind.rawValue)", hint: "use w.pairs(n)")
         }
@@ -29,7 +31,7 @@ enum PolicyData {
                 throw call.error("row \(i): candidate ids \(Value.format(number: a)), \(Value.format(number: b)) are not ids of the policy's \(total) candidates",
                                  hint: "the data comes from another world")
             }
-            guard Int(a) / k == Int(b) / k else {
+            guard joint || Int(a) / k == Int(b) / k else {
                 throw call.error("row \(i): chosen and rejected are candidates of different prompts (joint pairs)", hint: "candidate policies need pairs of one prompt")
             }
             ids.append([Int(a), Int(b)])

@@ -22,13 +22,17 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
     var count: Int { chosen.count }
     var columns: [String] { TrainingColumns.paired }
 
-    /// The batch view of `rows` on `tape` and the policy's log-probs of the batch prompts.
-    func batch(_ rows: [Int], on tape: Tape) throws -> (PreferenceBatch, Var) {
+    /// The batch view of `rows` on `tape` and the policy's log-probs of the batch's chosen
+    /// prompts, and of its rejected prompts when some pair is joint (DOVE: the rejected
+    /// candidate answers another prompt, so its log-prob is normalised over that prompt's set).
+    func batch(_ rows: [Int], on tape: Tape) throws -> (PreferenceBatch, Var, Var?) {
         let k = policy.source.candidates, b = rows.count
         let c = rows.map { chosen[$0] }, r = rows.map { rejected[$0] }
         let lp = try policy.logProbs(prompts: c.map { $0 / k }, tape: tape)
+        let joint = zip(c, r).contains { $0 / k != $1 / k }
+        let lpRejected = joint ? try policy.logProbs(prompts: r.map { $0 / k }, tape: tape) : nil
         let pc = try lp.takeAlong(try IndexTensor(c.map { $0 % k }, shape: [b, 1]), axis: 1).reshaped([b])
-        let pr = try lp.takeAlong(try IndexTensor(r.map { $0 % k }, shape: [b, 1]), axis: 1).reshaped([b])
+        let pr = try (lpRejected ?? lp).takeAlong(try IndexTensor(r.map { $0 % k }, shape: [b, 1]), axis: 1).reshaped([b])
         func constant(_ x: [Double]) throws -> Var { tape.constant(try Tensor(x, shape: [b], dtype: policy.dtype)) }
         var lengths: (Var, Var)?
         if let l = policy.source.lengths {
@@ -38,14 +42,14 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
                                     referenceChosen: try constant(c.map { referenceLogProbs[$0] }),
                                     referenceRejected: try constant(r.map { referenceLogProbs[$0] }),
                                     chosenLengths: lengths?.0, rejectedLengths: lengths?.1)
-        return (batch, lp)
+        return (batch, lp, lpRejected)
     }
 
     func record(_ rows: [Int], on tape: Tape) throws -> TaskStep {
-        let (batch, lp) = try batch(rows, on: tape)
+        let (batch, lp, lpRejected) = try batch(rows, on: tape)
         let out = try loss.evaluate(batch, interpreter: interpreter)
         let value = try out.loss.value().scalars[0]
-        return TaskStep(loss: out.loss, metrics: metrics(rows, lp: try lp.value(), value: value))
+        return TaskStep(loss: out.loss, metrics: metrics(rows, lp: try lp.value(), rejectedLp: try lpRejected?.value(), value: value))
     }
 
     func value(of term: LossObject, rows: [Int]) throws -> Double {
@@ -53,12 +57,13 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
         return try term.evaluate(try batch(rows, on: tape).0, interpreter: interpreter).loss.value().scalars[0]
     }
 
-    /// The loss, TRL's reward metrics (the loss's own implicit rewards) and the exact KL, from
-    /// the batch's [B, K] log-probs `lp`. π = exp(lp) comes from the tensor kernel (vectorised in
+    /// The loss, TRL's reward metrics (the loss's own implicit rewards) and the exact KL (over
+    /// the chosen prompts), from the batch's [B, K] log-probs `lp` (and `rejectedLp` of the
+    /// rejected prompts for joint pairs). π = exp(lp) comes from the tensor kernel (vectorised in
     /// f32; libm's exp in f64, as before, so f64 histories stay bit-identical).
-    func metrics(_ rows: [Int], lp: Tensor, value: Double) -> [String: Double] {
+    func metrics(_ rows: [Int], lp: Tensor, rejectedLp: Tensor? = nil, value: Double) -> [String: Double] {
         let k = policy.source.candidates, lengths = policy.source.lengths
-        let lpv = lp.scalars, probs = lp.exp().scalars
+        let lpv = lp.scalars, probs = lp.exp().scalars, lpr = rejectedLp?.scalars ?? lpv
         var kl = 0.0
         var logRows = [LogpsRow]()
         logRows.reserveCapacity(rows.count)
@@ -67,7 +72,7 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
             var term = 0.0
             for m in 0..<k { term += probs[i * k + m] * (lpv[i * k + m] - referenceLogProbs[base + m]) }
             kl += term
-            logRows.append(LogpsRow(policyChosen: lpv[i * k + c % k], policyRejected: lpv[i * k + j % k],
+            logRows.append(LogpsRow(policyChosen: lpv[i * k + c % k], policyRejected: lpr[i * k + j % k],
                                     refChosen: referenceLogProbs[c], refRejected: referenceLogProbs[j],
                                     chosenLength: lengths.map { Double($0[c]) }, rejectedLength: lengths.map { Double($0[j]) }))
         }

@@ -18,10 +18,27 @@ final class CandidateUnpairedTask: CandidateTaskBase, TrainingTask {
     let desirable: [Bool]
     /// BCO's running reward moments, one per BCO term of the loss.
     var moments = [BCORunningMoments]()
+    /// UDM's density-ratio weight of each example (bco(udm: true)); nil without UDM.
+    let udm: [Double]?
 
     init(policy o: PolicyObject, loss: LossObject, ids: [Int], desirable: [Bool], interpreter: Interpreter) throws {
         self.ids = ids
         self.desirable = desirable
+        if let config = loss.udmConfig {
+            guard let world = o.world else {
+                throw RuntimeError("bco(udm: true) needs each example's prompt features, which a policy over a feature tensor lacks",
+                                   hint: "train a policy built on a toy world: candidate_policy(w)")
+            }
+            let k = world.config.candidates, dim = world.config.promptDim
+            let features = ids.flatMap { id in world.promptFeatures[(id / k) * dim ..< (id / k + 1) * dim] }
+            do {
+                udm = try udmWeights(promptFeatures: features, dim: dim, desirable: desirable, config: config)
+            } catch {
+                throw RuntimeError("bco(udm: true): \(error.message)", hint: "UDM compares the prompts of desirable and undesirable examples")
+            }
+        } else {
+            udm = nil
+        }
         try super.init(policy: o, loss: loss, interpreter: interpreter)
     }
 
@@ -67,7 +84,8 @@ final class CandidateUnpairedTask: CandidateTaskBase, TrainingTask {
         func constant(_ x: [Double]) throws -> Var { tape.constant(try Tensor(x, shape: [b], dtype: policy.dtype)) }
         let batch = PreferenceBatch(policy: p, reference: try constant(chosen.map { referenceLogProbs[$0] }),
                                     labels: try constant(rows.map { desirable[$0] ? 1 : 0 }), policyKL: try constant(kl),
-                                    lengths: try policy.source.lengths.map { l in try constant(chosen.map { Double(l[$0]) }) })
+                                    lengths: try policy.source.lengths.map { l in try constant(chosen.map { Double(l[$0]) }) },
+                                    weights: try udm.map { w in try constant(rows.map { w[$0] }) })
         return (batch, p, kl)
     }
 

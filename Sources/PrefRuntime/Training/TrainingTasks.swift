@@ -6,11 +6,24 @@ import PrefLearn
 /// located error for a combination no task trains.
 enum TrainingTasks {
     static func make(model: Value, data: Value, loss: LossObject, call: BuiltinCall) throws -> any TrainingTask {
+        let referenceIndex = call.builtin.parameters.firstIndex { $0.name == "reference" }
+        let reference: Value = referenceIndex.map { call[$0] } ?? .none
+        if case .none = reference {} else if case .native(let n) = model, n.object is PolicyObject {} else {
+            throw call.error("reference: is for candidate policies", hint: "a token policy's and a reward model's reference is fixed")
+        }
         if case .native(let n) = model, let r = n.object as? RewardObject {
             return try RewardModelTask.make(r, data: try call.dataset(1), loss: loss, call: call)
         }
         if let tp = TokenPolicyBuiltins.argument(call, 0) { return try tokenTask(tp, loss: loss, call: call) }
-        let p = try PolicyMethods.policyArgument(call, 0)
+        var p = try PolicyMethods.policyArgument(call, 0)
+        if let referenceIndex, case .native = reference {
+            // The trained policy with another π_ref: the same parameters, a different `initial`.
+            let ref = try PolicyMethods.policyArgument(call, referenceIndex)
+            try p.checkSameSource(ref, call: call)
+            p = PolicyObject(p.policy, world: p.world, initial: ref.policy)
+        } else if case .none = reference {} else {
+            throw call.typeError(referenceIndex ?? 0, expected: "a candidate policy", hint: "reference(pi)")
+        }
         guard !p.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
         let d = try call.dataset(1)
         guard d.count > 0 else { throw call.error("the data has no rows") }
@@ -38,7 +51,7 @@ enum TrainingTasks {
         case .pairs, .logps:
             guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; this is \(d.kind.rawValue)", hint: "use w.unpaired(n), or a paired loss such as dpo()") }
             guard loss.recordForm == nil else { throw call.error("\(loss.name) needs ranked lists; this is \(d.kind.rawValue)", hint: "use w.ranked(n, size: 4)") }
-            let ids = try PolicyData.pairIds(d, policy: p, call: call)
+            let ids = try PolicyData.pairIds(d, policy: p, call: call, joint: true)
             return try CandidatePairsTask(policy: p, loss: loss, ids: ids, interpreter: call.interpreter)
         }
     }

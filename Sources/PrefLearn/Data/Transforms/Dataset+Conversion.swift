@@ -12,6 +12,9 @@ extension Dataset {
         case bestVsRest = "best_vs_rest"
         /// Each response against the next one down.
         case adjacent
+        /// The best response against the worst one: one pair per row (the pairwise baseline of
+        /// LiPO and RankDPO).
+        case bestVsWorst = "best_vs_worst"
     }
 
     /// Pairs from ranked rows. Responses with equal rank or score make no pair (a tie states no
@@ -35,6 +38,8 @@ extension Dataset {
                 if let best = order.first { candidates = order.dropFirst().map { (best, $0) } }
             case .adjacent:
                 if order.count > 1 { candidates = (0..<(order.count - 1)).map { (order[$0], order[$0 + 1]) } }
+            case .bestVsWorst:
+                if order.count > 1, let best = order.first, let worst = order.last { candidates = [(best, worst)] }
             }
             for (c, j) in candidates where !tied(c, j) {
                 out.append(PairRow(prompt: r.prompt, chosen: r.responses[c], rejected: r.responses[j],
@@ -43,10 +48,17 @@ extension Dataset {
             }
         }
         var features = FeatureSet()
-        if let t = self.features["responses"], t.rank == 3 {
-            let k = t.shape[1], flat = try tensorSafe { () throws(TensorError) in try t.reshaped([t.shape[0] * k, t.shape[2]]) }
-            features["chosen"] = try tensorSafe { () throws(TensorError) in try flat.gather(try IndexTensor(sources.map { $0.row * k + $0.chosen })) }
-            features["rejected"] = try tensorSafe { () throws(TensorError) in try flat.gather(try IndexTensor(sources.map { $0.row * k + $0.rejected })) }
+        // responses [n, k, d] → chosen/rejected [m, d]; the toy world's responses_id [n, k] →
+        // chosen_id/rejected_id [m], so the pairs still name their candidates.
+        for (from, chosen, rejected) in [("responses", "chosen", "rejected"), ("responses_id", "chosen_id", "rejected_id")] {
+            guard let t = self.features[from], t.rank == 3 || (t.rank == 2 && from == "responses_id"), t.shape[0] == rs.count else { continue }
+            let k = t.shape[1], width = t.rank == 3 ? [t.shape[2]] : []
+            let flat = try tensorSafe { () throws(TensorError) in try t.reshaped(Shape([t.shape[0] * k] + width)) }
+            features[chosen] = try tensorSafe { () throws(TensorError) in try flat.gather(try IndexTensor(sources.map { $0.row * k + $0.chosen })) }
+            features[rejected] = try tensorSafe { () throws(TensorError) in try flat.gather(try IndexTensor(sources.map { $0.row * k + $0.rejected })) }
+        }
+        if let t = self.features["prompt"], t.rank >= 1, t.shape[0] == rs.count {
+            features["prompt"] = try tensorSafe { () throws(TensorError) in try t.gather(try IndexTensor(sources.map(\.row))) }
         }
         return Dataset(.pairs(out), provenance: provenance.selecting(sources.map(\.row)), features: features)
     }
@@ -119,12 +131,19 @@ extension Dataset {
             out.append(UnpairedRow(prompt: p.prompt, completion: p.rejected, label: false, weight: p.weight, annotator: p.annotator))
         }
         var features = FeatureSet()
-        if let c = self.features["chosen"], let r = self.features["rejected"], c.shape == r.shape, c.rank >= 1 {
-            // Stack to [n, 2, …] then view as [2n, …]: row 2i is chosen i, row 2i+1 rejected i.
+        let n = ps.count
+        // chosen/rejected features interleave into one completion feature (row 2i is chosen i,
+        // row 2i+1 rejected i); the toy world's candidate ids come along as completion_id, so
+        // the unpaired rows still name their candidates. Per-pair features (the prompt's) repeat.
+        for (from, to) in [("chosen", "completion"), ("chosen_id", "completion_id")] {
+            guard let c = self.features[from], let r = self.features[from.replacingOccurrences(of: "chosen", with: "rejected")],
+                  c.shape == r.shape, c.rank >= 1, c.shape[0] == n else { continue }
             let both = try tensorSafe { () throws(TensorError) in try Tensor.concat([c, r], axis: 0) }
-            let n = c.shape[0]
             let order = (0..<(2 * n)).map { $0 % 2 == 0 ? $0 / 2 : n + $0 / 2 }
-            features["completion"] = try tensorSafe { () throws(TensorError) in try both.gather(try IndexTensor(order)) }
+            features[to] = try tensorSafe { () throws(TensorError) in try both.gather(try IndexTensor(order)) }
+        }
+        if let t = self.features["prompt"], t.rank >= 1, t.shape[0] == n {
+            features["prompt"] = try tensorSafe { () throws(TensorError) in try t.gather(try IndexTensor((0..<(2 * n)).map { $0 / 2 })) }
         }
         let rowsOf = ps.indices.flatMap { [$0, $0] }
         return Dataset(.unpaired(out), provenance: provenance.selecting(rowsOf), features: features)

@@ -1,0 +1,208 @@
+import Foundation
+import Testing
+import PrefLanguage
+@testable import PrefRuntime
+
+/// The teaching gallery (issue 10, spec §9.6 E11–E16): each example runs small (quick = true)
+/// and its printed numbers have the shape its paper reports.
+@Suite("gallery examples") struct GalleryExamplesTests {
+    /// The printed lines of `examples/<name>` run with quick = true.
+    static func run(_ name: String) throws -> [String] {
+        var out = "", err = ""
+        let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
+        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent(name).path, overrides: ["quick=true"])
+        guard code == 0 else { throw Pref.Mismatch("\(name) failed:\n\(err)") }
+        return out.split(separator: "\n").map(String.init)
+    }
+
+    /// The numbers of the first line starting with `prefix`, after the prefix.
+    static func numbers(_ lines: [String], _ prefix: String) throws -> [Double] {
+        guard let line = lines.first(where: { $0.hasPrefix(prefix) }) else { throw Pref.Mismatch("no line starts with \(prefix)") }
+        return numbers(in: String(line.dropFirst(prefix.count)))
+    }
+
+    /// Every decimal number in `text` (signs and exponents included).
+    static func numbers(in text: String) -> [Double] {
+        let regex = try? NSRegularExpression(pattern: "-?[0-9]+(\\.[0-9]+)?(e[-+]?[0-9]+)?")
+        let ns = text as NSString
+        return (regex?.matches(in: text, range: NSRange(location: 0, length: ns.length)) ?? []).compactMap { Double(ns.substring(with: $0.range)) }
+    }
+
+    /// E12 (Azar et al. 2023): DPO's loss falls all the way along the ray to the deterministic
+    /// policy for every β, and training pushes π(y1) up; IPO lands on its closed form
+    /// π ∝ exp([2, 1, 0]/(3τ)) and π(y1) falls smoothly with τ.
+    @Test func ipoIsSmoothDPOIsDeterministic() throws {
+        let lines = try Self.run("ipo_vs_dpo.pref")
+        for beta in ["0.01", "0.1", "1", "10"] {
+            let ray = try Self.numbers(lines, "dpo beta \(beta) loss along the ray c = [0.5, 2, 8, 32]:")
+            #expect(ray.count == 4 && zip(ray, ray.dropFirst()).allSatisfy { $0 > $1 }, "β = \(beta): \(ray)")
+            let p = try Self.numbers(lines, "dpo beta \(beta): pi(y1)")
+            // The numbers after the prefix: π(y1), 2, π(y2), 3, π(y3).
+            guard p.count == 5 else { throw Pref.Mismatch("β = \(beta): \(p)") }
+            #expect(p.count == 5 && p[0] > 0.6 && p[0] > 2 * p[2] && p[2] > p[4], "β = \(beta): \(p)")
+            if beta != "10" { #expect(p[0] > 0.99, "β = \(beta): \(p)") }
+        }
+        let taus = ["0.05", "0.1", "0.2", "0.5", "1", "2", "5"]
+        let first = try taus.map { try Self.numbers(lines, "ipo tau \($0): pi(y1)") }
+        guard first.allSatisfy({ $0.count == 6 }) else { throw Pref.Mismatch("\(first)") }
+        let pi1 = first.map { $0[0] }
+        #expect(zip(pi1, pi1.dropFirst()).allSatisfy { $0 > $1 }, "\(pi1)")
+        #expect(pi1[0] > 0.99 && pi1[6] < 0.36 && pi1[6] > 1.0 / 3, "\(pi1)")
+        for (tau, numbers) in zip(taus, first) {
+            let t = try #require(Double(tau))
+            let exact = exp(2 / (3 * t)) / (exp(2 / (3 * t)) + exp(1 / (3 * t)) + 1)
+            #expect(abs(numbers[0] - exact) < 1e-4, "τ = \(tau): \(numbers) vs \(exact)")
+        }
+        let gap = try Self.numbers(lines, "ipo: largest gap to the closed form")
+        #expect(gap.count == 1 && gap[0] < 1e-4, "\(gap)")
+    }
+
+    /// E13: the noisier the labels the lower every win rate; rDPO's falls least and cDPO's most
+    /// (it collapses towards the reference); rDPO keeps the clean run's KL while DPO's shrinks.
+    @Test func robustDPOKeepsItsSharpnessUnderLabelNoise() throws {
+        let lines = try Self.run("noisy_labels.pref")
+        // "name: win rate a at eps 0, b at eps 0.4, drop d; kl k0 -> k1": a, 0, b, 0.4, d, k0, k1.
+        let dpo = try Self.numbers(lines, "dpo: win rate"), cdpo = try Self.numbers(lines, "cdpo: win rate")
+        let rdpo = try Self.numbers(lines, "rdpo: win rate")
+        guard [dpo, cdpo, rdpo].allSatisfy({ $0.count == 7 }) else { throw Pref.Mismatch("\(dpo) \(cdpo) \(rdpo)") }
+        for r in [dpo, cdpo, rdpo] { #expect(r[3] == 0.4 && r[2] < r[0], "\(r)") }
+        #expect(cdpo[4] > dpo[4] + 0.05 && cdpo[4] > rdpo[4] + 0.05, "cDPO falls the most: \(cdpo) \(dpo) \(rdpo)")
+        #expect(rdpo[2] > cdpo[2] + 0.05, "\(rdpo) \(cdpo)")
+        #expect(rdpo[4] < dpo[4] && rdpo[2] > dpo[2], "rDPO is the flattest: \(rdpo) vs \(dpo)")
+        #expect(rdpo[6] > 0.8 * rdpo[5], "rDPO keeps its KL: \(rdpo)")
+        #expect(dpo[6] < 0.7 * dpo[5] && cdpo[6] < 0.2 * cdpo[5], "DPO and cDPO shrink towards the reference: \(dpo) \(cdpo)")
+    }
+
+    /// E14 (KTO half): with 10% of the desirable examples kept KTO loses less win rate than DPO
+    /// on the remaining pairs and stays ahead of it.
+    @Test func ktoIsRobustToDiscardingDesirableExamples() throws {
+        let lines = try Self.run("kto_bco.pref")
+        // After the prefix: "(1000 of 1000): kto win rate a, dpo win rate b" gives 1000, 1000, a, b.
+        let all = try Self.numbers(lines, "kept 100% of desirable"), tenth = try Self.numbers(lines, "kept 10% of desirable")
+        #expect(all.count == 4 && tenth.count == 4, "\(all) \(tenth)")
+        guard all.count == 4, tenth.count == 4 else { return }
+        #expect(all[2] > 0.7 && all[3] > 0.7, "both learn from the full data: \(all)")
+        #expect(tenth[2] > tenth[3], "KTO ahead of DPO at 10%: \(tenth)")
+        #expect(all[2] - tenth[2] < all[3] - tenth[3], "KTO drops less: \(all) \(tenth)")
+        #expect(tenth[2] > 0.6, "\(tenth)")
+        // "scenario: bco win rate a, bco+udm b, kto c": prompt shift costs BCO; UDM changes little
+        // without shift and does not hurt under it.
+        let plain = try Self.numbers(lines, "no shift: bco win rate"), shifted = try Self.numbers(lines, "prompt shift: bco win rate")
+        #expect(plain.count == 3 && shifted.count == 3, "\(plain) \(shifted)")
+        guard plain.count == 3, shifted.count == 3 else { return }
+        #expect(shifted[0] < plain[0] - 0.05, "the shift costs BCO: \(shifted) vs \(plain)")
+        #expect(abs(plain[1] - plain[0]) < 0.02, "UDM without shift: \(plain)")
+        #expect(shifted[1] > shifted[0] - 0.01, "UDM under shift: \(shifted)")
+    }
+
+    /// E16: listwise and all-pairs both beat best-vs-worst on win rate and NDCG, and are close to
+    /// each other; every method ranks far better than the reference.
+    @Test func listwiseAndAllPairsBeatBestVsWorst() throws {
+        let lines = try Self.run("listwise.pref")
+        func metrics(_ name: String) throws -> (ndcg: Double, win: Double) {
+            let n = try Self.numbers(lines, "\(name): ndcg")
+            guard n.count == 3 else { throw Pref.Mismatch("\(name): \(n)") }
+            return (n[0], n[1])
+        }
+        let bvw = try metrics("best_vs_worst"), all = try metrics("all_pairs")
+        let reference = try Self.numbers(lines, "reference: ndcg")
+        for name in ["plackett_luce", "lipo", "all_pairs"] {
+            let m = try metrics(name)
+            #expect(m.win > bvw.win + 0.015, "\(name) \(m) vs best-vs-worst \(bvw)")
+            #expect(m.ndcg > bvw.ndcg, "\(name) \(m) vs best-vs-worst \(bvw)")
+            #expect(abs(m.ndcg - all.ndcg) < 0.015, "\(name) \(m) vs all-pairs \(all)")
+        }
+        #expect(reference.count == 1 && bvw.ndcg > reference[0] + 0.1, "\(reference) \(bvw)")
+    }
+
+    /// E11: DPO's points sit on the exact KL-tilted frontier π* ∝ π_ref·exp(r*/β) (gold within 0.06
+    /// of it at the same KL, KL close to π*_β's), PPO's near it, and DPO's KL falls as β grows.
+    @Test func dpoLiesOnTheTiltedFrontier() throws {
+        let lines = try Self.run("dpo_vs_ppo.pref")
+        var dpoKL = [Double]()
+        for beta in ["0.1", "0.5", "2"] {
+            // "beta b: optimum gold g at kl k; dpo gold g at kl k; ppo gold g at kl k"
+            let n = try Self.numbers(lines, "beta \(beta):")
+            #expect(n.count == 6, "\(n)")
+            guard n.count == 6 else { continue }
+            #expect(n[2] <= n[0] + 1e-9 && n[0] - n[2] < 0.06, "β = \(beta): dpo gold \(n[2]) vs optimum \(n[0])")
+            #expect(abs(n[3] - n[1]) < 0.1 * n[1], "β = \(beta): dpo kl \(n[3]) vs optimum \(n[1])")
+            dpoKL.append(n[3])
+        }
+        #expect(dpoKL.count == 3 && dpoKL[0] > dpoKL[1] && dpoKL[1] > dpoKL[2], "\(dpoKL)")
+        let dpoGap = try Self.numbers(lines, "dpo: largest gold gap below the frontier")
+        let ppoGap = try Self.numbers(lines, "ppo: largest gold gap below the frontier")
+        #expect(dpoGap.count == 1 && dpoGap[0] < 0.05, "\(dpoGap)")
+        #expect(ppoGap.count == 1 && ppoGap[0] < 0.1, "\(ppoGap)")
+    }
+
+    /// E18 (Yan et al.): off-policy DPO with shared output embeddings shows the three D's — the
+    /// rejected mass drops fast, the chosen mass peaks then falls, mass moves to unseen responses —
+    /// and +SFT, Flex-DPO and on-policy DPO keep several times more mass on the chosen responses.
+    @Test func dpoShowsTheThreeDsAndTheMitigationsHelp() throws {
+        let lines = try Self.run("dpo_3d.pref")
+        // "name: chosen c, rejected r, unseen u, gold g at epoch e"
+        func masses(_ name: String) throws -> [Double] {
+            let n = try Self.numbers(lines, "\(name): chosen")
+            guard n.count == 5 else { throw Pref.Mismatch("\(name): \(n)") }
+            return n
+        }
+        let start = try Self.numbers(lines, "reference: chosen"), dpo = try masses("dpo")
+        let peak = try Self.numbers(lines, "dpo chosen mass peak")
+        #expect(start.count == 3 && peak.count == 1)
+        #expect(dpo[1] < start[1] / 3, "drastic drop of the rejected mass: \(dpo) from \(start)")
+        #expect(peak[0] > start[0] && dpo[0] < peak[0], "the chosen mass peaks, then falls: \(dpo) peak \(peak)")
+        #expect(dpo[2] > start[2], "dispersion onto unseen responses: \(dpo) from \(start)")
+        for name in ["dpo+sft", "flex_dpo", "on_policy"] {
+            let m = try masses(name)
+            #expect(m[0] > 3 * dpo[0] && m[3] > dpo[3], "\(name) \(m) vs dpo \(dpo)")
+        }
+        let cosine = try Self.numbers(lines, "cosine of each rejected embedding with its chosen partner:")
+        #expect(cosine.count == 1 && abs(cosine[0] - 0.9) < 0.05)
+    }
+
+    /// E15: DPO drifts to long responses under length-biased labels and SimPO does not, because
+    /// of its length normalisation; SimPO's margin helps its win rate; ORPO separates chosen and
+    /// rejected log-probs more than SFT; from a mismatched reference MaPO beats SFT on the chosen.
+    @Test func simpoAvoidsLengthHackingAndOrpoSeparates() throws {
+        let lines = try Self.run("length_and_reference.pref")
+        // "name: win rate w, gold g, mean length l"
+        func run(_ name: String) throws -> (win: Double, length: Double) {
+            let n = try Self.numbers(lines, "\(name): win rate")
+            guard n.count == 3 else { throw Pref.Mismatch("\(name): \(n)") }
+            return (n[0], n[2])
+        }
+        let reference = try Self.numbers(lines, "reference: mean length")
+        let dpo = try run("dpo"), simpo = try run("simpo"), noNorm = try run("simpo_no_norm"), noMargin = try run("simpo_no_margin")
+        #expect(reference.count == 1 && dpo.length > reference[0] + 1, "DPO drifts long: \(dpo) vs \(reference)")
+        #expect(simpo.length < reference[0] && simpo.length < dpo.length - 2, "\(simpo) vs \(dpo)")
+        #expect(noNorm.length > simpo.length + 2, "normalisation stops the drift: \(noNorm) vs \(simpo)")
+        #expect(simpo.win > noMargin.win, "the margin helps: \(simpo) vs \(noMargin)")
+        #expect(simpo.win > 0.65 && dpo.win > 0.65)
+        // "name: logps chosen a -> b, rejected c -> d, separation s"
+        let sft = try Self.numbers(lines, "sft: logps chosen"), orpo = try Self.numbers(lines, "orpo: logps chosen")
+        #expect(sft.count == 5 && orpo.count == 5, "\(sft) \(orpo)")
+        guard sft.count == 5, orpo.count == 5 else { return }
+        #expect(orpo[4] > sft[4] && orpo[4] > 0, "ORPO separates more: \(orpo) vs \(sft)")
+        // "name from the mismatched reference: win rate by epoch [a, b, c]"
+        func last(_ name: String) throws -> Double { try Self.numbers(lines, "\(name) from the mismatched reference:").last ?? .nan }
+        let start = try Self.numbers(lines, "mismatched reference: win rate")
+        #expect(start.count == 1 && start[0] < 0.5, "the first stage learned the dispreferred style: \(start)")
+        #expect(try last("mapo") > (try last("sft_chosen")), "MaPO beats SFT on the chosen")
+        #expect(try last("dpo") > 0.6 && (try last("mapo")) > 0.55)
+    }
+
+    /// E17, DOVE: at the same annotation budget, DOVE on conditional + joint pairs beats DPO on the
+    /// conditional pairs alone; joint pairs alone teach the policy too.
+    @Test func doveUsesTheJointPairs() throws {
+        let lines = try Self.run("dove.pref")
+        let dpoHalf = try Self.numbers(lines, "dpo on the conditional half: win rate")
+        let dove = try Self.numbers(lines, "dove on the conditional half + joint pairs: win rate")
+        let joint = try Self.numbers(lines, "dove on the joint pairs alone: win rate")
+        let full = try Self.numbers(lines, "dpo on a full budget of conditional pairs: win rate")
+        guard [dpoHalf, dove, joint, full].allSatisfy({ $0.count == 1 }) else { throw Pref.Mismatch("\(lines)") }
+        #expect(dove[0] > dpoHalf[0] + 0.01, "\(dove) vs \(dpoHalf)")
+        #expect(joint[0] > 0.6, "\(joint)")
+        #expect(full[0] > dpoHalf[0], "\(full) vs \(dpoHalf)")
+    }
+}
