@@ -32,7 +32,7 @@ import PrefLanguage
         guard let l = line(out, name + ": gold"),
               let first = number(after: ": gold", in: l), let peak = number(after: "peak", in: l),
               let at = l.range(of: "peak").flatMap({ number(after: "at n =", in: l[$0.upperBound...]) }),
-              let last = l.range(of: ", ", options: .backwards).flatMap({ number(after: "", in: l[$0.upperBound...]) })
+              let last = l.range(of: ", ", options: .backwards).flatMap({ Double(l[$0.upperBound...].prefix { $0 != " " }) })
         else { return nil }
         return Curve(first: first, peak: peak, peakN: at, last: last)
     }
@@ -76,5 +76,43 @@ import PrefLanguage
         #expect(try #require(Self.number(after: "max π =", in: bt)) > 0.99, "\(bt)")
         let centred = try #require(Self.line(out, "max |E_π ŝ(y ≻ π)|"))
         #expect(try #require(Self.number(after: "iterates:", in: centred)) < 1e-9, "\(centred)")
+    }
+
+    /// E10: DMoERM agrees with the task gold more often than a single reward model, and best-of-n
+    /// against it reaches a higher gold (the linear gold gives no peak to delay; see the header).
+    @Test func moeReward() throws {
+        let (code, out, err) = Self.run("moe_reward.pref")
+        #expect(code == 0, "\(err)")
+        let agreement = try #require(Self.line(out, "gold agreement:"))
+        let single = try #require(Self.number(after: "single", in: agreement))
+        let moe = try #require(Self.number(after: "DMoERM", in: agreement))
+        #expect(moe > single + 0.05, "\(agreement)")
+        let a = try #require(Self.curve(out, "single")), b = try #require(Self.curve(out, "DMoERM"))
+        #expect(a.first == b.first, "n = 1 is the base policy for both")
+        #expect(b.peak > a.peak + 0.2 && b.last > a.last + 0.2, "\(a) vs \(b)")
+    }
+
+    /// E4: under a shared length bias the chosen response's length drifts upward whatever the
+    /// reward; the single model's gold peaks and falls; the finetune-like ensemble (shared basis)
+    /// is no better than one member; the pretrain-like ensemble (own bases) peaks later and higher.
+    @Test func herding() throws {
+        let (code, out, err) = Self.run("herding.pref")
+        #expect(code == 0, "\(err)")
+        var curves = [String: Curve]()
+        for name in ["single", "finetune-like", "pretrain-like"] {
+            let l = try #require(Self.line(out, name + ": gold"), "\(out)")
+            let from = try #require(Self.number(after: "length", in: l)), to = try #require(Self.number(after: "->", in: l))
+            #expect(to > from + 2, "\(name)'s length should drift upward: \(l)")
+            let curve: Curve = try #require(Self.curve(out, name))
+            curves[name] = curve
+        }
+        let single = try #require(curves["single"]), finetune = try #require(curves["finetune-like"])
+        let pretrain = try #require(curves["pretrain-like"])
+        #expect(single.last < single.peak - 0.1, "\(single)")
+        #expect(abs(finetune.peak - single.peak) < 0.1, "finetune-like members share the basis: \(finetune) vs \(single)")
+        #expect(pretrain.peak > single.peak + 0.3 && pretrain.peakN > single.peakN, "\(pretrain) vs \(single)")
+        #expect(pretrain.last > finetune.last + 0.3, "\(pretrain) vs \(finetune)")
+        let gold = try #require(Self.line(out, "the gold's own best-of"))
+        #expect(abs(try #require(Self.number(after: "mean length", in: gold)) - 4) < 0.3, "\(gold)")
     }
 }
