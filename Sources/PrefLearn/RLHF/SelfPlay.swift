@@ -135,6 +135,10 @@ public enum SelfPlay {
             for j in i..<k {
                 let a = preference[i * k + j], b = preference[j * k + i]
                 guard a.isFinite, b.isFinite else { throw TensorError(op: "self_play", "the preference matrix has a non-finite entry at [\(i), \(j)]") }
+                if i == j, a != 0 {
+                    throw TensorError(op: "self_play", "the preference matrix's diagonal s(y_i ≻ y_i) must be 0; [\(i), \(i)] = \(a)",
+                                      hint: "scores s, not probabilities: use log(P / (1 − P)) or P − 0.5")
+                }
                 guard Swift.abs(a + b) <= 1e-9 * Swift.max(1, Swift.abs(a)) else {
                     throw TensorError(op: "self_play", "the preference matrix must be skew-symmetric (s(i ≻ j) = −s(j ≻ i)); [\(i), \(j)] = \(a), [\(j), \(i)] = \(b)",
                                       hint: "scores s, not probabilities: use log(P / (1 − P)) or P − 0.5")
