@@ -150,6 +150,11 @@ public enum SelfPlay {
             throw TensorError(op: "self_play", "kl must be ≥ 0 with eta·kl ≤ 1, got kl \(options.kl), eta \(options.eta)")
         }
         guard (1...1_000_000).contains(options.steps) else { throw TensorError(op: "self_play", "steps must be 1…1000000, got \(options.steps)") }
+        // Two [T+1, K] trajectories are kept: bound them (10⁷ numbers is 80 MB each).
+        guard (options.steps + 1) * k <= 10_000_000 else {
+            throw TensorError(op: "self_play", "\(options.steps) steps of \(k) responses would keep \((options.steps + 1) * k) probabilities per trajectory, more than 10000000",
+                              hint: "use fewer steps")
+        }
         if let m = options.samples, !(1...1_000_000).contains(m) {
             throw TensorError(op: "self_play", "samples must be 1…1000000, got \(m)")
         }

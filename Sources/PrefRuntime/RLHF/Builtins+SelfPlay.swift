@@ -43,6 +43,10 @@ enum SelfPlayBuiltins {
             let seed = try call.optionalInt(7) ?? Int(call.session?.seed ?? 0)
             guard seed >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(seed)") }
             options.seed = UInt64(seed)
+            // Each step is K² multiply-adds (K·M when sampled), charged like interpreted steps; in
+            // Double, as steps and samples are not validated yet (SelfPlay.run does).
+            let work = Double(Swift.max(options.steps, 0)) * Swift.max(1, Double(k) * Double(options.samples ?? k) / 100)
+            try call.interpreter.chargeWork(Int(Swift.min(work, 1e15)))
             let run = try SelfPlay.run(initial: initial, preference: s.scalars, reference: reference, options: options)
             func matrix(_ rows: [[Double]]) throws -> Value {
                 TensorValues.wrap(try Tensor(rows.flatMap { $0 }, shape: [rows.count, k], dtype: .f64))
