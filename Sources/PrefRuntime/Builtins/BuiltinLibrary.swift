@@ -13,5 +13,7 @@ public enum BuiltinLibrary {
             + attribution
             + edits
             + routing
+            + selfPlay
+            + utilityRewards
     }
 }

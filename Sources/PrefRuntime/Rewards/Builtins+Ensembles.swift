@@ -76,9 +76,11 @@ extension RewardBuiltins {
             BuiltinParameter("bootstrap", .bool, default: .bool(false), doc: "each member trains on its own resample (with replacement) of the rows"),
             BuiltinParameter("loss", default: Value.none, doc: "bradley_terry_loss(…) (its centring) for pairs; none: plain Bradley–Terry, or Plackett–Luce for ranked data"),
             BuiltinParameter("world", default: Value.none, doc: "the toy world the data's ids name; none: the model's"),
+            BuiltinParameter("bases", .bool, default: .bool(false), doc: "member j gets its own frozen basis b + j (b the model's basis seed; \"pretrain-like\" members, Eisenstein et al. 2023); false: members share the model's basis (\"finetune-like\")"),
         ], category: "rewards",
         doc: "Trains n reward models that differ by seed (member j starts from seed s + j, s the model's seed) and, with bootstrap, by "
-            + "their resample of the data (Coste et al. 2024: k = 5 members on the same data). Each is trained full-batch with Adam "
+            + "their resample of the data (Coste et al. 2024: k = 5 members on the same data), and with bases by their frozen random-feature "
+            + "basis (a model built with reward_model(kind: \"mlp\", basis: b)). Each is trained full-batch with Adam "
             + "(spec §9.5) on the Bradley–Terry loss (pairs, with the rows' margins) or Plackett–Luce (ranked). Returns the list of members.",
         example: "let w = toy_world(seed: 1)\nlet ms = train_ensemble(reward_model(features: w), w.pairs(300), n: 3, epochs: 50)\nlen(ms)") { call in
             let template = try reward(call, 0)
@@ -93,7 +95,14 @@ extension RewardBuiltins {
             try call.interpreter.chargeWork(n * options.epochs * data.count)
             var members = [Value]()
             for j in 0..<n {
-                let member = try model.reinitialized(seed: model.seed &+ UInt64(j))
+                var basis: UInt64? = nil
+                if call.bool(8) {
+                    guard let b = model.basisSeed else {
+                        throw call.error("bases: true needs a model with a frozen basis", hint: "reward_model(kind: \"mlp\", basis: 1, …)")
+                    }
+                    basis = b &+ UInt64(j)
+                }
+                let member = try model.reinitialized(seed: model.seed &+ UInt64(j), basisSeed: basis)
                 var rows = data
                 if call.bool(5) {
                     var rng = RandomStream(seed: model.seed, stream: "train_ensemble/bootstrap/\(j)")

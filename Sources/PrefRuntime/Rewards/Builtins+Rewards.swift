@@ -22,9 +22,11 @@ enum RewardBuiltins {
             BuiltinParameter("features", doc: "what the model reads: a toy world (its q, d_q features), a dataset (the width of its response features) or a whole number d"),
             BuiltinParameter("view", .string, default: .str("q"), doc: "\"q\" (quality features) or \"psi\" (ψ = [q, ℓ, onehot(ℓ), x ⊗ q], needs a toy world)"),
             BuiltinParameter("seed", default: Value.none, doc: "a whole number ≥ 0 for the initial parameters; none: the session seed"),
+            BuiltinParameter("basis", default: Value.none, doc: "mlp: a whole number ≥ 0 seeding a frozen random-feature hidden layer (W₁ ~ N(0, 1/D), b₁ ~ N(0, 1)); only w₂ trains; none: all layers train"),
         ], category: "rewards",
         doc: "A Bradley–Terry reward model over candidate features (spec §9.5): linear r = w·φ(y) or an MLP with one tanh hidden "
-            + "layer, parameters N(0, 1/fan_in) from the seed. Train it with fit(rm, pairs, bradley_terry_loss()) or on ranked data with "
+            + "layer, parameters N(0, 1/fan_in) from the seed; with basis the hidden layer is a frozen random-feature basis (a stand-in for a "
+            + "pretrained representation, spec §3.3). Train it with fit(rm, pairs, bradley_terry_loss()) or on ranked data with "
             + "plackett_luce(); score(rm, data) or rm(data) gives rewards; it works wherever a reward is expected.",
         example: "let w = toy_world(seed: 1)\nlet rm = reward_model(kind: \"mlp\", hidden: 16, features: w)\nrm(w.test)") { call in
             let kind = RewardModel.Kind(rawValue: try call.choice(0, RewardModel.Kind.allCases.map(\.rawValue))) ?? .linear
@@ -51,7 +53,11 @@ enum RewardBuiltins {
             }
             guard view == .q || world != nil else { throw call.error("the psi view needs a toy world", hint: "pass features: w") }
             guard (1...1_000_000).contains(dim) else { throw call.error("the feature dimension must be 1…1000000, got \(dim)") }
-            let model = try RewardModel(kind, view: view, inputDim: dim, hidden: hidden, seed: UInt64(seed), world: view == .psi ? world : nil)
+            let basis = try call.optionalInt(5)
+            if let basis, basis < 0 { throw call.error("basis must be a whole number ≥ 0, got \(basis)") }
+            if basis != nil, kind != .mlp { throw call.error("a frozen basis needs kind \"mlp\"", hint: "reward_model(kind: \"mlp\", basis: 1, …)") }
+            let model = try RewardModel(kind, view: view, inputDim: dim, hidden: hidden, seed: UInt64(seed), world: view == .psi ? world : nil,
+                                        basisSeed: basis.map { UInt64($0) })
             return RewardObject.value(model, world: world)
         }
     }

@@ -36,6 +36,7 @@ public final class RewardObject: NativeObject, NativeArithmetic, NativeCallable,
         case is GoldReward: "gold"
         case is ComponentReward: "component"
         case is LengthReward: "length"
+        case is UtilityReward: "utility"
         default: RichRewardMembers.kind(reward) ?? String(describing: type(of: reward))
         }
     }

@@ -56,6 +56,8 @@ enum MoreRewardBuiltins {
                 throw call.error("alpha must be in (0, 1], got \(Value.format(number: options.alpha))")
             }
             options.fit = try RichRewardArguments.options(call, 6)
+            // One unit of work per pair-epoch, charged up front (as train_ensemble).
+            try call.interpreter.chargeWork(options.fit.epochs * tasks.reduce(0) { $0 + $1.chosen.count })
             let model = try RewardModel(kind, inputDim: dim, hidden: hidden, seed: try RichRewardArguments.seed(call, 8))
             return RewardObject.value(try MoreReward(model, tasks: tasks, options: options), world: world)
         }
@@ -101,6 +103,8 @@ enum MoreRewardBuiltins {
             let hidden = try RichRewardArguments.count(call, 4, 1...1024)
             let options = try RichRewardArguments.options(call, 5)
             let model = try MoERewardModel(world: world, capabilities: experts, hidden: hidden, seed: try RichRewardArguments.seed(call, 7))
+            // One unit of work per pair-epoch of every phase, charged up front (as train_ensemble).
+            try call.interpreter.chargeWork(options.epochs * (overall.chosen.count + capabilityData.reduce(0) { $0 + $1.chosen.count }))
             try model.fit(overall: overall, capabilityData: capabilityData, options: options)
             return RewardObject.value(model, world: world)
         }
