@@ -52,7 +52,7 @@ import _PrefTestSupport
         let values = pseudoRandom(count: 12, seed: 3)
         let chosen = try Self.inputs(Array(values[0..<6]), rows: 3), rejected = try Self.inputs(Array(values[6..<12]), rows: 3)
         let result = try checkGradient(m.parameters.map(\.value)) { tape, leaves in
-            try RewardModelTrainer.loss(m, .pairs(chosen: chosen, rejected: rejected, margins: nil, center: nil),
+            try RewardModelTrainer.loss(m, .pairs(chosen: chosen, rejected: rejected, margins: nil, objective: .bradleyTerry(center: nil)),
                                         tape: tape, leaves: leaves).perExample
         }
         #expect(result.maxError < 1e-6, "\(result)")

@@ -12,20 +12,9 @@ extension Dataset {
         let flips = (0..<count).map { _ in rng.uniform() < rate }
         var out = self
         switch rows {
-        case .pairs(var ps):
-            for i in ps.indices where flips[i] {
-                let p = ps[i]
-                ps[i].chosen = p.rejected
-                ps[i].rejected = p.chosen
-                ps[i].scoreChosen = p.scoreRejected
-                ps[i].scoreRejected = p.scoreChosen
-            }
-            out.rows = .pairs(ps)
-            // Every chosen/rejected feature pair swaps: the features themselves and the toy
-            // world's chosen_id/rejected_id, which name the candidates.
-            for a in features.names where a.contains("chosen") {
-                out.features = try out.swapping(a, a.replacingOccurrences(of: "chosen", with: "rejected"), where: flips)
-            }
+        case .pairs:
+            // Every paired feature swaps, toy-world ids (chosen_id/rejected_id) included.
+            out = try orientingPairs(swap: flips)
         case .unpaired(var us):
             for i in us.indices where flips[i] { us[i].label.toggle() }
             out.rows = .unpaired(us)
