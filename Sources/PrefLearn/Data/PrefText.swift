@@ -1,5 +1,5 @@
 /// One chat message: a role ("system", "user", "assistant"…) and its content.
-public struct ChatMessage: Sendable, Hashable {
+public struct ChatMessage: Sendable, Hashable, Codable {
     public var role: String
     public var content: String
 
@@ -11,7 +11,7 @@ public struct ChatMessage: Sendable, Hashable {
 
 /// A text field of a preference row: a plain string, or a conversation in TRL's conversational
 /// form (a list of `{role, content}` messages).
-public enum PrefText: Sendable, Hashable {
+public enum PrefText: Sendable, Hashable, Codable {
     case plain(String)
     case chat([ChatMessage])
 

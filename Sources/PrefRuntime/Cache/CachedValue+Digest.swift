@@ -62,6 +62,10 @@ extension CachedValue {
             int(rows.count)
             for row in rows { for v in row { v.feed(&out) } }
             CachedValue.record(keys: extraKeys, values: extraValues).feed(&out)
+        case .object(let i):
+            // Only within one entry; versions of values with objects are not content hashes.
+            tag(11)
+            int(i)
         case .plot(let p):
             // Every field, whatever fields plots gain: sorted-key JSON is deterministic, and
             // writes each number in the shortest form that reads back.

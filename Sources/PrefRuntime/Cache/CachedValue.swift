@@ -17,13 +17,18 @@ indirect enum CachedValue: Codable {
     case tensor(dtype: String, shape: [Int], bytes: Data)
     case table(columns: [String], rows: [[CachedValue]], extraKeys: [String], extraValues: [CachedValue])
     case plot(Plot)
+    /// The entry's i-th object (`CachedObject`): toy worlds, policies, losses, runs.
+    case object(Int)
 
     /// Why a value cannot be cached: its type, as `type(x)` names it.
     struct Unserialisable: Error {
         var typeName: String
     }
 
-    static func encode(_ value: Value) throws(Unserialisable) -> CachedValue {
+    /// A value, its objects numbered in `objects` (one encoder per entry keeps shared objects
+    /// shared).
+    static func encode(_ value: Value, objects: CacheEncoder = CacheEncoder()) throws(Unserialisable) -> CachedValue {
+        let encode = { (v: Value) throws(Unserialisable) -> CachedValue in try CachedValue.encode(v, objects: objects) }
         switch value {
         case .none: return .none
         case .bool(let b): return .bool(b)
@@ -36,36 +41,54 @@ indirect enum CachedValue: Codable {
             // A parameter belongs to a model, and a recorded value to a tape: only plain tensors
             // are data.
             guard case .constant(let t) = box.content else { throw Unserialisable(typeName: "tensor parameter") }
-            let bytes = Data(bytes: t.rawPointer, count: t.count * t.dtype.size)
-            return .tensor(dtype: t.dtype.rawValue, shape: t.shape.dims, bytes: bytes)
+            return .tensor(dtype: t.dtype.rawValue, shape: t.shape.dims, bytes: bytes(t))
         case .native(let n):
             if let t = n.object as? TableObject {
                 return .table(columns: t.table.columns, rows: try t.table.rows.map { row throws(Unserialisable) in try row.map { v throws(Unserialisable) in try encode(v) } },
                               extraKeys: t.extras.map(\.0), extraValues: try t.extras.map { e throws(Unserialisable) in try encode(e.1) })
             }
             if let p = n.object as? PlotObject { return .plot(p.plot) }
-            throw Unserialisable(typeName: n.object.typeName)
+            return try objects.encode(value)
         case .function, .builtin: throw Unserialisable(typeName: "function")
         case .cell(let c): return try encode(c.value)
         case .undefined: throw Unserialisable(typeName: "undefined")
         }
     }
 
-    /// Why a stored value does not decode (a corrupt or foreign entry).
-    struct Corrupt: Error {
-        var message: String
+    /// A tensor's elements as bytes.
+    static func bytes(_ t: Tensor) -> Data {
+        Data(bytes: t.rawPointer, count: t.count * t.dtype.size)
     }
 
-    func decode() throws(Corrupt) -> Value {
+    /// Whether the value refers to an object (its version is then its cell's key rather than a
+    /// hash of its content).
+    var refersToObject: Bool {
+        switch self {
+        case .object: true
+        case .list(let items): items.contains(where: \.refersToObject)
+        case .record(_, let values): values.contains(where: \.refersToObject)
+        case .table(_, let rows, _, let extras): rows.contains { $0.contains(where: \.refersToObject) } || extras.contains(where: \.refersToObject)
+        default: false
+        }
+    }
+
+    /// Why a stored value does not decode (a corrupt or foreign entry).
+    struct Corrupt: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    func decode(objects: CacheDecoder = CacheDecoder(objects: [])) throws(Corrupt) -> Value {
+        let decode = { (v: CachedValue) throws(Corrupt) -> Value in try v.decode(objects: objects) }
         switch self {
         case .none: return .none
         case .bool(let b): return .bool(b)
         case .number(let bits): return .number(Double(bitPattern: bits))
         case .string(let s): return .str(s)
-        case .list(let items): return .list(try items.map { v throws(Corrupt) in try v.decode() })
+        case .list(let items): return .list(try items.map { v throws(Corrupt) in try decode(v) })
         case .record(let keys, let values):
             guard keys.count == values.count else { throw Corrupt(message: "a record's keys and values differ in number") }
-            return .record(RecordBox(Array(zip(keys, try values.map { v throws(Corrupt) in try v.decode() }))))
+            return .record(RecordBox(Array(zip(keys, try values.map { v throws(Corrupt) in try decode(v) }))))
         case .range(let lower, let upper, let inclusive):
             return .range(RangeBox(lower: Double(bitPattern: lower), upper: Double(bitPattern: upper), inclusive: inclusive))
         case .tensor(let dtypeName, let dims, let bytes):
@@ -86,10 +109,11 @@ indirect enum CachedValue: Codable {
             guard rows.allSatisfy({ $0.count == columns.count }), extraKeys.count == extraValues.count else {
                 throw Corrupt(message: "a table's rows do not match its columns")
             }
-            let decoded = try rows.map { row throws(Corrupt) in try row.map { v throws(Corrupt) in try v.decode() } }
-            let extras = Array(zip(extraKeys, try extraValues.map { v throws(Corrupt) in try v.decode() }))
+            let decoded = try rows.map { row throws(Corrupt) in try row.map { v throws(Corrupt) in try decode(v) } }
+            let extras = Array(zip(extraKeys, try extraValues.map { v throws(Corrupt) in try decode(v) }))
             return .native(NativeBox(TableObject(Table(columns: columns, rows: decoded), extras: extras)))
         case .plot(let plot): return .native(NativeBox(PlotObject(plot)))
+        case .object(let i): return try objects.object(i)
         }
     }
 }
@@ -107,9 +131,12 @@ enum CachedOutput: Codable {
         case .error(let s): self = .error(s)
         case .plot(let p, let text): self = .plot(p, text: text)
         case .table(let t):
-            self = .table(columns: t.columns, rows: try t.rows.map { row throws(CachedValue.Unserialisable) in
+            let rows = try t.rows.map { row throws(CachedValue.Unserialisable) in
                 try row.map { v throws(CachedValue.Unserialisable) in try CachedValue.encode(v) }
-            })
+            }
+            // An output stands alone: it cannot refer to the entry's objects.
+            if rows.contains(where: { $0.contains(where: \.refersToObject) }) { throw CachedValue.Unserialisable(typeName: "table of objects") }
+            self = .table(columns: t.columns, rows: rows)
         }
     }
 

@@ -15,9 +15,10 @@ import PrefLanguage
 ///
 /// On a hit the cell's globals, outputs (terminal text, tables, plots), draw counts, data reads
 /// and fits are restored and its statements are skipped, except functions, params and imports,
-/// which re-run. A cell that leaves a value the cache cannot store (a function, a policy, a toy
-/// world…), or that reads an object it may have changed in place (a policy that `fit` trains),
-/// is not cached: it runs every time (`--verbose` and the manifest say why).
+/// which re-run. Objects a cell reads and may change in place (a policy that `fit` trains) are
+/// stored with what it wrote. A cell that leaves a value the cache cannot store (a function
+/// value, a dataset, a reward model…) or that writes files (`save`) is not cached: it runs every
+/// time (`--verbose` and the manifest say why).
 public final class CellCache {
     public enum Outcome: Sendable, Equatable {
         /// Restored from the cache.
@@ -128,7 +129,8 @@ public final class CellCache {
     private func restore(_ entry: CellCacheEntry, cell i: Int, key: String) throws {
         guard entry.names.count == entry.values.count, entry.digests.count == entry.names.count else { throw CachedValue.Corrupt(message: "names and values differ in number") }
         // Decode everything first: a corrupt entry changes nothing.
-        let values = try entry.values.map { v throws(CachedValue.Corrupt) in try v.decode() }
+        let decoder = CacheDecoder(objects: entry.objects)
+        let values = try entry.values.map { v throws(CachedValue.Corrupt) in try decoder.decode(v) }
         let outputs = try entry.outputs.map { o throws(CachedValue.Corrupt) in try o.decode() }
         let fits = try entry.fits.map { v throws(CachedValue.Corrupt) -> Table in
             guard case .native(let n) = try v.decode(), let t = n.object as? TableObject else { throw CachedValue.Corrupt(message: "a fit is not a table") }
@@ -153,24 +155,25 @@ public final class CellCache {
         let i = r.cell, plan = self.plan.cells[i]
         let interpreter = session.interpreter
         var names = [String](), values = [CachedValue](), problem = plan.sideEffect
-        // What the cell wrote, and what it read that it may have changed in place.
+        // What the cell wrote, and what it read that it may have changed in place (a policy that
+        // `fit` trained, a toy world whose generators advanced): both are stored.
         let mutated = plan.reads.filter { name in
             !plan.writes.contains(name) && !plan.remade.contains(name) && interpreter.global(name).map(CellCache.isMutableObject) == true
         }
-        for name in plan.writes.sorted() where problem == nil && !plan.remade.contains(name) {
+        let encoder = CacheEncoder()
+        for name in plan.writes.union(mutated).sorted() where problem == nil && !plan.remade.contains(name) {
             guard let value = interpreter.global(name) else { continue }
             do throws(CachedValue.Unserialisable) {
-                values.append(try CachedValue.encode(value))
+                values.append(try CachedValue.encode(value, objects: encoder))
                 names.append(name)
             } catch {
-                problem = "'\(name)' is a \(error.typeName), which the cache cannot store"
+                let how = plan.writes.contains(name) ? "'\(name)'" : "'\(name)' (which it may change in place)"
+                problem = "\(how) is a \(error.typeName), which the cache cannot store"
             }
         }
-        if problem == nil, let name = mutated.first, let v = interpreter.global(name) {
-            problem = "it reads the \(v.typeName) '\(name)', which it may change in place"
-        }
         for name in plan.writes.union(mutated) where !plan.remade.contains(name) { versions[name] = "\(r.key) \(name)" }
-        let digests = problem == nil ? values.map(\.digest) : []
+        // A plain value's version is its content; one holding objects keeps its cell's key.
+        let digests = problem == nil ? values.map { $0.refersToObject ? "\(r.key) object" : $0.digest } : []
         if problem == nil { for (name, digest) in zip(names, digests) { versions[name] = "value \(digest)" } }
         let log = session.runLog
         var outputs = [CachedOutput](), fits = [CachedValue]()
@@ -189,7 +192,7 @@ public final class CellCache {
             if verbose { note("cache: cell \(label(i)) ran, not cached: \(problem)\n") }
             return
         }
-        let entry = CellCacheEntry(key: r.key, names: names, values: values, digests: digests, outputs: outputs, terminal: recorder.terminalLog[i],
+        let entry = CellCacheEntry(key: r.key, names: names, values: values, objects: encoder.objects, digests: digests, outputs: outputs, terminal: recorder.terminalLog[i],
                                    draws: session.draws.snapshot, reads: Array(log?.reads.dropFirst(r.reads) ?? []), fits: fits)
         do {
             try store.save(entry)
@@ -201,11 +204,12 @@ public final class CellCache {
         }
     }
 
-    /// Objects a cell can change without assigning to them: models that `fit` trains, and
-    /// parameters. Tables and plots are immutable; lists and records are values.
+    /// Objects a cell can change without assigning to them: models that `fit` trains (also as a
+    /// run's model), toy worlds (their generators count calls), parameters. Tables, plots,
+    /// datasets and losses are immutable; lists and records are values.
     static func isMutableObject(_ value: Value) -> Bool {
         switch value {
-        case .native(let n): return !(n.object is TableObject || n.object is PlotObject)
+        case .native(let n): return !(n.object is TableObject || n.object is PlotObject || n.object is DatasetObject || n.object is LossObject)
         case .tensor(let box):
             if case .constant = box.content { return false }
             return true

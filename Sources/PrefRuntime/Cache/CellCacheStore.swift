@@ -55,11 +55,13 @@ public struct CellCacheStore: Sendable {
 /// One cached cell: the globals it left, what it showed, the random state after it, and the
 /// data files and fits it read and made.
 struct CellCacheEntry: Codable {
-    static let currentFormat = 2
+    static let currentFormat = 3
     var format = CellCacheEntry.currentFormat
     var key: String
     var names: [String]
     var values: [CachedValue]
+    /// The objects the values refer to.
+    var objects: [CachedObject]
     /// Each value's content hash: the version later cells' keys see.
     var digests: [String]
     var outputs: [CachedOutput]
