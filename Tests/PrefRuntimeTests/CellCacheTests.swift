@@ -6,7 +6,8 @@ import Testing
 
 /// `pref run --cache`: which cells re-run when code, params, data or functions change, what a
 /// cached cell restores (globals, outputs, random state), and how a bad entry is survived.
-@Suite("cell cache") struct CellCacheTests {
+// Serialized: the speed-up test times two runs, which other tests of the suite would slow.
+@Suite("cell cache", .serialized) struct CellCacheTests {
     /// Three cells: data with unseeded draws, an expensive fit (gradient descent written in pref),
     /// and a report cell with a table, a plot and more unseeded draws.
     static let script = """
@@ -84,7 +85,7 @@ import Testing
     }
 
     @Test func anUnchangedScriptIsReplayedFromTheCacheAtLeast20TimesFaster() throws {
-        let s = try Scratch(CellCacheTests.script.replacingOccurrences(of: "param steps = 60", with: "param steps = 400"))
+        let s = try Scratch(CellCacheTests.script.replacingOccurrences(of: "param steps = 60", with: "param steps = 1000"))
         let first = run(s)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.outcomes == [.stored, .stored, .stored], "\(first.notes)")
@@ -250,7 +251,7 @@ import Testing
     @Test func aCorruptEntryIsRunAgainWithAWarning() throws {
         let s = try Scratch(CellCacheTests.script)
         let first = run(s)
-        let entries = try FileManager.default.contentsOfDirectory(atPath: s.store.directory).filter { $0.hasSuffix(".plist") }
+        let entries = try FileManager.default.contentsOfDirectory(atPath: s.store.directory).filter { $0.hasSuffix(".json") }
         #expect(entries.count == 3)
         for e in entries { try Data("not a cache entry".utf8).write(to: URL(fileURLWithPath: s.store.directory + "/" + e)) }
         let damaged = run(s)
@@ -269,7 +270,7 @@ import Testing
         let session = Session(output: { _ in }, errorOutput: { _ in })
         let value = try session.evaluate("""
             [1, -0.0, 0 / 0, 1 / 0, "s", none, true, {a: 1..3, b: [1, 2]}, tensor([[1, 2], [3, 4.5]], dtype: "f64"), randn([3]),
-             table([{x: 1, y: "a"}]), plot([{x: 1, y: 2}], x: "x", y: "y")]
+             table([{x: 1, y: "a"}]), plot([{x: 1, y: 2}, {x: 2, y: 0 / 0}], x: "x", y: "y")]
             """, path: "v.pref", displayTopLevel: false)
         let back = try CachedValue.encode(value).decode()
         #expect(back.reprText == value.reprText)

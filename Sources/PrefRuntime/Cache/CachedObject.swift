@@ -125,9 +125,17 @@ final class CacheEncoder {
 final class CacheDecoder {
     private let objects: [CachedObject]
     private var made: [Int: Value] = [:]
+    private let worlds: WorldMemo
 
-    init(objects: [CachedObject]) {
+    /// Toy worlds rebuilt so far in a run, by config: every policy over one world, in every
+    /// entry, shares its rebuild.
+    final class WorldMemo {
+        var worlds: [(ToyWorld.Config, ToyWorld)] = []
+    }
+
+    init(objects: [CachedObject], worlds: WorldMemo = WorldMemo()) {
         self.objects = objects
+        self.worlds = worlds
     }
 
     func decode(_ value: CachedValue) throws(CachedValue.Corrupt) -> Value {
@@ -204,8 +212,11 @@ final class CacheDecoder {
     }
 
     private func world(_ config: ToyWorld.Config) throws(CachedValue.Corrupt) -> ToyWorld {
+        if let w = worlds.worlds.first(where: { $0.0 == config }) { return w.1 }
         do {
-            return try ToyWorld(config)
+            let w = try ToyWorld(config)
+            worlds.worlds.append((config, w))
+            return w
         } catch {
             throw CachedValue.Corrupt(message: "the toy world cannot be rebuilt: \(error)")
         }

@@ -41,6 +41,7 @@ public final class CellCache {
     let verbose: Bool
     private var versions: [String: String] = [:]
     private var hits = Set<Int>()
+    private let worlds = CacheDecoder.WorldMemo()
     private struct Running {
         var cell: Int
         var key: String
@@ -129,7 +130,7 @@ public final class CellCache {
     private func restore(_ entry: CellCacheEntry, cell i: Int, key: String) throws {
         guard entry.names.count == entry.values.count, entry.digests.count == entry.names.count else { throw CachedValue.Corrupt(message: "names and values differ in number") }
         // Decode everything first: a corrupt entry changes nothing.
-        let decoder = CacheDecoder(objects: entry.objects)
+        let decoder = CacheDecoder(objects: entry.objects, worlds: worlds)
         let values = try entry.values.map { v throws(CachedValue.Corrupt) in try decoder.decode(v) }
         let outputs = try entry.outputs.map { o throws(CachedValue.Corrupt) in try o.decode() }
         let fits = try entry.fits.map { v throws(CachedValue.Corrupt) -> Table in

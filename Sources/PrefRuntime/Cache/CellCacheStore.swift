@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where cached cells live: one binary property list per cell key in `<runs root>/.cache/`
+/// Where cached cells live: one JSON file per cell key in `<runs root>/.cache/`
 /// (beside the run directories, so `--out DIR` moves both), written to a temporary name and
 /// renamed so that an interrupted write never leaves half an entry.
 public struct CellCacheStore: Sendable {
@@ -12,13 +12,15 @@ public struct CellCacheStore: Sendable {
     }
 
     func path(_ key: String) -> String {
-        (directory as NSString).appendingPathComponent("\(key).plist")
+        (directory as NSString).appendingPathComponent("\(key).json")
     }
 
     /// The entry for `key`; nil when there is none. Throws when one exists but does not read.
     func load(_ key: String) throws -> CellCacheEntry? {
         guard let data = FileManager.default.contents(atPath: path(key)) else { return nil }
-        let entry = try PropertyListDecoder().decode(CellCacheEntry.self, from: data)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = CellCacheStore.nonFinite.decoding
+        let entry = try decoder.decode(CellCacheEntry.self, from: data)
         guard entry.format == CellCacheEntry.currentFormat, entry.key == key else {
             throw CachedValue.Corrupt(message: "the entry is of another format or key")
         }
@@ -27,8 +29,8 @@ public struct CellCacheStore: Sendable {
 
     func save(_ entry: CellCacheEntry) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let encoder = PropertyListEncoder()
-        encoder.outputFormat = .binary
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = CellCacheStore.nonFinite.encoding
         let data = try encoder.encode(entry)
         let target = path(entry.key)
         let temporary = (directory as NSString).appendingPathComponent(".\(entry.key).tmp-\(ProcessInfo.processInfo.processIdentifier)")
@@ -39,6 +41,10 @@ public struct CellCacheStore: Sendable {
         }
     }
 
+    /// Plots and loss settings hold plain doubles, which may be nan or infinite.
+    static let nonFinite = (encoding: JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"),
+                            decoding: JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan"))
+
     func remove(_ key: String) {
         try? FileManager.default.removeItem(atPath: path(key))
     }
@@ -46,7 +52,7 @@ public struct CellCacheStore: Sendable {
     /// `pref cache clear`: removes every entry; returns how many there were.
     public func clear() throws -> Int {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
-        let entries = names.filter { $0.hasSuffix(".plist") }
+        let entries = names.filter { $0.hasSuffix(".json") }
         try FileManager.default.removeItem(atPath: directory)
         return entries.count
     }
