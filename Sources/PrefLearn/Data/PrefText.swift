@@ -60,3 +60,20 @@ public enum PrefText: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension PrefText {
+    /// A plain text is a string and a conversation a list of messages: one value each, not a
+    /// keyed case (the cell cache stores datasets of many texts).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { self = .plain(s) } else { self = .chat(try c.decode([ChatMessage].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .plain(let s): try c.encode(s)
+        case .chat(let m): try c.encode(m)
+        }
+    }
+}

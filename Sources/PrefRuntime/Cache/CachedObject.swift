@@ -15,7 +15,8 @@ enum CachedObject: Codable {
     case policy(world: ToyWorld.Config, kind: String, hidden: Int, dtype: String, frozen: Bool, parameters: [CachedValue], initial: [CachedValue]?)
     case loss(CachedLoss)
     /// A dataset: its rows, where they came from, and its feature tensors by name.
-    case dataset(rows: Dataset.Rows, provenance: Provenance, featureNames: [String], features: [CachedValue])
+    /// (Pairs, the common kind, are stored by column in `pairs`; `rows` is then nil.)
+    case dataset(rows: Dataset.Rows?, pairs: CachedPairs?, provenance: Provenance, featureNames: [String], features: [CachedValue])
     case run(history: CachedValue, evals: CachedValue, model: CachedValue, loss: CachedValue?, label: String,
              extraKeys: [String], extraValues: [CachedValue], elapsed: UInt64, interrupted: Bool)
 }
@@ -108,7 +109,12 @@ final class CacheEncoder {
             return .loss(try CachedLoss(l))
         case let d as DatasetObject:
             let f = d.dataset.features
-            return .dataset(rows: d.dataset.rows, provenance: d.dataset.provenance, featureNames: f.names,
+            var rows: Dataset.Rows? = d.dataset.rows, pairs: CachedPairs?
+            if case .pairs(let p) = d.dataset.rows {
+                pairs = CachedPairs(p)
+                rows = nil
+            }
+            return .dataset(rows: rows, pairs: pairs, provenance: d.dataset.provenance, featureNames: f.names,
                             features: f.tensors.map { .tensor(dtype: $0.dtype.rawValue, shape: $0.shape.dims, bytes: CachedValue.bytes($0)) })
         case let r as RunObject:
             return .run(history: try encode(.native(NativeBox(TableObject(r.history)))), evals: try encode(.native(NativeBox(TableObject(r.evals)))),
@@ -184,8 +190,8 @@ final class CacheDecoder {
             return .native(NativeBox(PolicyObject(policy, world: w, initial: start)))
         case .loss(let l):
             return .native(NativeBox(l.object))
-        case .dataset(let rows, let provenance, let names, let features):
-            guard names.count == features.count else { throw CachedValue.Corrupt(message: "a dataset's features do not match their names") }
+        case .dataset(let stored, let pairs, let provenance, let names, let features):
+            guard let rows = stored ?? pairs?.rows.map(Dataset.Rows.pairs), names.count == features.count else { throw CachedValue.Corrupt(message: "a dataset's features do not match their names") }
             var tensors = [(String, Tensor)]()
             for (name, f) in zip(names, features) {
                 guard case .tensor(let box) = try decode(f), case .constant(let t) = box.content else {
