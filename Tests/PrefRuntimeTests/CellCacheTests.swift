@@ -64,13 +64,13 @@ import Testing
 
     /// Runs the scratch script as `pref run --cache` does (a fresh session each time, as a new
     /// process would have), timing the whole run including the session's start.
-    func run(_ s: Scratch, overrides: [String] = [], seed: UInt64 = 0, cache: Bool = true) -> Outcome {
+    func run(_ s: Scratch, overrides: [String] = [], seed: UInt64 = 0, cache: Bool = true, cell: String? = nil) -> Outcome {
         final class Sink: @unchecked Sendable { var out = "", err = "", notes = "" }
         let sink = Sink()
         let start = DispatchTime.now().uptimeNanoseconds
         let session = Session(seed: seed, output: { sink.out += $0 }, errorOutput: { sink.err += $0 })
         let options = cache ? ScriptRunner.CacheOptions(store: s.store, verbose: true) { sink.notes += $0 } : nil
-        let result = ScriptRunner(session: session).runNotebook(path: s.path, overrides: overrides, cache: options)
+        let result = ScriptRunner(session: session).runNotebook(path: s.path, overrides: overrides, cell: cell, cache: options)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         return Outcome(status: result.status, stdout: sink.out, stderr: sink.err, notes: sink.notes, seconds: seconds,
                        outcomes: result.recorder?.cache?.outcomes ?? [], recorder: result.recorder)
@@ -246,6 +246,30 @@ import Testing
         #expect(edited.stdout == first.stdout + "mlp 4\n")
         // An uncached run prints the same (the elapsed time is only compared with 0).
         #expect(run(s, cache: false).stdout == edited.stdout)
+    }
+
+    @Test func aFailingCellIsNotStoredButTheCellsBeforeItAre() throws {
+        let script = """
+            # %% One
+            let a = 2
+            print(a)
+
+            # %% Two
+            let b = [1, 2][a]
+            print(b)
+
+            """
+        let s = try Scratch(script)
+        let failed = run(s)
+        #expect(failed.status != 0 && failed.stderr.contains("out of range"), "\(failed.stderr)")
+        #expect(failed.outcomes == [.stored, nil])
+        try s.write(script.replacingOccurrences(of: "[a]", with: "[a - 1]"))
+        let fixed = run(s)
+        #expect(fixed.status == 0 && fixed.stdout == "2\n2\n")
+        #expect(cachedFlags(fixed) == [true, false])
+        // `--cell 1` stops after cell 1, which is then restored.
+        let first = run(s, cell: "1")
+        #expect(first.stdout == "2\n" && cachedFlags(first) == [true, false])
     }
 
     @Test func aCorruptEntryIsRunAgainWithAWarning() throws {
