@@ -55,6 +55,14 @@ indirect enum CachedValue: Codable {
         }
     }
 
+    /// A stored plot whose parts agree (the renderers index them together).
+    static func checked(_ plot: Plot) throws(Corrupt) -> Plot {
+        let seriesAgree = plot.series.allSatisfy { $0.xs.count == $0.ys.count }
+        let gridAgrees = plot.grid.map { g in g.values.count == g.rows.count && g.values.allSatisfy { $0.count == g.columns.count } } ?? true
+        guard seriesAgree, gridAgrees, (plot.bins ?? 1) >= 1 else { throw Corrupt(message: "a plot's parts do not agree") }
+        return plot
+    }
+
     /// A tensor's elements as bytes.
     static func bytes(_ t: Tensor) -> Data {
         Data(bytes: t.rawPointer, count: t.count * t.dtype.size)
@@ -112,7 +120,7 @@ indirect enum CachedValue: Codable {
             let decoded = try rows.map { row throws(Corrupt) in try row.map { v throws(Corrupt) in try decode(v) } }
             let extras = Array(zip(extraKeys, try extraValues.map { v throws(Corrupt) in try decode(v) }))
             return .native(NativeBox(TableObject(Table(columns: columns, rows: decoded), extras: extras)))
-        case .plot(let plot): return .native(NativeBox(PlotObject(plot)))
+        case .plot(let plot): return .native(NativeBox(PlotObject(try CachedValue.checked(plot))))
         case .object(let i): return try objects.object(i)
         }
     }
@@ -144,7 +152,7 @@ enum CachedOutput: Codable {
         switch self {
         case .text(let s): return .text(s)
         case .error(let s): return .error(s)
-        case .plot(let p, let text): return .plot(p, text: text)
+        case .plot(let p, let text): return .plot(try CachedValue.checked(p), text: text)
         case .table(let columns, let rows):
             guard rows.allSatisfy({ $0.count == columns.count }) else { throw CachedValue.Corrupt(message: "a table's rows do not match its columns") }
             return .table(Table(columns: columns, rows: try rows.map { row throws(CachedValue.Corrupt) in try row.map { v throws(CachedValue.Corrupt) in try v.decode() } }))
