@@ -298,6 +298,14 @@ import Testing
             """, path: "v.pref", displayTopLevel: false)
         let back = try CachedValue.encode(value).decode()
         #expect(back.reprText == value.reprText)
+        // Through the store's JSON too: numbers are bit patterns (-0.0 and nan are above 2^63).
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = CellCacheStore.nonFinite.encoding
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = CellCacheStore.nonFinite.decoding
+        let json = try decoder.decode(CachedValue.self, from: try encoder.encode(CachedValue.encode(value))).decode()
+        #expect(json.reprText == value.reprText)
+        #expect(try CachedValue.encode(json).digest == CachedValue.encode(value).digest)
         #expect(throws: CachedValue.Unserialisable.self) { try CachedValue.encode(try session.evaluate("fn(x) x", path: "f.pref", displayTopLevel: false)) }
     }
 }

@@ -61,7 +61,7 @@ public struct CellCacheStore: Sendable {
 /// One cached cell: the globals it left, what it showed, the random state after it, and the
 /// data files and fits it read and made.
 struct CellCacheEntry: Codable {
-    static let currentFormat = 3
+    static let currentFormat = 4
     var format = CellCacheEntry.currentFormat
     var key: String
     var names: [String]
