@@ -3,8 +3,9 @@ import Foundation
 import PrefRuntime
 
 /// `pref run FILE [--set k=v]... [--seed N] [--cell N|TITLE] [--report out.html|out.md|out.ipynb]
-/// [--out DIR | --no-record]`: runs a script and records it in a run directory
-/// (`runs/<stem>/<timestamp>-<hash>/`, docs/language.md "Runs").
+/// [--out DIR | --no-record] [--cache | --no-cache] [--verbose]`: runs a script and records it in a
+/// run directory (`runs/<stem>/<timestamp>-<hash>/`, docs/language.md "Runs"); with the cell cache
+/// it re-runs only the cells whose code or inputs changed (docs/language.md "Cached cells").
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a .pref script (and record it under runs/).")
 
