@@ -21,7 +21,8 @@ enum CachedObject: Codable {
              extraKeys: [String], extraValues: [CachedValue], elapsed: UInt64, interrupted: Bool)
 }
 
-/// A loss's kind and hyperparameters (a user-defined loss holds a function: not stored).
+/// A loss's kind and hyperparameters (a user-defined loss holds a function, and a loss from
+/// logic a compiled formula: neither is stored).
 indirect enum CachedLoss: Codable {
     case dpo(DPOConfig)
     case kto(KTOConfig)
@@ -52,6 +53,7 @@ indirect enum CachedLoss: Codable {
         case .tpo(let c): self = .tpo(c)
         case .sparsePO(let c): self = .sparsePO(c)
         case .custom: throw CachedValue.Unserialisable(typeName: "user-defined loss")
+        case .logic: throw CachedValue.Unserialisable(typeName: "loss from logic")
         case .sum(let terms):
             self = .sum(weights: terms.map(\.weight), losses: try terms.map { t throws(CachedValue.Unserialisable) in try CachedLoss(t.loss) })
         }
