@@ -13,12 +13,26 @@ extension ScriptRunner {
         public var program: Program?
     }
 
-    public func runNotebook(path: String, overrides: [String] = [], cell: String? = nil) -> NotebookResult {
-        guard let text = read(path) else { return NotebookResult(status: ExitStatus.missingInput, recorder: nil) }
-        return runNotebook(source: text, path: path, overrides: overrides, cell: cell)
+    /// `pref run --cache`: where the cell cache lives, whether it says what it does for each
+    /// cell, and where it says it (and its warnings).
+    public struct CacheOptions {
+        public var store: CellCacheStore
+        public var verbose: Bool
+        public var note: (String) -> Void
+
+        public init(store: CellCacheStore, verbose: Bool = false, note: @escaping (String) -> Void) {
+            self.store = store
+            self.verbose = verbose
+            self.note = note
+        }
     }
 
-    public func runNotebook(source: String, path: String, overrides: [String] = [], cell: String? = nil) -> NotebookResult {
+    public func runNotebook(path: String, overrides: [String] = [], cell: String? = nil, cache: CacheOptions? = nil) -> NotebookResult {
+        guard let text = read(path) else { return NotebookResult(status: ExitStatus.missingInput, recorder: nil) }
+        return runNotebook(source: text, path: path, overrides: overrides, cell: cell, cache: cache)
+    }
+
+    public func runNotebook(source: String, path: String, overrides: [String] = [], cell: String? = nil, cache: CacheOptions? = nil) -> NotebookResult {
         var recorder: NotebookRecorder?
         var parsed: Program?
         let status = run(source: source, path: path, overrides: overrides) { program in
@@ -36,8 +50,14 @@ extension ScriptRunner {
             }
             let r = NotebookRecorder(notebook: notebook, lastCell: last)
             r.attach(to: session)
+            if let cache {
+                _ = CellCache(store: cache.store, plan: CellPlan(program: program, notebook: notebook), session: session, recorder: r,
+                              verbose: cache.verbose, note: cache.note)
+            }
             recorder = r
         }
+        if status == ExitStatus.success { recorder?.cache?.finish() }
+        session.interpreter.skipsTopLevelStatement = nil
         recorder?.finishTiming()
         return NotebookResult(status: status, recorder: recorder, program: parsed)
     }

@@ -25,6 +25,8 @@ public final class Session: @unchecked Sendable {
     public internal(set) var recorder: NotebookRecorder?
     /// Set while `pref run` records a run directory: data files read and fits' histories.
     public var runLog: RunLog?
+    /// The unseeded randn/rand draw counts: the random state a cached cell restores.
+    public let draws = SessionDraws()
     let modules: ModuleRegistry
     /// Node ids keep increasing across REPL entries so side tables never collide.
     var nextNodeID: NodeID = 0

@@ -14,7 +14,7 @@ struct PrefCommand: ParsableCommand {
         commandName: "pref",
         abstract: "A scripting language and REPL for preference learning.",
         version: PrefVersion.string,
-        subcommands: [Repl.self, Run.self, Runs.self, Diff.self, Sweep.self, Cells.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self, Tokens.self]
+        subcommands: [Repl.self, Run.self, Runs.self, Diff.self, Cache.self, Sweep.self, Cells.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self, Tokens.self]
     )
 
     @Option(name: .customShort("e"), help: "Run a line of pref code and exit.") var code: String?

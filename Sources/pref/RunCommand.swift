@@ -3,8 +3,9 @@ import Foundation
 import PrefRuntime
 
 /// `pref run FILE [--set k=v]... [--seed N] [--cell N|TITLE] [--report out.html|out.md|out.ipynb]
-/// [--out DIR | --no-record]`: runs a script and records it in a run directory
-/// (`runs/<stem>/<timestamp>-<hash>/`, docs/language.md "Runs").
+/// [--out DIR | --no-record] [--cache | --no-cache] [--verbose]`: runs a script and records it in a
+/// run directory (`runs/<stem>/<timestamp>-<hash>/`, docs/language.md "Runs"); with the cell cache
+/// it re-runs only the cells whose code or inputs changed (docs/language.md "Cached cells").
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a .pref script (and record it under runs/).")
 
@@ -21,10 +22,23 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("no-record"), help: "Do not record the run (no run directory).") var noRecord = false
     /// The exact run directory: `pref sweep` names each point's directory itself.
     @Option(name: .customLong("record-to"), help: .hidden) var recordTo: String?
+    @Flag(help: "Re-run only the cells whose code or inputs changed; the others are restored from the cell cache in <runs dir>/.cache (also on with PREF_CACHE=1).")
+    var cache = false
+    @Flag(name: .customLong("no-cache"), help: "Run every cell, even when PREF_CACHE=1 turns the cache on.") var noCache = false
+    @Flag(help: "Say what the cell cache does with each cell (on the error output).") var verbose = false
+
+    /// The cache is on with --cache, or with PREF_CACHE=1 unless --no-cache.
+    var usesCache: Bool {
+        if noCache { return false }
+        return cache || ProcessInfo.processInfo.environment["PREF_CACHE"] == "1"
+    }
 
     func validate() throws {
         if let report, Report.Format(path: report) == nil {
             throw ValidationError("--report '\(report)': the report's name must end in .html, .md or .ipynb")
+        }
+        if cache && noCache {
+            throw ValidationError("--cache and --no-cache contradict each other: keep one")
         }
         if noRecord && (out != nil || recordTo != nil) {
             throw ValidationError("--no-record and --out contradict each other: keep one")
@@ -33,14 +47,18 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let session = Session(seed: seed)
-        guard cell != nil || report != nil || !noRecord else {
+        guard cell != nil || report != nil || !noRecord || usesCache else {
             throw ExitCode(interruptibly(session) { ScriptRunner(session: session).run(path: file, overrides: overrides) })
         }
         let environment = ProcessInfo.processInfo.environment
         let recording = noRecord ? nil : RunRecording(root: out ?? RunDirectory.defaultRoot(environment: environment), directory: recordTo)
         session.runLog = recording?.log
         throw ExitCode(interruptibly(session) {
-            let result = ScriptRunner(session: session).runNotebook(path: file, overrides: overrides, cell: cell)
+            let runsRoot = out ?? RunDirectory.defaultRoot(environment: environment)
+            let cacheOptions = usesCache ? ScriptRunner.CacheOptions(store: CellCacheStore(runsRoot: runsRoot), verbose: verbose) { text in
+                FileHandle.standardError.write(Data(text.utf8))
+            } : nil
+            let result = ScriptRunner(session: session).runNotebook(path: file, overrides: overrides, cell: cell, cache: cacheOptions)
             var status = result.status
             let settings = RunRecording.Settings(script: file, seed: seed, overrides: overrides, report: report)
             if let report, let recorder = result.recorder {

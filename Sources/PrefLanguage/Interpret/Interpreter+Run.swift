@@ -48,10 +48,14 @@ extension Interpreter {
             statements.removeLast()
         }
         // The hook belongs to this program only: modules it imports run without it.
-        let hook = willRunTopLevelStatement
+        let hook = willRunTopLevelStatement, skips = skipsTopLevelStatement
         willRunTopLevelStatement = nil
-        defer { willRunTopLevelStatement = hook }
-        let body = hook.map { Interpreter.announced(statements, compiler: compiler, hook: $0) } ?? compiler.sequence(statements[...])
+        skipsTopLevelStatement = nil
+        defer {
+            willRunTopLevelStatement = hook
+            skipsTopLevelStatement = skips
+        }
+        let body = hook.map { Interpreter.announced(statements, compiler: compiler, hook: $0, skips: skips) } ?? compiler.sequence(statements[...])
         let size = resolution.topLevel.frameSize
         guard top + size <= stackCapacity || growStack(to: top + size) else { throw RuntimeError("the program needs too many local variables") }
         let base = stack + top
@@ -72,12 +76,14 @@ extension Interpreter {
 
     /// The top-level statements one by one, each announced to `hook` before it runs (a
     /// notebook run's cell boundaries), stopping as `sequence` does when a statement signals.
-    private static func announced(_ statements: [Stmt], compiler: Compiler, hook: @escaping (SourceRange) throws -> Void) -> StmtCode {
+    private static func announced(_ statements: [Stmt], compiler: Compiler, hook: @escaping (SourceRange) throws -> Void,
+                                  skips: ((SourceRange) -> Bool)?) -> StmtCode {
         let steps = statements.map { ($0.range, compiler.statement($0)) }
         let hot = compiler.interp.hot
         return { fp in
             for (range, code) in steps {
                 try hook(range)
+                if let skips, skips(range) { continue }
                 try code(fp)
                 if hot.pointee.signal != .none { return }
             }

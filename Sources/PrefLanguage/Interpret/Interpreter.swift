@@ -139,6 +139,9 @@ public final class Interpreter: @unchecked Sendable {
     /// a notebook run learns which cell is running, and throws to stop after a cell
     /// (`pref run --cell`). Nil costs nothing: the statements then run as one sequence.
     public var willRunTopLevelStatement: ((SourceRange) throws -> Void)?
+    /// Asked after `willRunTopLevelStatement`: true skips the statement (a notebook run with
+    /// `--cache` restores a cached cell's effects instead of running its statements).
+    public var skipsTopLevelStatement: ((SourceRange) -> Bool)?
     /// The autodiff context of the `grad` call being evaluated, if any.
     @exclusivity(unchecked) public var gradContext: GradContext?
     /// The session that owns this interpreter (builtins reach their RNG streams and settings

@@ -12,7 +12,7 @@ public struct Dataset: Sendable {
     }
 
     /// The rows, typed by kind.
-    public enum Rows: Sendable {
+    public enum Rows: Sendable, Codable {
         case pairs([PairRow])
         case unpaired([UnpairedRow])
         case ranked([RankedRow])
@@ -85,7 +85,7 @@ public struct Dataset: Sendable {
 
 /// Where rows came from: the source files, and per row which source and which line (1-based).
 /// Empty `origins` means generated data (no file).
-public struct Provenance: Sendable {
+public struct Provenance: Sendable, Codable {
     public var sources: [String]
     public var origins: [RowOrigin]
 
@@ -134,7 +134,7 @@ public struct Provenance: Sendable {
 }
 
 /// A row's source file (an index into `Provenance.sources`, −1 for none) and line.
-public struct RowOrigin: Sendable, Hashable {
+public struct RowOrigin: Sendable, Hashable, Codable {
     public var source: Int32
     public var line: Int32
 

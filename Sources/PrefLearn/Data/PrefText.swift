@@ -1,5 +1,5 @@
 /// One chat message: a role ("system", "user", "assistant"…) and its content.
-public struct ChatMessage: Sendable, Hashable {
+public struct ChatMessage: Sendable, Hashable, Codable {
     public var role: String
     public var content: String
 
@@ -11,7 +11,7 @@ public struct ChatMessage: Sendable, Hashable {
 
 /// A text field of a preference row: a plain string, or a conversation in TRL's conversational
 /// form (a list of `{role, content}` messages).
-public enum PrefText: Sendable, Hashable {
+public enum PrefText: Sendable, Hashable, Codable {
     case plain(String)
     case chat([ChatMessage])
 
@@ -57,6 +57,23 @@ public enum PrefText: Sendable, Hashable {
         switch (prompt, self) {
         case (.plain(let p), .plain(let s)): .plain(p + s)
         default: .chat(prompt.messages(role: "user") + messages(role: "assistant"))
+        }
+    }
+}
+
+extension PrefText {
+    /// A plain text is a string and a conversation a list of messages: one value each, not a
+    /// keyed case (the cell cache stores datasets of many texts).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { self = .plain(s) } else { self = .chat(try c.decode([ChatMessage].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .plain(let s): try c.encode(s)
+        case .chat(let m): try c.encode(m)
         }
     }
 }

@@ -1,6 +1,6 @@
 /// A preference pair (TRL's "preference" format): `chosen` was preferred to `rejected` for
 /// `prompt`. DPO-style losses and Bradley–Terry reward models read these.
-public struct PairRow: Sendable, Hashable {
+public struct PairRow: Sendable, Hashable, Codable {
     public var prompt: PrefText
     public var chosen: PrefText
     public var rejected: PrefText
@@ -29,7 +29,7 @@ public struct PairRow: Sendable, Hashable {
 
 /// One completion with a binary desirability label (TRL's "unpaired preference" format, read by
 /// KTO and BCO).
-public struct UnpairedRow: Sendable, Hashable {
+public struct UnpairedRow: Sendable, Hashable, Codable {
     public var prompt: PrefText
     public var completion: PrefText
     public var label: Bool
@@ -47,7 +47,7 @@ public struct UnpairedRow: Sendable, Hashable {
 
 /// Several responses to one prompt with scores (higher is better) or ranks (1 is best), for
 /// listwise losses and preference trees. The lists have the same length.
-public struct RankedRow: Sendable, Hashable {
+public struct RankedRow: Sendable, Hashable, Codable {
     public var prompt: PrefText
     public var responses: [PrefText]
     public var scores: [Double]?
@@ -76,7 +76,7 @@ public struct RankedRow: Sendable, Hashable {
 }
 
 /// A score for one aspect of a response ("helpfulness": 4).
-public struct AspectScore: Sendable, Hashable {
+public struct AspectScore: Sendable, Hashable, Codable {
     public var aspect: String
     public var score: Double
 
@@ -88,7 +88,7 @@ public struct AspectScore: Sendable, Hashable {
 
 /// One response rated on one or more aspects, possibly by a named annotator (multi-objective and
 /// pluralistic reward models).
-public struct RatingRow: Sendable, Hashable {
+public struct RatingRow: Sendable, Hashable, Codable {
     public var prompt: PrefText
     public var response: PrefText
     /// In file order.
@@ -108,7 +108,7 @@ public struct RatingRow: Sendable, Hashable {
 
 /// A match between two items (models, players) for Bradley–Terry leaderboards: `winner` beat
 /// `loser` `count` times, or they tied; `home` names the item with home advantage, if any.
-public struct ComparisonRow: Sendable, Hashable {
+public struct ComparisonRow: Sendable, Hashable, Codable {
     public var winner: String
     public var loser: String
     public var tie: Bool
@@ -126,7 +126,7 @@ public struct ComparisonRow: Sendable, Hashable {
 
 /// The log-probs of one unpaired example (KTO, BCO): its completion under the policy and the
 /// reference, and, for KTO's reference point, a mismatched completion's (optional).
-public struct UnpairedLogps: Sendable, Hashable {
+public struct UnpairedLogps: Sendable, Hashable, Codable {
     public var policy: Double
     public var ref: Double
     public var policyKL: Double?
@@ -143,7 +143,7 @@ public struct UnpairedLogps: Sendable, Hashable {
 /// studying losses without a model. `label` is the probability that chosen is preferred
 /// (1 when absent; a bool in the file reads as 1 or 0). An unpaired row (one with
 /// `policy_logps`) has `unpaired` set, `label` its desirability, and NaN in the paired fields.
-public struct LogpsRow: Sendable, Hashable {
+public struct LogpsRow: Sendable, Hashable, Codable {
     public var policyChosen: Double
     public var policyRejected: Double
     public var refChosen: Double

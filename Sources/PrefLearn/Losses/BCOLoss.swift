@@ -36,7 +36,7 @@ public struct BCORunningMoments: Sendable, Equatable {
 }
 
 /// BCO hyperparameters; defaults are TRL 1.13.0's `BCOConfig`.
-public struct BCOConfig: Sendable {
+public struct BCOConfig: Sendable, Codable {
     public var beta = 0.1
     /// Bounds of the UDM density-ratio weight.
     public var minDensityRatio = 0.5

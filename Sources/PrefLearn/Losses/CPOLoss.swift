@@ -1,14 +1,14 @@
 import PrefCore
 
 /// `CPOTrainer`'s loss types (TRL 1.16.0 `CPOConfig.loss_type`).
-public enum CPOLossType: String, Sendable, CaseIterable {
+public enum CPOLossType: String, Sendable, CaseIterable, Codable {
     case sigmoid, hinge, ipo, simpo
     /// Config alias: becomes `simpo` with cpo_alpha = 0; α itself keeps its own value.
     case alphapo
 }
 
 /// CPO / SimPO / AlphaPO hyperparameters; defaults are TRL 1.16.0's `CPOConfig`.
-public struct CPOConfig: Sendable {
+public struct CPOConfig: Sendable, Codable {
     public var lossType: CPOLossType = .sigmoid
     public var beta = 0.1
     /// ε, conservative label smoothing (sigmoid and simpo).

@@ -1,7 +1,7 @@
 import PrefCore
 
 /// TRL's `DPOTrainer` `loss_type` values (losses.md §1, TRL 1.16.0).
-public enum DPOLossType: String, CaseIterable, Sendable {
+public enum DPOLossType: String, CaseIterable, Sendable, Codable {
     case sigmoid, hinge, ipo
     case exoPair = "exo_pair", ncaPair = "nca_pair", robust, bcoPair = "bco_pair", sppoHard = "sppo_hard"
     case aot, aotUnpaired = "aot_unpaired", apoZero = "apo_zero", apoDown = "apo_down", discopop
@@ -28,7 +28,7 @@ public enum DPOLossType: String, CaseIterable, Sendable {
 
 /// `f_divergence_type` (Wang et al. 2023, *Beyond Reverse KL*): the score s(Δ) each log-ratio
 /// is mapped through before the margin h = s(Δc) − s(Δr).
-public enum FDivergence: Equatable, Sendable {
+public enum FDivergence: Equatable, Sendable, Codable {
     /// s(Δ) = Δ (the default).
     case reverseKL
     /// s(Δ) = 1 − e^{−Δ}.
@@ -51,7 +51,7 @@ public enum FDivergence: Equatable, Sendable {
 }
 
 /// The DPO hyperparameters, with TRL 1.16's `DPOConfig` defaults (losses.md §1).
-public struct DPOConfig: Sendable {
+public struct DPOConfig: Sendable, Codable {
     /// β, the KL coefficient. Default 0.1.
     public var beta = 0.1
     /// The loss types summed (`loss_type`, default `["sigmoid"]`).

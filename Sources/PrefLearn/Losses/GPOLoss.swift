@@ -1,7 +1,7 @@
 import PrefCore
 
 /// The convex functions f of Generalized Preference Optimization (Tang et al., 2024).
-public enum GPOLink: String, Sendable, CaseIterable {
+public enum GPOLink: String, Sendable, CaseIterable, Codable {
     case logistic, hinge, square, exponential, savage
     case truncatedSquare = "truncated_square"
 
@@ -19,7 +19,7 @@ public enum GPOLink: String, Sendable, CaseIterable {
 }
 
 /// GPO hyperparameters: the link f and β (the paper sweeps β over {0.01 … 1}; 0.1 as DPO).
-public struct GPOConfig: Sendable {
+public struct GPOConfig: Sendable, Codable {
     public var link: GPOLink
     public var beta: Double
     public init(link: GPOLink = .logistic, beta: Double = 0.1) {

@@ -1,7 +1,7 @@
 import PrefCore
 
 /// KTO's two `loss_type`s (TRL 1.16.0 `KTOConfig.loss_type`).
-public enum KTOLossType: String, Sendable, CaseIterable {
+public enum KTOLossType: String, Sendable, CaseIterable, Codable {
     /// Prospect-theoretic loss around the KL reference point z₀.
     case kto
     /// APO-zero in its unpaired form; z₀ is not used.
@@ -9,7 +9,7 @@ public enum KTOLossType: String, Sendable, CaseIterable {
 }
 
 /// KTO hyperparameters; the defaults are TRL 1.16.0's `KTOConfig`.
-public struct KTOConfig: Sendable {
+public struct KTOConfig: Sendable, Codable {
     public var lossType: KTOLossType = .kto
     public var beta = 0.1
     /// λ_D (`desirable_weight`).

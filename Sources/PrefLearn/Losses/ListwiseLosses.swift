@@ -2,7 +2,7 @@ import Foundation
 import PrefCore
 
 /// The listwise losses of spec algorithms.md §6.9.
-public enum ListwiseLossType: String, Sendable, CaseIterable {
+public enum ListwiseLossType: String, Sendable, CaseIterable, Codable {
     case plackettLuce = "plackett_luce"
     case lipo
     case rankDPO = "rank_dpo"
@@ -10,7 +10,7 @@ public enum ListwiseLossType: String, Sendable, CaseIterable {
 
 /// Listwise hyperparameters. Scores are s_i = β·scale·(p_i − r_i); `scale` is RankDPO's T·ω(t)
 /// (1 for token policies). Defaults (§6.15): β = 0.1 (PL, RankDPO), 0.05 (LiPO).
-public struct ListwiseConfig: Sendable {
+public struct ListwiseConfig: Sendable, Codable {
     public var type: ListwiseLossType
     public var beta: Double
     public var scale: Double

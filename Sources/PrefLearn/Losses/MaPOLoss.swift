@@ -1,7 +1,7 @@
 import PrefCore
 
 /// MaPO hyperparameters (spec algorithms.md §6.8, §6.15): β = 0.1, c = 0.5 (`snr_value`), κ = 50.
-public struct MaPOConfig: Sendable {
+public struct MaPOConfig: Sendable, Codable {
     public var beta: Double
     /// c of the likelihood s(L) = cL/(e^{cL} − 1).
     public var c: Double

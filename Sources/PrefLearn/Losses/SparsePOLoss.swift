@@ -1,7 +1,7 @@
 import PrefCore
 
 /// SparsePO hyperparameters (spec §6.15: β = 0.1, λ_u = λ_d = 0.001).
-public struct SparsePOConfig: Sendable {
+public struct SparsePOConfig: Sendable, Codable {
     public var beta: Double
     public var lambdaU: Double
     public var lambdaD: Double

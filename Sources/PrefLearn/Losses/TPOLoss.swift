@@ -2,12 +2,12 @@ import Foundation
 import PrefCore
 
 /// TPO's pair weights Δ_ij: the label gap ψ_i − ψ_j (the released code) or LiPO-λ's DCG weight.
-public enum TPOWeighting: String, Sendable, CaseIterable {
+public enum TPOWeighting: String, Sendable, CaseIterable, Codable {
     case gap, lambda
 }
 
 /// TPO hyperparameters (spec §6.15: β = 0.1).
-public struct TPOConfig: Sendable {
+public struct TPOConfig: Sendable, Codable {
     public var beta: Double
     public var weighting: TPOWeighting
     public init(beta: Double = 0.1, weighting: TPOWeighting = .gap) {

@@ -3,7 +3,7 @@ import PrefCore
 extension ToyWorld {
     /// How a candidate's quality features q are produced (spec §9.1): the two views share the
     /// candidates (lengths, styles, gold formula); they differ in where q comes from.
-    public enum View: String, Sendable, CaseIterable {
+    public enum View: String, Sendable, CaseIterable, Codable {
         /// q ~ N(A·x, I): the features are drawn directly.
         case candidate
         /// q = mean of the candidate's token embeddings + noise; the tokens are drawn from the
@@ -12,7 +12,7 @@ extension ToyWorld {
     }
 
     /// The annotators' utility form (spec §9.3).
-    public enum UtilityForm: String, Sendable, CaseIterable {
+    public enum UtilityForm: String, Sendable, CaseIterable, Codable {
         /// u_g = (w* + Δ_g)·q − λ_ann‖q‖² + b_len·ℓ − c_ℓ(ℓ − ℓ*)².
         case linear
         /// PAL-A's ideal point: u_g = −‖q − a_g‖ + b_len·ℓ − c_ℓ(ℓ − ℓ*)² with
@@ -22,7 +22,7 @@ extension ToyWorld {
 
     /// Every knob of spec §9 with its documented default. Knobs the spec leaves open carry the
     /// default named in their comment, and `docs/design.md` records why.
-    public struct Config: Sendable, Equatable {
+    public struct Config: Sendable, Equatable, Codable {
         /// The seed of every draw: the same seed and knobs give the same world, bit for bit.
         public var seed: UInt64 = 0
         /// P_train and P_test (§9.1: 200 and 100).

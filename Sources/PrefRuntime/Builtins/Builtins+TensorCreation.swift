@@ -100,8 +100,10 @@ extension BuiltinLibrary {
             guard seed >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(seed)") }
             return call.session?.randomStream(name, seed: Double(seed)) ?? RandomStream(seed: UInt64(seed), stream: name)
         }
-        let k = counter.next()
-        return call.session?.randomStream("\(name)/\(k)") ?? RandomStream(seed: 0, stream: "\(name)/\(k)")
+        // The session keeps the counts (a cached cell restores them); the closure's counter
+        // serves calls made without a session.
+        guard let session = call.session else { return RandomStream(seed: 0, stream: "\(name)/\(counter.next())") }
+        return session.randomStream("\(name)/\(session.draws.next(name))")
     }
 }
 

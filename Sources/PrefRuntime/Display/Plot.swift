@@ -11,14 +11,14 @@ import PrefLanguage
 /// - `hist`: each series' `ys` are the raw values and `xs` is empty; `histogram()` computes the
 ///   bins (shared by every series) in the model, so every renderer draws the same bars.
 /// - `heatmap`: no series; `grid` holds a matrix of values with a label per row and column.
-public struct Plot: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+public struct Plot: Sendable, Codable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
         case line, scatter, bar, hist, heatmap
     }
 
     /// A heatmap's cells: `values[r][c]` is drawn at row `rows[r]` (top to bottom) and column
     /// `columns[c]` (left to right); nan is an empty cell.
-    public struct Grid: Sendable {
+    public struct Grid: Sendable, Codable {
         public var columns: [String]
         public var rows: [String]
         public var values: [[Double]]
@@ -36,7 +36,7 @@ public struct Plot: Sendable {
         }
     }
 
-    public struct Series: Sendable {
+    public struct Series: Sendable, Codable {
         public var name: String
         public var xs: [Double]
         public var ys: [Double]

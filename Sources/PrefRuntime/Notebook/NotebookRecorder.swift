@@ -21,6 +21,23 @@ public final class NotebookRecorder: @unchecked Sendable {
     /// The session's output before the recorder wrapped it: shown values reach the terminal
     /// through it without being recorded twice.
     private var terminal: (String) -> Void = { _ in }
+    private var terminalError: (String) -> Void = { _ in }
+    /// Per cell, exactly what it wrote to the terminal (output and error output, in order): a
+    /// cached cell replays it, so a cached run prints byte for byte what the first run printed.
+    public private(set) var terminalLog: [[TerminalChunk]]
+    /// Called when a cell starts (its first statement is about to run), with its index; the
+    /// cell cache restores a cached cell here.
+    var cellWillStart: ((Int) throws -> Void)?
+    /// Called before the run stops after the `--cell` cell: that cell has finished.
+    var willStop: (() -> Void)?
+    /// The cell cache of a `pref run --cache`, whose outcomes the manifest lists.
+    public internal(set) var cache: CellCache?
+
+    /// One write to the terminal.
+    public struct TerminalChunk: Codable, Sendable, Equatable {
+        public var isError: Bool
+        public var text: String
+    }
 
     /// Thrown before the first statement past `lastCell`: the run ends there, successfully.
     struct Stop: Error {}
@@ -30,6 +47,7 @@ public final class NotebookRecorder: @unchecked Sendable {
         self.lastCell = lastCell
         outputs = Array(repeating: [], count: notebook.cells.count)
         cellSeconds = Array(repeating: 0, count: notebook.cells.count)
+        terminalLog = Array(repeating: [], count: notebook.cells.count)
     }
 
     /// Wires the recorder into the session: its text and error outputs, displayed values, and
@@ -37,12 +55,15 @@ public final class NotebookRecorder: @unchecked Sendable {
     func attach(to session: Session) {
         let write = session.output, writeError = session.errorOutput
         terminal = write
+        terminalError = writeError
         session.output = { [unowned self] text in
             write(text)
+            log(TerminalChunk(isError: false, text: text))
             append(.text(text))
         }
         session.errorOutput = { [unowned self] text in
             writeError(text)
+            log(TerminalChunk(isError: true, text: text))
             append(.error(text))
         }
         session.recorder = self
@@ -55,11 +76,24 @@ public final class NotebookRecorder: @unchecked Sendable {
     /// A top-level statement at `line` is about to run.
     private func enter(line: Int) throws {
         guard let i = notebook.cellIndex(containing: line) else { return }
-        if let lastCell, i > lastCell { throw Stop() }
+        if let lastCell, i > lastCell {
+            willStop?()
+            throw Stop()
+        }
         finishTiming()
         timedCell = i
+        let starts = reached.map { i > $0 } ?? true
         current = max(current, i)
         reached = max(reached ?? i, i)
+        if starts { try cellWillStart?(i) }
+    }
+
+    /// A cached cell's recorded outputs: its terminal writes go to the terminal again (not
+    /// through the session, so nothing is recorded twice) and its outputs join the cell's.
+    func replay(cell i: Int, outputs cached: [CellOutput], terminal chunks: [TerminalChunk]) {
+        for c in chunks { c.isError ? terminalError(c.text) : terminal(c.text) }
+        terminalLog[i] += chunks
+        outputs[i] += cached
     }
 
     /// Adds the time since the last statement started to its cell (called when a statement
@@ -75,7 +109,13 @@ public final class NotebookRecorder: @unchecked Sendable {
     /// a table or a plot, else as that text.
     func show(_ value: Value, text: String) {
         terminal(text + "\n")
+        log(TerminalChunk(isError: false, text: text + "\n"))
         if let rich = CellOutput.rich(value, text: text) { append(rich) } else { append(.text(text + "\n")) }
+    }
+
+    private func log(_ chunk: TerminalChunk) {
+        guard !terminalLog.isEmpty else { return }
+        terminalLog[current].append(chunk)
     }
 
     private func append(_ output: CellOutput) {

@@ -15,17 +15,37 @@ public final class RunLog: @unchecked Sendable {
     public private(set) var dataFiles: [DataFile] = []
     /// Each fit's history table, in the order the fits finished.
     public private(set) var fits: [Table] = []
+    /// Every read, in order, with the path on disk (the cell cache checks a cached cell's data
+    /// files against these hashes).
+    public private(set) var reads: [Read] = []
+
+    public struct Read: Sendable, Equatable, Codable {
+        public var path: String
+        public var disk: String
+        public var sha256: String
+    }
 
     public init() {}
 
     /// A data file was read from `disk`; each path is listed once.
     func noteRead(shown: String, disk: String) {
-        guard !dataFiles.contains(where: { $0.path == shown }), let hash = SHA256.hex(ofFile: disk) else { return }
-        dataFiles.append(DataFile(path: shown, sha256: hash))
+        let known = dataFiles.first { $0.path == shown }
+        guard let hash = known?.sha256 ?? SHA256.hex(ofFile: disk) else { return }
+        reads.append(Read(path: shown, disk: disk, sha256: hash))
+        if known == nil { dataFiles.append(DataFile(path: shown, sha256: hash)) }
     }
 
     func noteFit(history: Table) {
         fits.append(history)
+    }
+
+    /// A cached cell's reads and fits, as if it had run.
+    func replay(reads cached: [Read], fits cachedFits: [Table]) {
+        for r in cached {
+            reads.append(r)
+            if !dataFiles.contains(where: { $0.path == r.path }) { dataFiles.append(DataFile(path: r.path, sha256: r.sha256)) }
+        }
+        fits += cachedFits
     }
 
     /// The last row of the last fit's history, as metric name → number (what `pref runs`

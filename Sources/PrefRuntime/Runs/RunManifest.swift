@@ -9,6 +9,10 @@ public struct RunManifest {
         public var number: Int
         public var title: String
         public var seconds: Double
+        /// With `--cache`: whether the cell was restored from the cache, and why a cell that ran
+        /// could not be stored (nil without `--cache`).
+        public var cached: Bool? = nil
+        public var uncachedBecause: String? = nil
     }
 
     public var script: String
@@ -56,13 +60,22 @@ public struct RunManifest {
             "start": RunManifest.timestamp(start),
             "end": RunManifest.timestamp(end),
             "wall_seconds": end.timeIntervalSince(start),
-            "cells": cells.map { ["number": $0.number, "title": $0.title, "seconds": $0.seconds] as [String: Any] },
+            "cells": cells.map(RunManifest.json),
             "exit_status": Int(status),
             "final_metrics": log.finalMetrics,
             "fits": log.fits.count,
         ]
         if let git { object["git"] = ["commit": git.commit, "dirty": git.dirty] }
         if let report { object["report"] = report }
+        return object
+    }
+
+    /// A cell's entry: number, title, seconds, and with `--cache` "cached" (and "uncached_because"
+    /// for a cell that ran but could not be stored).
+    static func json(_ cell: CellTime) -> [String: Any] {
+        var object: [String: Any] = ["number": cell.number, "title": cell.title, "seconds": cell.seconds]
+        if let cached = cell.cached { object["cached"] = cached }
+        if let why = cell.uncachedBecause { object["uncached_because"] = why }
         return object
     }
 

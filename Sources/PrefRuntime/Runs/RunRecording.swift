@@ -82,8 +82,16 @@ public final class RunRecording {
 
     private func cellTimes(_ recorder: NotebookRecorder?) -> [RunManifest.CellTime] {
         guard let recorder else { return [] }
-        return zip(recorder.notebook.cells, recorder.cellSeconds).map { cell, seconds in
-            RunManifest.CellTime(number: cell.number, title: cell.title, seconds: seconds)
+        return recorder.notebook.cells.indices.map { i in
+            let cell = recorder.notebook.cells[i]
+            var time = RunManifest.CellTime(number: cell.number, title: cell.title, seconds: recorder.cellSeconds[i])
+            if let outcome = recorder.cache?.outcomes[i] {
+                time.cached = outcome == .cached
+                if case .uncached(let why) = outcome { time.uncachedBecause = why }
+            } else if recorder.cache != nil {
+                time.cached = false
+            }
+            return time
         }
     }
 }

@@ -13,7 +13,7 @@ import PrefLearn
 public final class ToyWorldObject: NativeObject, @unchecked Sendable {
     public let world: ToyWorld
     /// The number of unseeded generator calls so far (a world belongs to one interpreter).
-    private var calls = 0
+    var calls = 0
 
     public init(_ world: ToyWorld) { self.world = world }
 
