@@ -161,6 +161,25 @@ void pk_gather_matvec_grad_f32(const float *table, const int32_t *idx, int64_t n
 void pk_gather_matvec_grad_f64(const double *table, const int32_t *idx, int64_t n, int64_t rows, int64_t d,
                                const double *gout, double *gw);
 
+// MARK: exact policy gradient of a log-linear candidate policy
+
+// psi_t is psi transposed per prompt, [n, d, k] (psi_t[(i*d + j)*k + c] =
+// psi[i, c, j]: feature j of prompt i's candidates contiguous); r, lr (log pi_ref) and gold are
+// [n, k]; gold may be NULL. work holds 2k scalars. Per prompt, with
+// s = psi theta, lp = log_softmax(s), p = exp(lp):
+//   A = r                                  (grpo == 0: reinforce / rloo)
+//   A = (r - E_p r) / (std_p(r) + eps)     (grpo != 0, held constant)
+//   J = E_p[A] - beta KL(p || pi_ref) + ent H(p)
+// grad = d(-mean_x J)/d theta = -(1/n) sum_x psi_x^T (p (g - E_p g)),
+// g = A - beta (lp - lr) - ent lp (overwritten, length d, in double);
+// out[0..4] = mean E_p r, mean KL, mean H, mean E_p gold (0 without gold), -mean J.
+void pk_loglinear_pg_f32(const float *psi_t, const float *theta, const float *r, const float *lr, const float *gold,
+                         int64_t n, int64_t k, int64_t d, double beta, double ent, int32_t grpo, double eps,
+                         float *work, double *grad, double *out);
+void pk_loglinear_pg_f64(const double *psi_t, const double *theta, const double *r, const double *lr, const double *gold,
+                         int64_t n, int64_t k, int64_t d, double beta, double ent, int32_t grpo, double eps,
+                         double *work, double *grad, double *out);
+
 // MARK: interruption
 
 // Reads an interrupt flag that another thread or a signal handler may set

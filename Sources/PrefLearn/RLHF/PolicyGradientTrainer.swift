@@ -26,6 +26,10 @@ public final class PolicyGradientTrainer {
     /// One tape for every step, reset after each: its arena keeps its pages, so a step does not
     /// fault in fresh memory for its [n, K] intermediates.
     private let tape = Tape()
+    /// The tape-free exact step, when it applies (log-linear policy; exact reinforce, rloo, grpo).
+    private let fused: FusedPolicyGradient?
+    /// True when `step` takes the fused kernel's path.
+    public var isFused: Bool { fused != nil }
 
     /// `rewards` and `gold` are [prompts.count, K]; `reference` must range over the policy's candidates.
     public init(policy: CandidatePolicy, reference: CandidatePolicy, prompts: [Int], rewards: Tensor, gold: Tensor? = nil,
@@ -45,6 +49,7 @@ public final class PolicyGradientTrainer {
         self.gold = gold?.to(policy.dtype)
         referenceLogProbs = try reference.evaluate { t throws(TensorError) in try reference.logProbs(prompts: prompts, tape: t) }
         rng = RandomStream(seed: seed, stream: "rlhf/\(config.algorithm.rawValue)")
+        fused = try FusedPolicyGradient(policy: policy, prompts: prompts, reference: referenceLogProbs, gold: self.gold, config: config)
     }
 
     /// One RLHF step; `rewards` replaces the trainer's matrix for this step. Throws before the
@@ -55,6 +60,7 @@ public final class PolicyGradientTrainer {
             guard override.shape == rewards.shape else { throw TensorError(op: "rlhf", "the rewards must be \(rewards.shape), not \(override.shape)") }
             guard override.to(.f64).scalars.allSatisfy(\.isFinite) else { throw TensorError(op: "rlhf", "the rewards are not all finite") }
         }
+        if let fused { return try fusedStep(fused, rewards: r) }
         let needsOld = config.algorithm == .ppo || !config.exact
         let old = needsOld ? try policy.evaluate { t throws(TensorError) in try self.policy.logProbs(prompts: self.prompts, tape: t) } : nil
         let positions = config.exact ? nil : try draw(from: old)
@@ -85,6 +91,29 @@ public final class PolicyGradientTrainer {
         return report
     }
 
+    /// The step of `step` through the fused kernel: same report, same errors, no tape.
+    private func fusedStep(_ fused: FusedPolicyGradient, rewards r: Tensor) throws(TensorError) -> [String: Double] {
+        let theta = policy.parameters[0]
+        let m = try fused.step(theta: theta.value, rewards: r)
+        try Self.checkLoss(m.loss)
+        var squares = 0.0
+        for g in fused.gradient {
+            guard g.isFinite else { throw TensorError(op: "rlhf", "the gradient of '\(theta.name)' is not finite") }
+            squares += g * g
+        }
+        for q in policy.parameters { q.zeroGrad() }
+        theta.grad = try Tensor(fused.gradient, shape: theta.shape, dtype: theta.dtype)
+        try optimizer.step()
+        theta.zeroGrad()
+        var report = ["reward": m.reward, "kl": m.kl, "entropy": m.entropy, "loss": m.loss, "grad_norm": squares.squareRoot()]
+        if gold != nil { report["gold"] = m.gold }
+        return report
+    }
+
+    private static func checkLoss(_ value: Double) throws(TensorError) {
+        guard value.isFinite else { throw TensorError(op: "rlhf", "the loss is \(value.isNaN ? "NaN" : value > 0 ? "+∞" : "−∞")") }
+    }
+
     /// The exact measures of the current policy without an update: reward, kl, entropy, gold.
     public func measures() throws(TensorError) -> [String: Double] {
         let tape = Tape()
@@ -105,7 +134,7 @@ public final class PolicyGradientTrainer {
     /// Backward and one optimizer step; (loss, gradient norm). Non-finite values throw first.
     private func update(_ loss: Var, tape: Tape) throws(TensorError) -> (Double, Double) {
         let value = try loss.value().to(.f64).scalars[0]
-        guard value.isFinite else { throw TensorError(op: "rlhf", "the loss is \(value.isNaN ? "NaN" : value > 0 ? "+∞" : "−∞")") }
+        try Self.checkLoss(value)
         for q in policy.parameters { q.zeroGrad() }
         try tape.backward(loss)
         var squares = 0.0

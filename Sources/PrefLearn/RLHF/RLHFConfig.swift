@@ -51,6 +51,9 @@ public struct PolicyGradientConfig: Sendable {
     public var epochs: Int = 4
     /// Added to the group std of GRPO's advantage denominator (TRL's 1e-4).
     public var stdEpsilon: Double = 1e-4
+    /// Take exact reinforce/rloo/grpo steps of a log-linear policy with the fused kernel
+    /// (`FusedPolicyGradient`) instead of the tape; false forces the tape (the tests compare them).
+    public var fused: Bool = true
 
     public init() {}
 }

@@ -29,10 +29,30 @@ public enum SampledPolicyGradient {
         let drawer: Var
         if let old { drawer = old } else { drawer = try lp.detached() }
         let drawn = try drawer.takeAlong(positions, axis: 1)
+        var objective = try objective(sampled: lpS, reference: lrS, rewards: rewards, drawn: drawn,
+                                      old: try old?.takeAlong(positions, axis: 1), config: config)
+        var loss = objective.loss
+        if config.entropy != 0 {
+            loss = try loss - m.entropy.mean() * config.entropy
+        }
+        objective.loss = loss
+        return objective
+    }
+
+    /// The objective from the draws' values, all [n, G]: `lpS` = log π_θ(y_i) on the tape,
+    /// `lrS` = log π_ref(y_i), `rewards` = R_i, `drawn` = log-probabilities of the policy that drew
+    /// y_i (π_old for PPO, else the detached `lpS`), `old` = π_old's for PPO. Shared by candidate
+    /// and token policies; no entropy term.
+    public static func objective(sampled lpS: Var, reference lrS: Var, rewards: Var, drawn: Var, old: Var?,
+                                 config: PolicyGradientConfig) throws(TensorError) -> PolicyObjective {
+        let g = lpS.shape[1]
+        if config.algorithm == .rloo || config.algorithm == .grpo, g < 2 {
+            throw TensorError(op: "rlhf", "\(config.algorithm.rawValue) needs samples ≥ 2 per prompt, not \(g)")
+        }
         let k = try config.klEstimator.estimate(try lrS - drawn)
         var metrics = ["kl_est": try PolicyMeasures.mean(k), "sample_reward": try PolicyMeasures.mean(rewards)]
         let shaped = try rewards - k * config.beta
-        var loss: Var
+        let loss: Var
         switch config.algorithm {
         case .reinforce:
             loss = try 0 - (try (shaped - shaped.mean()).detached() * lpS).mean()
@@ -42,7 +62,7 @@ public enum SampledPolicyGradient {
         case .ppo:
             guard let old else { throw TensorError(op: "rlhf", "ppo needs π_old's log-probabilities") }
             let advantages = try (shaped - shaped.mean(axis: 1, keepDims: true)).detached()
-            let ratio = try (lpS - old.takeAlong(positions, axis: 1)).exp()
+            let ratio = try (lpS - old).exp()
             (loss, metrics["clip_frac"]) = try clippedLoss(ratio: ratio, advantages: advantages, clip: config.clip)
         case .grpo:
             let centred = try rewards - rewards.mean(axis: 1, keepDims: true)
@@ -53,9 +73,6 @@ public enum SampledPolicyGradient {
             let penalty = try config.klEstimator.estimate(try lrS - lpS).mean()
             loss = try surrogate + penalty * config.beta
             metrics["clip_frac"] = fraction
-        }
-        if config.entropy != 0 {
-            loss = try loss - m.entropy.mean() * config.entropy
         }
         return PolicyObjective(loss: loss, metrics: metrics)
     }

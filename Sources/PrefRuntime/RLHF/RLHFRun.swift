@@ -18,41 +18,19 @@ struct RLHFRun {
     init(_ call: BuiltinCall) throws {
         self.call = call
         policy = try Self.policy(call, 0)
-        var c = PolicyGradientConfig()
-        c.algorithm = PolicyGradientAlgorithm(rawValue: try call.choice(3, PolicyGradientAlgorithm.allCases.map(\.rawValue))) ?? .reinforce
-        c.beta = try Self.number(call, 2, "kl", positive: false)
-        c.samples = try call.whole(call[4], "samples")
-        guard (1...100_000).contains(c.samples) else { throw call.error("samples must be 1…100000, got \(c.samples)") }
-        steps = try call.whole(call[5], "steps")
-        guard (1...10_000_000).contains(steps) else { throw call.error("steps must be 1…10000000, got \(steps)") }
-        lr = try Self.number(call, 6, "lr", positive: true)
-        let s = try call.optionalInt(7) ?? Int(call.session?.seed ?? 0)
-        guard s >= 0 else { throw call.error("seed must be a whole number ≥ 0, got \(s)") }
-        seed = UInt64(s)
-        guard case .bool(let exact) = call[8] else { throw call.typeError(8, expected: "a bool") }
-        c.exact = exact
-        if case .none = call[9] {
-            c.klEstimator = c.algorithm == .grpo ? .k3 : .k1
-        } else {
-            c.klEstimator = KLEstimator(rawValue: try call.choice(9, KLEstimator.allCases.map(\.rawValue))) ?? .k1
-        }
-        c.clip = try Self.number(call, 10, "clip", positive: true)
-        c.epochs = try call.whole(call[11], "epochs")
-        guard (1...10_000).contains(c.epochs) else { throw call.error("epochs must be 1…10000, got \(c.epochs)") }
-        c.entropy = try Self.number(call, 12, "entropy", positive: false)
-        optimizerName = try call.choice(13, ["sgd", "adam", "adamw"])
-        split = ToyWorld.Split(rawValue: try call.choice(15, ["train", "test"])) ?? .train
-        if !exact, c.algorithm == .rloo || c.algorithm == .grpo, c.samples < 2 {
+        let s = try RLHFSettings(call)
+        let c = s.config
+        if !c.exact, c.algorithm == .rloo || c.algorithm == .grpo, c.samples < 2 {
             throw call.error("\(c.algorithm.rawValue) needs samples ≥ 2 per prompt (a group), got \(c.samples)")
         }
         config = c
+        (steps, lr, optimizerName, seed, split) = (s.steps, s.lr, s.optimizerName, s.seed, s.split)
     }
 
-    /// A candidate-policy argument; other values (token policies among them) are refused.
+    /// A candidate-policy argument; other values are refused (`rlhf` takes token policies before this).
     static func policy(_ call: BuiltinCall, _ i: Int) throws -> PolicyObject {
         guard case .native(let n) = call[i], let p = n.object as? PolicyObject else {
-            throw call.typeError(i, expected: "a candidate policy",
-                                 hint: "rlhf trains candidate policies (candidate_policy(w)); token policies are not supported yet")
+            throw call.typeError(i, expected: "a candidate policy", hint: "build one with candidate_policy(w)")
         }
         guard !p.policy.isFrozen else { throw call.error("the policy is frozen (a reference)", hint: "train candidate_policy(w), not reference(p)") }
         return p
