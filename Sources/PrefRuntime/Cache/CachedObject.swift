@@ -30,6 +30,7 @@ indirect enum CachedLoss: Codable {
     case orpo(beta: Double)
     case cpo(CPOConfig, name: String)
     case bradleyTerry(centerRewardsCoefficient: Double?)
+    case eurus
     case gpo(GPOConfig)
     case mapo(MaPOConfig)
     case listwise(ListwiseConfig)
@@ -46,6 +47,7 @@ indirect enum CachedLoss: Codable {
         case .orpo(let b): self = .orpo(beta: b)
         case .cpo(let c, let name): self = .cpo(c, name: name)
         case .bradleyTerry(let c): self = .bradleyTerry(centerRewardsCoefficient: c)
+        case .eurus: self = .eurus
         case .gpo(let c): self = .gpo(c)
         case .mapo(let c): self = .mapo(c)
         case .listwise(let c): self = .listwise(c)
@@ -67,6 +69,7 @@ indirect enum CachedLoss: Codable {
         case .orpo(let b): LossObject(.orpo(beta: b))
         case .cpo(let c, let name): LossObject(.cpo(c, name: name))
         case .bradleyTerry(let c): LossObject(.bradleyTerry(centerRewardsCoefficient: c))
+        case .eurus: LossObject(.eurus)
         case .gpo(let c): LossObject(.gpo(c))
         case .mapo(let c): LossObject(.mapo(c))
         case .listwise(let c): LossObject(.listwise(c))
