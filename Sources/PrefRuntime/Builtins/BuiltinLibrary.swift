@@ -8,5 +8,8 @@ public enum BuiltinLibrary {
     public static var all: [Builtin] {
         core + math + lists + tensors + autodiff + display + data + dataTransforms + featurizers + toyWorld + losses + moreLosses
             + lossCurves + policies + training + leaderboards + rewards + richRewards + rlhf + constrained + search
+            + iterative
+            + scopedFeedback
+            + merging
     }
 }

@@ -40,6 +40,8 @@ extension LossObject {
             throw RuntimeError("sparse_po needs a token record, not a logps dataset", hint: Self.tokenHint)
         case .custom(let name, let function): return try custom(name, function, batch, interpreter)
         case .sum(let terms): return try Self.combine(terms) { try $0.evaluate(batch, interpreter: interpreter) }
+        case .scoped(let inner, let scope): return try Self.scoped(inner, scope, batch, interpreter)
+        case .klToReference: return try Self.klToReference(batch)
         }
     }
 

@@ -31,6 +31,11 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
         case sum([(weight: Double, loss: LossObject)])
+        /// `l.on(scope)`: the loss averaged over the examples whose prompt is in scope
+        /// (scoped feedback, C3PO; `LossObject+Scoped.swift`).
+        case scoped(LossObject, scope: Value)
+        /// `kl_to_reference()`: the exact per-prompt KL(π‖π_ref) of each example's prompt.
+        case klToReference
     }
 
     public let kind: Kind
@@ -53,6 +58,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .sparsePO: "sparse_po"
         case .custom(let name, _): name
         case .sum: "sum"
+        case .scoped(let inner, _): "\(inner.name).on"
+        case .klToReference: "kl_to_reference"
         }
     }
 
@@ -70,8 +77,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .dove(let b): b
         case .tpo(let c): c.beta
         case .sparsePO(let c): c.beta
-        case .bradleyTerry, .custom: 1
+        case .bradleyTerry, .custom, .klToReference: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
+        case .scoped(let inner, _): inner.beta
         }
     }
 
@@ -80,6 +88,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         switch kind {
         case .kto, .bco: true
         case .sum(let terms): terms.contains { $0.loss.isUnpaired }
+        case .scoped(let inner, _): inner.isUnpaired
         default: false
         }
     }
@@ -99,6 +108,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
             return (c.beta * rho(perToken ? r.policyChosen / lc : r.policyChosen), c.beta * rho(perToken ? r.policyRejected / lr : r.policyRejected))
         case .bradleyTerry: return (r.policyChosen, r.policyRejected)
         case .sum(let terms): return terms.first?.loss.rewards(r) ?? (0, 0)
+        case .scoped(let inner, _): return inner.rewards(r)
         default: return (beta * (r.policyChosen - r.refChosen), beta * (r.policyRejected - r.refRejected))
         }
     }
@@ -111,7 +121,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .gpo(let c): "<loss gpo \(c.link.rawValue), beta \(Value.number(c.beta).displayText)>"
         case .sum(let terms):
             "<loss " + terms.map { "\(Value.number($0.weight).displayText)·\($0.loss.name)" }.joined(separator: " + ") + ">"
-        case .bradleyTerry, .custom: "<loss \(name)>"
+        case .bradleyTerry, .custom, .klToReference: "<loss \(name)>"
+        case .scoped(let inner, _): "<loss \(inner.displayText.dropFirst(6).dropLast()) on a scope>"
         default: "<loss \(name), beta \(Value.number(beta).displayText)>"
         }
     }
@@ -119,6 +130,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
+        case ("on", _): .builtin(BuiltinBox(scopeMethod))
+        case ("loss", .scoped(let inner, _)): .native(NativeBox(inner))
+        case ("scope", .scoped(_, let scope)): scope
         case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove), ("beta", .tpo), ("beta", .sparsePO):
             .number(beta)
         case ("link", .gpo(let c)): .str(c.link.rawValue)
@@ -139,7 +153,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         }
     }
 
-    public var memberNames: [String] {
+    public var memberNames: [String] { kindMemberNames + ["on"] }
+
+    private var kindMemberNames: [String] {
         switch kind {
         case .dpo: ["name", "beta", "loss_type", "label_smoothing"]
         case .kto: ["name", "beta", "loss_type"]
@@ -151,7 +167,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .tpo: ["name", "beta", "weighting"]
         case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
-        case .bradleyTerry, .custom: ["name"]
+        case .bradleyTerry, .custom, .klToReference: ["name"]
+        case .scoped: ["name", "loss", "scope"]
         }
     }
 
