@@ -138,7 +138,7 @@ enum IterateBuiltin {
             let prompts = subset(trainPrompts, s.prompts, rng: &rng)
             let drawn = try p.sample(s.samples, prompts: prompts, seed: seed)
             let flat = drawn.flatMap { $0 }
-            let scores = try labeler.scores(flat, policy: p, reference: reference, world: o.world, call: call)
+            let scores = try labeler.scores(flat, policy: p, reference: o.initial, world: o.world, call: call)
             var pairs = [[Int]](), ties = 0, flipped = 0
             for (r, ids) in drawn.enumerated() {
                 let made = s.pairing.pairs(ids, Array(scores[(r * s.samples)..<((r + 1) * s.samples)]), rng: &rng)

@@ -9,7 +9,8 @@ import PrefLearn
 /// - `function`: a pref function of the [n] tensor of candidate ids returning n numbers (a
 ///   verifier or test, as in PLUM / CodeDPO: e.g. `fn(ids) w.lookup(ids).gold > 0`).
 /// - `selfReward`: the policy's own implicit reward β(log π(y|x) − log π_ref(y|x)) against the
-///   round's reference, as in self-annotation (Kim et al. 2025, "Spread Preference Annotation" /
+///   policy as built (a reference that follows the rounds would score every sample 0 at the
+///   start of each round), as in self-annotation (Kim et al. 2025, "Spread Preference Annotation" /
 ///   "Aligning LLMs with Self-generated Preference Data"; Rafailov et al. 2023 §5 for the form).
 enum IterativeLabeler {
     case gold
