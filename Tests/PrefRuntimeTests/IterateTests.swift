@@ -49,7 +49,9 @@ import PrefLanguage
         let a = try Self.history(Self.gold, in: s)
         let b = try Self.history(Self.gold.replacingOccurrences(of: "labeler: \"gold\"", with: "labeler: fn(ids) w.lookup(ids).gold"), in: s2)
         #expect(a.flatMap { $0 }.map(\.bitPattern) == b.flatMap { $0 }.map(\.bitPattern))
-        let c = try Self.history(Self.gold.replacingOccurrences(of: "labeler: \"gold\"", with: "labeler: w.gold_reward"), in: s2)
+        let s3 = Pref.session()
+        _ = try Pref.eval(Self.setup, in: s3)
+        let c = try Self.history(Self.gold.replacingOccurrences(of: "labeler: \"gold\"", with: "labeler: w.gold_reward"), in: s3)
         #expect(a.flatMap { $0 }.map(\.bitPattern) == c.flatMap { $0 }.map(\.bitPattern))
     }
 
