@@ -12,7 +12,7 @@ import PrefLanguage
         let b = candidate_policy(w)
         let c = candidate_policy(w)
         let ra = fit(a, w.pairs(200, seed: 1), dpo(), lr: 0.05)
-        let rb = fit(b, w.pairs(200, seed: 2), ipo(), lr: 0.05)
+        let rb = fit(b, w.pairs(200, seed: 2), dpo(loss_type: "ipo"), lr: 0.05)
         let rc = fit(c, w.pairs(200, seed: 3), dpo(beta: 0.5), lr: 0.05)
 
         """

@@ -89,8 +89,9 @@ enum MergeBuiltin {
                 throw call.error("models[\(i)] ranges over a different world or candidate set than models[0]", hint: "merge policies of one world")
             }
             guard p.kind == first.kind, p.parameters.map(\.shape) == first.parameters.map(\.shape) else {
-                throw call.error("models[\(i)] is a \(p.kind.rawValue) policy\(p.kind == .mlp ? " with hidden \(p.hidden)" : ""), models[0] a \(first.kind.rawValue)\(first.kind == .mlp ? " with hidden \(first.hidden)" : "")",
-                                 hint: "merge policies of one architecture")
+                func describe(_ q: CandidatePolicy) -> String { q.kind == .mlp ? "mlp (hidden \(q.hidden))" : q.kind.rawValue }
+                throw call.error("models[\(i)] has kind \(describe(p)), models[0] kind \(describe(first)): merge needs one architecture",
+                                 hint: "merge policies built alike: candidate_policy(w, kind: …, hidden: …)")
             }
         }
         let out = try CandidatePolicy(first.kind, source: first.source, hidden: max(first.hidden, 1))
