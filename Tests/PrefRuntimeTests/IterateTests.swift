@@ -26,15 +26,16 @@ import PrefLanguage
         let h = try Self.history(Self.gold, in: s)
         #expect(h.count == 4)
         // Round 0: the policy as it entered, against itself.
-        #expect(abs(h[0][8] - 0.5) < 1e-12 && abs(h[0][9]) < 1e-12)
+        #expect(abs(h[0][9] - 0.5) < 1e-12 && abs(h[0][10]) < 1e-12)
         for row in h.dropFirst() {
             #expect(row[1] == 60 * 4, "samples: 60 prompts × 4")
             #expect(row[2] + row[3] == 60, "best_worst: one pair or one tie per prompt: \(row)")
             #expect(row[5] == row[2], "no offline data: pairs = labels")
             #expect(row[4] == 0)
         }
-        #expect(h[3][8] > 0.6, "gold labels improve the policy: \(h[3])")
-        #expect(h[3][7] > h[0][7])
+        #expect(h[3][9] > 0.6, "gold labels improve the policy: \(h[3])")
+        #expect(h[3][8] > h[0][8])
+        #expect(h.allSatisfy { $0[6] == 0 }, "no refit")
         #expect(try Pref.number("r.labels", in: s) == h.dropFirst().map { $0[2] }.reduce(0, +))
         let s2 = Pref.session()
         _ = try Pref.eval(Self.setup, in: s2)
@@ -69,6 +70,30 @@ import PrefLanguage
         _ = try Pref.eval(Self.setup + "fit(pi, w.pairs(200, seed: 1), dpo(), lr: 0.05, epochs: 2)\n", in: s2)
         let selfRun = try Self.history("iterate(pi, labeler: \"self\", loss: dpo(), rounds: 2, prompts: 40, lr: 0.05, seed: 1)", in: s2)
         #expect(selfRun[1][2] > 0)
+    }
+
+    /// IterComp: a weak reward-model labeler (20 seed pairs) re-fitted each round on annotator
+    /// pairs of the newest samples agrees more with the gold, and the policy it labels for gains.
+    @Test func refittingTheRewardModelLabelerBetweenRounds() throws {
+        func run(_ refit: String) throws -> (before: Double, after: Double, win: Double, refitted: [Double]) {
+            let s = Pref.session()
+            _ = try Pref.eval(Self.setup + """
+                let held = w.pairs(1000, group: "gold", split: "test", seed: 9)
+                let rm = reward_model(features: w, seed: 1)
+                let f = fit(rm, w.pairs(20, group: "gold", seed: 5), bradley_terry_loss(), lr: 0.01, epochs: 20)
+                let before = evaluate(rm, held).gold_agreement
+
+                """, in: s)
+            let h = try Self.history("iterate(pi, labeler: rm, loss: dpo(beta: 0.1), rounds: 3, prompts: 100, lr: 0.05, epochs: 2, seed: 1, refit: \(refit))", in: s)
+            return (try Pref.number("before", in: s), try Pref.number("evaluate(rm, held).gold_agreement", in: s), h[3][9], h.map { $0[6] })
+        }
+        let fixed = try run("none"), refitted = try run("200")
+        #expect(fixed.after == fixed.before && fixed.refitted == [0, 0, 0, 0])
+        #expect(refitted.refitted == [0, 200, 200, 200])
+        #expect(refitted.after > refitted.before + 0.1, "\(refitted)")
+        #expect(refitted.win > fixed.win, "\(refitted) vs \(fixed)")
+        let e = Pref.failure(Self.setup + "iterate(pi, labeler: \"gold\", loss: dpo(), refit: 10)")
+        #expect(e?.message.contains("refit re-trains a reward-model labeler") == true, "\(String(describing: e))")
     }
 
     @Test func pairingRules() {

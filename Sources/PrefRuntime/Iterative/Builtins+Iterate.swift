@@ -35,6 +35,8 @@ enum IterateBuiltin {
         BuiltinParameter("optimizer", .string, default: .str("adamw"), doc: "\"adamw\", \"adam\" or \"sgd\""),
         BuiltinParameter("seed", default: Value.none, doc: "a whole number ≥ 0 for sampling, pairing, flips and shuffling; none: the session seed"),
         BuiltinParameter("split", .string, default: .str("test"), doc: "the prompts the per-round gold, win rate and KL are measured on: \"test\" or \"train\""),
+        BuiltinParameter("refit", default: Value.none, doc: "IterComp: a reward-model labeler is re-fitted each round, before labelling, on this many new pairs of the round's samples labelled by the world's gold annotator (plus those of earlier rounds), trained in place; none: the labeler stays fixed"),
+        BuiltinParameter("refit_lr", .number, default: .number(0.01), doc: "the learning rate of the reward model's re-fit (Adam-W, epochs as the policy's)"),
     ]
 
     static var builtin: Builtin {
@@ -47,9 +49,9 @@ enum IterateBuiltin {
                     + "Yuan et al. 2024; Kim et al. 2025 — pair it with a noise-aware loss such as dpo(label_smoothing: ε)), verifier labels (a "
                     + "function labeler: PLUM, CodeDPO) and offline/online mixing (Amirloo et al. 2024). Returns a run: r.history has one row per "
                     + "round (round 0 is the start): round, samples, labels (pairs labelled this round), ties, flipped, pairs (trained on, with "
-                    + "offline), loss (mean over the round's steps) and, on a toy world, gold = E_π[r*], win_rate against the policy as it "
-                    + "entered iterate and kl to it, over the split's prompts; r.train is every step's history, r.model the policy, r.labels the "
-                    + "total labels used.",
+                    + "offline), refit (annotator pairs the reward-model labeler was re-fitted on, IterComp), loss (mean over the round's steps) and, on a toy world, gold = E_π[r*], win_rate against the policy as it "
+                    + "entered iterate and kl to it, over the split's prompts; r.train is every step's history (with its round), r.steps the "
+                    + "optimizer steps, r.model the policy, r.labels the total labels used.",
                 example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\n"
                     + "let r = iterate(pi, labeler: \"gold\", loss: dpo(beta: 0.1), rounds: 2, lr: 0.05)\nr.history") { call in
             try run(call)
@@ -106,6 +108,12 @@ enum IterateBuiltin {
             throw call.error("\(loss.name) is not a paired loss; iterate trains on the pairs it builds", hint: "use dpo(), ipo, cdpo (dpo(label_smoothing: …)) or another paired loss")
         }
         let s = try settings(call)
+        var refit: IterativeRefit? = try {
+            guard let n = try call.optionalInt(17) else { return nil }
+            guard (1...1_000_000).contains(n) else { throw call.error("refit must be 1…1000000 pairs or none, got \(n)") }
+            guard case .number(let lr) = call[18], lr.isFinite, lr > 0 else { throw call.error("refit_lr must be a finite number > 0") }
+            return try IterativeRefit(labeler: labeler, count: n, lr: lr, call: call)
+        }()
         let offline: [[Int]] = try {
             if case .none = call[6] { return [] }
             guard case .native(let d) = call[6], d.object is DatasetObject else {
@@ -124,12 +132,12 @@ enum IterateBuiltin {
         var interrupted = false
         let began = Date()
 
-        func record(round: Int, samples: Int, labels: Int, ties: Int, flipped: Int, pairs: Int, loss: Double) throws {
+        func record(round: Int, samples: Int, labels: Int, ties: Int, flipped: Int, pairs: Int, refitted: Int, loss: Double) throws {
             let m = try IterativeMeasures.measure(p, start: start, prompts: evalPrompts)
-            rounds.append([round, samples, labels, ties, flipped, pairs].map { .number(Double($0)) }
+            rounds.append([round, samples, labels, ties, flipped, pairs, refitted].map { .number(Double($0)) }
                 + [.number(loss)] + (m.map { [.number($0.gold), .number($0.winRate), .number($0.kl)] } ?? [Value.none, .none, .none]))
         }
-        try record(round: 0, samples: 0, labels: 0, ties: 0, flipped: 0, pairs: 0, loss: .nan)
+        try record(round: 0, samples: 0, labels: 0, ties: 0, flipped: 0, pairs: 0, refitted: 0, loss: .nan)
 
         for round in 1...s.rounds {
             if s.lastReference { reference = p.frozen() }
@@ -138,6 +146,15 @@ enum IterateBuiltin {
             let prompts = subset(trainPrompts, s.prompts, rng: &rng)
             let drawn = try p.sample(s.samples, prompts: prompts, seed: seed)
             let flat = drawn.flatMap { $0 }
+            var refitted = 0
+            if var r = refit {
+                do {
+                    refitted = try r.refit(drawn, options: s.options, round: round, interpreter: call.interpreter)
+                } catch let failure as TrainingFailure {
+                    throw call.error("round \(round): re-fitting the reward model: \(failure.message)", hint: "lower refit_lr")
+                }
+                refit = r
+            }
             let scores = try labeler.scores(flat, policy: p, reference: o.initial, world: o.world, call: call)
             var pairs = [[Int]](), ties = 0, flipped = 0
             for (r, ids) in drawn.enumerated() {
@@ -172,16 +189,16 @@ enum IterateBuiltin {
                 steps.append(h)
             }
             stepColumns = ["round"] + trainer.historyTable().columns
-            try record(round: round, samples: flat.count, labels: online, ties: ties, flipped: flipped, pairs: pairs.count,
+            try record(round: round, samples: flat.count, labels: online, ties: ties, flipped: flipped, pairs: pairs.count, refitted: refitted,
                        loss: losses.isEmpty ? .nan : losses.reduce(0, +) / Double(losses.count))
             if trainer.interrupted { interrupted = true; break }
         }
-        let columns = ["round", "samples", "labels", "ties", "flipped", "pairs", "loss", "gold", "win_rate", "kl"]
+        let columns = ["round", "samples", "labels", "ties", "flipped", "pairs", "refit", "loss", "gold", "win_rate", "kl"]
         let train = Table(columns: stepColumns, rows: steps.map { h in stepColumns.map { h[$0].map(Value.number) ?? .none } })
         return .native(NativeBox(RunObject(history: Table(columns: columns, rows: rounds), evals: Table(columns: [], rows: []), model: call[0],
-                                           loss: loss, label: "iterate \(loss.name), labeler \(labeler.name)",
+                                           loss: loss, label: "iterate \(loss.name) (labeler \(labeler.name), \(rounds.count - 1) rounds)",
                                            extras: [("train", .native(NativeBox(TableObject(train)))), ("labels", .number(Double(labelsUsed)))],
-                                           elapsed: Date().timeIntervalSince(began), interrupted: interrupted)))
+                                           elapsed: Date().timeIntervalSince(began), interrupted: interrupted, stepCount: steps.count)))
     }
 
     /// `count` of `prompts` drawn without replacement (a partial Fisher–Yates shuffle), in
