@@ -96,6 +96,19 @@ import PrefLanguage
         #expect(e?.message.contains("refit re-trains a reward-model labeler") == true, "\(String(describing: e))")
     }
 
+    /// The per-step KL of round 2's first step is to the round's reference: 0 when it follows the
+    /// policy (reference: "last"), positive against the policy as built.
+    @Test func referenceLastFollowsTheRounds() throws {
+        func firstKLOfRound2(_ reference: String) throws -> Double {
+            let s = Pref.session()
+            _ = try Pref.eval(Self.setup, in: s)
+            _ = try Self.history(Self.gold.replacingOccurrences(of: "seed: 3", with: "seed: 3, reference: \"\(reference)\""), in: s)
+            return try Pref.number("let t = r.train\nt.kl[[i for i in 0..<t.count if t.round[i] == 2][0]]", in: s)
+        }
+        #expect(abs(try firstKLOfRound2("last")) < 1e-12)
+        #expect(try firstKLOfRound2("fixed") > 1e-3)
+    }
+
     @Test func pairingRules() {
         var rng = RandomStream(seed: 1, stream: "test")
         let ids = [10, 11, 12, 13], scores = [0.5, 2.0, -1.0, 2.0]
@@ -122,6 +135,8 @@ import PrefLanguage
             ("iterate(pi, labeler: fn(ids) ids / 0 - ids / 0, loss: dpo())", "non-finite"),
             ("iterate(reference(pi), labeler: \"gold\", loss: dpo())", "frozen"),
             ("iterate(pi, labeler: \"gold\", loss: dpo(), reference: \"first\")", "reference"),
+            ("iterate(pi, labeler: \"gold\", loss: dpo(), prompts: 100000)", "train prompts"),
+            ("iterate(pi, labeler: \"gold\", loss: dpo(), prompts: 0)", "prompts must be"),
         ]
         for (source, message) in cases {
             let e = Pref.failure(Self.setup + source)

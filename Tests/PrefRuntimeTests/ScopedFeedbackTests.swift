@@ -101,6 +101,7 @@ import PrefLearn
             ("fit(pi, data, dpo().on(fn(x) x * 2))", "a scope is bools or 0/1"),
             ("fit(pi, data, dpo().on(fn(x) \"all\"))", "must return bools"),
             ("dpo().on(3)", "must be a function"),
+            ("fit(pi, data, dpo().on([0.5]))", "not a prompt index"),
             ("dpo().on([0]).on([1])", "scoped already"),
         ]
         for (source, message) in cases {

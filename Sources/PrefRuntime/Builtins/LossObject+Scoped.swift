@@ -62,7 +62,12 @@ extension LossObject {
         switch scope {
         case .list, .tensor:
             let t = try TensorLiteral.tensor(scope, dtype: .f64, op: "on")
-            let members = Set(t.scalars.map { Int(exactly: $0) ?? -1 })
+            let members = try Set(t.scalars.map { x -> Int in
+                guard let i = Int(exactly: x), i >= 0 else {
+                    throw RuntimeError("on(): the scope lists \(Value.format(number: x)), not a prompt index", hint: "list whole prompt indices ≥ 0")
+                }
+                return i
+            })
             return prompts.map { members.contains($0) ? 1 : 0 }
         default:
             let arg = TensorValues.wrap(try Tensor(prompts.map(Double.init), shape: [prompts.count], dtype: .f64))

@@ -125,6 +125,9 @@ enum IterateBuiltin {
         let start = p.frozen()
         let trainPrompts = p.prompts(.train), evalPrompts = p.prompts(s.split)
         guard trainPrompts.count > 0 else { throw call.error("the policy's world has no train prompts") }
+        if let n = s.prompts, n > trainPrompts.count {
+            throw call.error("prompts is \(n), but the policy's world has \(trainPrompts.count) train prompts", hint: "use none for every train prompt")
+        }
         var rounds = [[Value]](), steps = [[String: Double]]()
         var stepColumns = [String]()
         var reference = o.initial
