@@ -109,6 +109,40 @@ import PrefLanguage
         #expect(try firstKLOfRound2("fixed") > 1e-3)
     }
 
+    /// Token policies: sampled sequences, the sequence gold, function labelers on a sample record.
+    @Test func tokenPoliciesIterateOnSampledSequences() throws {
+        let s = Pref.session()
+        _ = try Pref.eval("""
+            let w = toy_world(seed: 1, view: "token", candidates: 8, prompts: 60, test_prompts: 20)
+            let tp = token_policy(w)
+
+            """, in: s)
+        let h = try Self.history("iterate(tp, labeler: \"gold\", loss: dpo(beta: 0.1), rounds: 3, samples_per_prompt: 4, epochs: 2, lr: 0.01, seed: 1)", in: s)
+        #expect(h.count == 4 && h[0][9] == 0.5, "round 0 compares the start with itself: \(h[0])")
+        #expect(h[3][8] > h[0][8] + 0.1 && h[3][9] > 0.6, "gold labels raise the sampled gold and win rate: \(h)")
+        for row in h.dropFirst() { #expect(row[1] == 60 * 4 && row[2] + row[3] == 60) }
+        #expect(try Pref.number("r.steps", in: s) == 6)
+        // A gold computed in pref from the sample record equals the builtin gold labeler.
+        _ = try Pref.eval("let tp2 = token_policy(w)\nlet short = iterate(tp2, labeler: fn(x) -x.lengths, loss: dpo(beta: 0.1), rounds: 3, epochs: 2, lr: 0.01, seed: 1)\n", in: s)
+        let before = try Pref.number("mean(token_policy(w).sample(4, seed: 5).lengths)", in: s)
+        let after = try Pref.number("mean(tp2.sample(4, seed: 5).lengths)", in: s)
+        #expect(after < before - 0.5, "a labeler preferring short sequences shortens them: \(before) → \(after)")
+        let e = Pref.failure("let w = toy_world(seed: 1, view: \"token\", candidates: 8, prompts: 20)\niterate(token_policy(w), labeler: \"self\", loss: dpo())")
+        #expect(e?.message.contains("every sampled pair was a tie") == true, "\(String(describing: e))")
+    }
+
+    @Test func sequenceGoldIsTheGoldOfTheMeanEmbedding() throws {
+        // A stored candidate's gold uses q with token noise; with the noise at 0 the two agree.
+        let s = Pref.session()
+        _ = try Pref.eval("let w = toy_world(seed: 1, view: \"token\", candidates: 8, prompts: 20, token_noise: 0)\n", in: s)
+        guard case .native(let box) = try Pref.eval("w", in: s), let o = box.object as? ToyWorldObject else { throw Pref.Mismatch("not a world") }
+        let w = o.world
+        let ids = [0, 5, 17, 40, 101]
+        let gold = try w.sequenceGold(ids.map { w.tokens(of: $0) })
+        for (i, id) in ids.enumerated() { #expect(abs(gold[i] - w.gold[id]) <= 1e-12 * max(1, abs(w.gold[id])), "candidate \(id)") }
+        #expect(throws: TensorError.self) { try w.sequenceGold([[w.config.vocabulary]]) }
+    }
+
     @Test func pairingRules() {
         var rng = RandomStream(seed: 1, stream: "test")
         let ids = [10, 11, 12, 13], scores = [0.5, 2.0, -1.0, 2.0]

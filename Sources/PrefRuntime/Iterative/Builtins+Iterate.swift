@@ -18,7 +18,7 @@ extension BuiltinLibrary {
 /// (Amirloo et al. 2024).
 enum IterateBuiltin {
     static let parameters: [BuiltinParameter] = [
-        BuiltinParameter("policy", doc: "a candidate policy over a toy world (trained in place)"),
+        BuiltinParameter("policy", doc: "a candidate policy over a toy world, or a token policy (sampled sequences; sampled measures), trained in place"),
         BuiltinParameter("labeler", doc: "who scores the samples: \"gold\" (r*), \"self\" (β(log π − log π_ref) of the current policy), a reward (reward model, ensemble, w.gold_reward, reward algebra) or a function of a [n] tensor of candidate ids returning n scores (a verifier)"),
         BuiltinParameter("loss", doc: "a paired loss (dpo(beta: 0.1), dpo(label_smoothing: 0.1), robust_dpo(…), ipo, a composite…)"),
         BuiltinParameter("rounds", .int, default: .number(3), doc: "rounds of sample → label → train, 1…1000"),
@@ -97,8 +97,6 @@ enum IterateBuiltin {
     }
 
     static func run(_ call: BuiltinCall) throws -> Value {
-        let o = try PolicyMethods.policyArgument(call, 0)
-        guard !o.policy.isFrozen else { throw call.error("the policy is a frozen reference; it has no parameters to train", hint: "iterate the policy itself") }
         guard case .number(let selfBeta) = call[10], selfBeta.isFinite, selfBeta > 0 else { throw call.error("self_beta must be a finite number > 0") }
         let labeler = try IterativeLabeler.read(call, 1, beta: selfBeta)
         guard case .native(let n) = call[2], let loss = n.object as? LossObject else {
@@ -108,6 +106,9 @@ enum IterateBuiltin {
             throw call.error("\(loss.name) is not a paired loss; iterate trains on the pairs it builds", hint: "use dpo(), ipo, cdpo (dpo(label_smoothing: …)) or another paired loss")
         }
         let s = try settings(call)
+        if let tp = TokenPolicyBuiltins.argument(call, 0) { return try IterateTokens.run(call, tp, labeler: labeler, loss: loss, settings: s) }
+        let o = try PolicyMethods.policyArgument(call, 0)
+        guard !o.policy.isFrozen else { throw call.error("the policy is a frozen reference; it has no parameters to train", hint: "iterate the policy itself") }
         var refit: IterativeRefit? = try {
             guard let n = try call.optionalInt(17) else { return nil }
             guard (1...1_000_000).contains(n) else { throw call.error("refit must be 1…1000000 pairs or none, got \(n)") }
