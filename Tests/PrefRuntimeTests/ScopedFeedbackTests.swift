@@ -32,6 +32,23 @@ import PrefLearn
         #expect(none.history.allSatisfy { $0 == 0 } && none.theta.allSatisfy { $0 == 0 }, "an empty scope trains nothing")
     }
 
+    /// Unpaired data: kto().on(every prompt) is kto(), and kl_to_reference composes with it.
+    @Test func scopesOnUnpairedLosses() throws {
+        let s = Pref.session(), s2 = Pref.session()
+        let source = Self.setup + "let u = w.unpaired(300, seed: 1)\n"
+        _ = try Pref.eval(source + "let r = fit(pi, u, kto(beta: 0.1), epochs: 2, lr: 0.05, seed: 2)\n", in: s)
+        _ = try Pref.eval(source + "let r = fit(pi, u, kto(beta: 0.1).on(fn(x) x >= 0), epochs: 2, lr: 0.05, seed: 2)\n", in: s2)
+        let a = try Pref.numbers("to_list(r.history.loss)", in: s), b = try Pref.numbers("to_list(r.history.loss)", in: s2)
+        #expect(a.map(\.bitPattern) == b.map(\.bitPattern))
+        let kl = try Pref.number("fit(pi, u, kto(beta: 0.1).on([]) + kl_to_reference(), batch: 1000, lr: 1e-15).history.loss[0]", in: s)
+        let expected = try Pref.number("""
+            let k = pi.kl(reference(candidate_policy(w, dtype: "f64")))
+            let ps = to_list(w.lookup(u.features.completion_id).prompts)
+            sum([k[p] for p in ps]) / len(ps)
+            """, in: s)
+        #expect(abs(kl - expected) <= 1e-10 * abs(expected), "\(kl) vs \(expected)")
+    }
+
     /// The scoped loss is the mean over the in-scope examples of the batch: with one batch of
     /// every row, DPO on the scope's rows alone gives the same first loss.
     @Test func theScopedLossIsTheMeanOverTheScope() throws {

@@ -42,14 +42,16 @@ extension LossObject {
     static let candidateOnlyHint = "fit (or iterate) a candidate policy on pairs of its world with this loss"
 
     /// Σ_i m_i ℓ_i / max(1, Σ m_i) as per-example losses B·m_i ℓ_i / max(1, Σ m) (whose mean it is).
-    static func scoped(_ inner: LossObject, _ scope: Value, _ batch: PreferenceBatch, _ interpreter: Interpreter) throws -> LossResult {
+    /// `evaluate` computes the inner loss on the batch (paired or unpaired).
+    static func scoped(_ inner: LossObject, _ scope: Value, _ batch: PreferenceBatch, _ interpreter: Interpreter,
+                       evaluate: (LossObject) throws -> LossResult) throws -> LossResult {
         guard let prompts = batch.prompts, let tape = batch.tape, prompts.count == batch.count else {
             throw RuntimeError("\(inner.name).on(…) needs the prompt of each example, which only a candidate policy's training batches carry",
                                hint: candidateOnlyHint)
         }
         let mask = try scopeMask(scope, prompts, interpreter)
         let inside = mask.reduce(0, +), b = Double(prompts.count)
-        let e = try inner.evaluate(batch, interpreter: interpreter)
+        let e = try evaluate(inner)
         let m = tape.constant(try Tensor(mask.map { $0 * b / max(inside, 1) }, shape: [prompts.count], dtype: e.perExample.dtype))
         let perExample = try e.perExample * m
         var metrics = e.metrics

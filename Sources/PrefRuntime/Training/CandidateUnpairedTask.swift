@@ -19,7 +19,11 @@ final class CandidateUnpairedTask: CandidateTaskBase, TrainingTask {
     /// BCO's running reward moments, one per BCO term of the loss.
     var moments = [BCORunningMoments]()
 
+    /// Whether the loss reads each example's prompt KL on the tape (kl_to_reference).
+    let needsPromptKL: Bool
+
     init(policy o: PolicyObject, loss: LossObject, ids: [Int], desirable: [Bool], interpreter: Interpreter) throws {
+        needsPromptKL = loss.needsPromptKL
         self.ids = ids
         self.desirable = desirable
         try super.init(policy: o, loss: loss, interpreter: interpreter)
@@ -65,9 +69,15 @@ final class CandidateUnpairedTask: CandidateTaskBase, TrainingTask {
             TrainingColumns.klTerm(lpv, row: r, k: k, reference: referenceLogProbs, base: (id / k) * k)
         }
         func constant(_ x: [Double]) throws -> Var { tape.constant(try Tensor(x, shape: [b], dtype: policy.dtype)) }
-        let batch = PreferenceBatch(policy: p, reference: try constant(chosen.map { referenceLogProbs[$0] }),
+        var batch = PreferenceBatch(policy: p, reference: try constant(chosen.map { referenceLogProbs[$0] }),
                                     labels: try constant(rows.map { desirable[$0] ? 1 : 0 }), policyKL: try constant(kl),
                                     lengths: try policy.source.lengths.map { l in try constant(chosen.map { Double(l[$0]) }) })
+        batch.prompts = chosen.map { $0 / k }
+        if needsPromptKL {
+            // kl_to_reference: the same KL on the tape, Σ_k π_k (log π_k − log π_ref,k).
+            let ref = tape.constant(try Tensor(chosen.flatMap { referenceLogProbs[($0 / k) * k..<($0 / k + 1) * k] }, shape: [b, k], dtype: policy.dtype))
+            batch.promptKL = try (lp.exp() * (lp - ref)).sum(axis: 1)
+        }
         return (batch, p, kl)
     }
 
