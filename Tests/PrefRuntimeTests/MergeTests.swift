@@ -74,6 +74,24 @@ import PrefLanguage
         #expect(try Pref.eval("m.kind", in: s).displayText == "mlp")
     }
 
+    @Test func tokenPoliciesMerge() throws {
+        let s = Pref.session()
+        _ = try Pref.eval("""
+            let w = toy_world(seed: 1, view: "token", candidates: 8, prompts: 20)
+            let a = token_policy(w, hidden: 8, seed: 1)
+            let b = token_policy(w, hidden: 8, seed: 2)
+            let m = merge([a, b], t: 0.25)
+
+            """, in: s)
+        for i in 0..<5 {
+            let pa = try Pref.tensor("a.parameters[\(i)]", in: s).scalars, pb = try Pref.tensor("b.parameters[\(i)]", in: s).scalars
+            let pm = try Pref.tensor("m.parameters[\(i)]", in: s).scalars
+            for j in pa.indices { #expect(abs(pm[j] - (0.75 * pa[j] + 0.25 * pb[j])) <= 1e-15 * max(1, abs(pm[j]))) }
+        }
+        let e = Pref.failure("let w = toy_world(seed: 1, view: \"token\", candidates: 8, prompts: 20)\nmerge([token_policy(w, hidden: 8), token_policy(w, hidden: 4)])")
+        #expect(e?.message.contains("one architecture") == true, "\(String(describing: e))")
+    }
+
     @Test func mismatchedModelsAreErrors() {
         let cases: [(String, String)] = [
             ("merge([a, candidate_policy(toy_world(seed: 2, candidates: 8))])", "different world"),
@@ -86,7 +104,7 @@ import PrefLanguage
             ("merge([a, b], weights: [1])", "1 weights for 2 models"),
             ("merge([a, b], weights: [0.5, 0.5], t: 0.5)", "either t: or weights:"),
             ("merge([])", "non-empty list"),
-            ("merge([1, 2])", "merge takes candidate policies or reward models"),
+            ("merge([1, 2])", "merge takes candidate policies, token policies or reward models"),
             ("merge([a, b], method: \"ties\")", "method"),
         ]
         for (source, message) in cases {

@@ -12,7 +12,7 @@ extension BuiltinLibrary {
 enum MergeBuiltin {
     static var builtin: Builtin {
         Builtin("merge", [
-            BuiltinParameter("models", doc: "a list of candidate policies (same world, kind and hidden size) or reward models (same kind, view, input and hidden size)"),
+            BuiltinParameter("models", doc: "a list of candidate policies (same world, kind and hidden size), token policies (same world, vocab, hidden size and context) or reward models (same kind, view, input and hidden size)"),
             BuiltinParameter("weights", default: Value.none, doc: "linear: one finite weight per model (rewarded soups use convex weights); none: the uniform average"),
             BuiltinParameter("t", default: Value.none, doc: "the interpolation point, 0 (the first model) … 1 (the second), for two models; linear takes it as weights [1 − t, t]"),
             BuiltinParameter("method", .string, default: .str("linear"), doc: "\"linear\" (Σ λ_i θ_i) or \"slerp\" (spherical, two models, per parameter tensor)"),
@@ -39,7 +39,10 @@ enum MergeBuiltin {
             if case .native(let n) = models[0], n.object is RewardObject {
                 return try mergeRewards(models, call: call, merged)
             }
-            throw call.error("models[0] is a \(models[0].typeName); merge takes candidate policies or reward models",
+            if case .native(let n) = models[0], n.object is TokenPolicyObject {
+                return try mergeTokenPolicies(models, call: call, merged)
+            }
+            throw call.error("models[0] is a \(models[0].typeName); merge takes candidate policies, token policies or reward models",
                              hint: "e.g. merge([pi_a, pi_b], t: 0.5)")
         }
     }
@@ -100,6 +103,29 @@ enum MergeBuiltin {
             q.value = try Tensor(values, shape: q.shape, dtype: q.dtype)
         }
         return .native(NativeBox(PolicyObject(out, world: policies[0].world, initial: policies[0].initial)))
+    }
+
+    static func mergeTokenPolicies(_ models: [Value], call: BuiltinCall, _ merged: ([[Double]]) -> [Double]) throws -> Value {
+        let policies = try models.enumerated().map { i, v -> TokenPolicyObject in
+            guard case .native(let n) = v, let p = n.object as? TokenPolicyObject else {
+                throw call.error("models[\(i)] is a \(v.typeName), not a token policy", hint: "merge models of one kind")
+            }
+            return p
+        }
+        let first = policies[0].policy
+        for (i, o) in policies.enumerated().dropFirst() {
+            guard o.policy.origin == first.origin, o.policy.parameters.map(\.shape) == first.parameters.map(\.shape) else {
+                throw call.error("models[\(i)] has another world, vocab, hidden size or context than models[0]: merge needs one architecture",
+                                 hint: "merge token policies built alike on one world")
+            }
+        }
+        let out = try TokenPolicy(vocabulary: first.vocabulary, promptFeatures: first.promptFeatures, hidden: first.hidden,
+                                  context: first.context, seed: 0, origin: first.origin, dtype: first.dtype)
+        for (j, q) in out.parameters.enumerated() {
+            let values = merged(policies.map { $0.policy.parameters[j].value.to(.f64).scalars })
+            q.value = try Tensor(values, shape: q.shape, dtype: q.dtype)
+        }
+        return .native(NativeBox(TokenPolicyObject(out, world: policies[0].world, initial: policies[0].initial)))
     }
 
     static func mergeRewards(_ models: [Value], call: BuiltinCall, _ merged: ([[Double]]) -> [Double]) throws -> Value {
