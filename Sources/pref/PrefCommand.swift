@@ -14,7 +14,7 @@ struct PrefCommand: ParsableCommand {
         commandName: "pref",
         abstract: "A scripting language and REPL for preference learning.",
         version: PrefVersion.string,
-        subcommands: [Repl.self, Run.self, Runs.self, Diff.self, Sweep.self, Cells.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self]
+        subcommands: [Repl.self, Run.self, Runs.self, Diff.self, Sweep.self, Cells.self, Check.self, Fmt.self, Doc.self, Env.self, Demo.self, Tokens.self]
     )
 
     @Option(name: .customShort("e"), help: "Run a line of pref code and exit.") var code: String?
@@ -97,6 +97,22 @@ struct Check: ParsableCommand {
             worst = Swift.max(worst, code)
         }
         throw ExitCode(worst)
+    }
+}
+
+/// `pref tokens FILE`: the lexer's tokens, one a line (hidden; Scripts/check-grammar reads it).
+struct Tokens: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokens", abstract: "Print a script's tokens: line:column:length class text.", shouldDisplay: false)
+
+    @ArgumentParser.Argument(help: "The script.") var file: String
+
+    func run() throws {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("error: cannot read \(file)\n".utf8))
+            throw ExitCode(2)
+        }
+        print(TokenDump.dump(SourceFile(path: file, text: text)), terminator: "")
     }
 }
 

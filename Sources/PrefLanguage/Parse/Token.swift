@@ -24,7 +24,7 @@ public enum TokenKind: UInt8, Sendable, Hashable {
     /// The keyword spelled `text`, if it is one.
     static func keyword(_ text: String) -> TokenKind? { keywords[text] }
 
-    private static let keywords: [String: TokenKind] = [
+    static let keywords: [String: TokenKind] = [
         "let": .let, "var": .var, "param": .param, "fn": .fn, "if": .if, "else": .else, "for": .for,
         "in": .in, "while": .while, "break": .break, "continue": .continue, "return": .return,
         "import": .import, "as": .as, "true": .true, "false": .false, "none": .noneKeyword, "and": .and,

@@ -8,6 +8,7 @@ public enum BuiltinLibrary {
     public static var all: [Builtin] {
         core + math + lists + tensors + autodiff + display + data + dataTransforms + featurizers + toyWorld + losses + moreLosses
             + lossCurves + policies + training + leaderboards + rewards + richRewards + rlhf + constrained + search
+            + logicLosses
             + iterative
             + scopedFeedback
             + merging

@@ -29,6 +29,7 @@ extension LossObject {
         case .gpo(let c): return LossResult(try batch.gpo(c))
         case .mapo(let c): return LossResult(try batch.mapo(c))
         case .dove(let beta): return LossResult(try batch.dove(beta: beta))
+        case .logic(let c): return LossResult(try batch.logic(c))
         case .kto, .bco:
             throw RuntimeError("\(name) needs an unpaired logps dataset (label, policy_logps, ref_logps, policy_kl_logps, ref_kl_logps)",
                                hint: "unpaired rows have policy_logps and ref_logps instead of the chosen/rejected fields")

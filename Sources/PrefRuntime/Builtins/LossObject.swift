@@ -27,6 +27,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case tpo(TPOConfig)
         /// SparsePO on a token record.
         case sparsePO(SparsePOConfig)
+        /// `loss_from_logic`: the semantic loss of a preference formula.
+        case logic(LogicLossConfig)
         /// `loss(name, fn)`: fn maps the batch view to per-example losses.
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
@@ -56,6 +58,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .dove: "dove"
         case .tpo: "tpo"
         case .sparsePO: "sparse_po"
+        case .logic(let c): "logic(\(c.text))"
         case .custom(let name, _): name
         case .sum: "sum"
         case .scoped(let inner, _): "\(inner.name).on"
@@ -77,6 +80,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .dove(let b): b
         case .tpo(let c): c.beta
         case .sparsePO(let c): c.beta
+        case .logic(let c): c.beta
         case .bradleyTerry, .custom, .klToReference: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         case .scoped(let inner, _): inner.beta
@@ -107,6 +111,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
             func rho(_ q: Double) -> Double { c.alpha == 0 ? q : (1 - exp(-c.alpha * q)) / c.alpha }
             return (c.beta * rho(perToken ? r.policyChosen / lc : r.policyChosen), c.beta * rho(perToken ? r.policyRejected / lr : r.policyRejected))
         case .bradleyTerry: return (r.policyChosen, r.policyRejected)
+        case .logic(let c):
+            return (c.logit(logp: r.policyChosen, ref: r.refChosen, length: r.chosenLength, isWin: true),
+                    c.logit(logp: r.policyRejected, ref: r.refRejected, length: r.rejectedLength, isWin: false))
         case .sum(let terms): return terms.first?.loss.rewards(r) ?? (0, 0)
         case .scoped(let inner, _): return inner.rewards(r)
         default: return (beta * (r.policyChosen - r.refChosen), beta * (r.policyRejected - r.refRejected))
@@ -121,6 +128,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .gpo(let c): "<loss gpo \(c.link.rawValue), beta \(Value.number(c.beta).displayText)>"
         case .sum(let terms):
             "<loss " + terms.map { "\(Value.number($0.weight).displayText)·\($0.loss.name)" }.joined(separator: " + ") + ">"
+        case .logic(let c):
+            "<loss logic \(Value.quote(c.formula.text()))" + (c.given == .constant(true) ? "" : " given \(Value.quote(c.given.text()))")
+                + ", \(c.grounding.rawValue), beta \(Value.number(c.beta).displayText)>"
         case .bradleyTerry, .custom, .klToReference: "<loss \(name)>"
         case .scoped(let inner, _): "<loss \(inner.displayText.dropFirst(6).dropLast()) on a scope>"
         default: "<loss \(name), beta \(Value.number(beta).displayText)>"
@@ -135,6 +145,13 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case ("scope", .scoped(_, let scope)): scope
         case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove), ("beta", .tpo), ("beta", .sparsePO):
             .number(beta)
+        case ("beta", .logic(let c)): .number(c.beta)
+        case ("formula", .logic(let c)): .str(c.formula.text())
+        case ("given", .logic(let c)): .str(c.given.text())
+        case ("ground", .logic(let c)): .str(c.grounding.rawValue)
+        case ("gamma", .logic(let c)): .number(c.gamma)
+        case ("worlds", .logic(let c)): LossObject.worlds(c.models)
+        case ("given_worlds", .logic(let c)): LossObject.worlds(c.givenModels)
         case ("link", .gpo(let c)): .str(c.link.rawValue)
         case ("scale", .listwise(let c)): .number(c.scale)
         case ("weighting", .tpo(let c)): .str(c.weighting.rawValue)
@@ -167,6 +184,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .tpo: ["name", "beta", "weighting"]
         case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
+        case .logic: ["name", "formula", "given", "ground", "beta", "gamma", "worlds", "given_worlds"]
         case .bradleyTerry, .custom, .klToReference: ["name"]
         case .scoped: ["name", "loss", "scope"]
         }
@@ -191,6 +209,11 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     private func scaled(_ w: Double) throws -> Value {
         guard w.isFinite else { throw RuntimeError("a loss weight must be finite, got \(Value.number(w).displayText)") }
         return .native(NativeBox(LossObject(.sum(terms.map { ($0.weight * w, $0.loss) }))))
+    }
+
+    /// Worlds as records {win, lose} of booleans.
+    static func worlds(_ models: [Int]) -> Value {
+        .list(ListBox(models.map { w in Value.record(RecordBox([("win", .bool(w & 1 != 0)), ("lose", .bool(w & 2 != 0))])) }))
     }
 
     /// The weighted terms of a composite; a single loss is one term of weight 1.
