@@ -80,10 +80,16 @@ enum IterativeLabeler {
             }
             out = t.to(.f64).scalars
         case .selfReward(let beta):
-            let prompts = ids.map { $0 / k }
+            // Each prompt's log-probs once, however many of its samples are scored.
+            let prompts = Array(Set(ids.map { $0 / k })).sorted()
+            var row = [Int: Int]()
+            for (i, x) in prompts.enumerated() { row[x] = i }
             let lp = try policy.evaluate { t throws(TensorError) in try policy.logProbs(prompts: prompts, tape: t) }.to(.f64).scalars
             let lr = try reference.evaluate { t throws(TensorError) in try reference.logProbs(prompts: prompts, tape: t) }.to(.f64).scalars
-            out = ids.enumerated().map { i, id in beta * (lp[i * k + id % k] - lr[i * k + id % k]) }
+            out = ids.map { id in
+                let at = (row[id / k] ?? 0) * k + id % k
+                return beta * (lp[at] - lr[at])
+            }
         }
         if let bad = out.firstIndex(where: { !$0.isFinite }) {
             throw call.error("the labeler gave a non-finite score (\(Value.format(number: out[bad]))) to candidate \(ids[bad])",

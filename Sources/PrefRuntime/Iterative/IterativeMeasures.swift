@@ -17,10 +17,21 @@ enum IterativeMeasures {
                 let pa = exp(lp[i * k + a])
                 g += pa * gold[x * k + a]
                 kl += pa * (lp[i * k + a] - ls[i * k + a])
-                for b in 0..<k {
-                    let d = gold[x * k + a] - gold[x * k + b]
-                    win += pa * exp(ls[i * k + b]) * (d > 0 ? 1 : d == 0 ? 0.5 : 0)
+            }
+            // Σ_a π(a) [Σ_{b: r*(b) < r*(a)} π_start(b) + ½ Σ_{b: r*(b) = r*(a)} π_start(b)], by sorting
+            // the candidates by gold once (K log K, not K²: the K = 256 example measured every round).
+            let order = (0..<k).sorted { gold[x * k + $0] < gold[x * k + $1] }
+            var below = 0.0, j = 0
+            while j < k {
+                var end = j, tiedStart = 0.0, tiedPolicy = 0.0
+                while end < k, gold[x * k + order[end]] == gold[x * k + order[j]] {
+                    tiedStart += exp(ls[i * k + order[end]])
+                    tiedPolicy += exp(lp[i * k + order[end]])
+                    end += 1
                 }
+                win += tiedPolicy * (below + 0.5 * tiedStart)
+                below += tiedStart
+                j = end
             }
         }
         let n = Double(prompts.count)
