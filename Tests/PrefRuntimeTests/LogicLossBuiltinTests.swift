@@ -81,7 +81,7 @@ import PrefLanguage
         #expect(la.count == 8 && lb.count == 8)
         Self.expectClose([lb], [la], rel: 1e-9, "per-step losses")
         #expect(la.last ?? 1 < la.first ?? 0)
-        let curve = try LossCurvesTests.column(try LossCurvesTests.table("c", in: s), "logic(win & !lose | win ^ lose)")
+        let curve = try LossCurvesTests.column(try LossCurvesTests.table("c", in: s), "logic(win & !lose given win ^ lose)")
         Self.expectClose([curve], [[2, 0, -3].map { log1p(exp($0)) }], "loss curve")
     }
 
@@ -100,5 +100,22 @@ import PrefLanguage
         #expect(Pref.failure("loss_from_logic(\"win\", ground: \"prob\", gamma: 1)")?.message.contains("gamma shifts a logit") == true)
         #expect(Pref.failure("loss_from_logic(\"win\", beta: -1)")?.message == "loss_from_logic(): beta must be > 0, got -1")
         #expect(Pref.failure("logic_entails(\"win\", \"(lose\")")?.message == "logic_entails(): q \"(lose\", column 1: '(' is not closed")
+    }
+}
+
+extension LogicLossBuiltinTests {
+    /// Positive log-probabilities have no probability under the prob grounding: a located error.
+    @Test func probGroundingRejectsPositiveLogProbs() throws {
+        let (s, path) = try BuiltinsLossZooTests.load(
+            "{\"policy_chosen_logps\": 0.5, \"policy_rejected_logps\": -2, \"ref_chosen_logps\": 0, \"ref_rejected_logps\": 0, "
+                + "\"chosen_length\": 1, \"rejected_length\": 1}\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try Pref.eval("inspect(loss_from_logic(\"win\", ground: \"prob\"), d)", in: s)
+            Issue.record("no error")
+        } catch let e as RuntimeError {
+            #expect(e.message == "inspect(): the prob grounding of loss_from_logic needs per-token log-probabilities ≤ 0, got 0.5", "\(e.message)")
+            #expect(e.range != nil)
+        }
     }
 }

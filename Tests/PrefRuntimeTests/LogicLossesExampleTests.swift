@@ -44,10 +44,25 @@ import PrefLanguage
             let line = try #require(lines.first { Self.label($0, before: " win rate ") == name }, "\(name)")
             return Self.numbers(line)
         }
-        #expect(try run("dpo()") == run("win & !lose | win ^ lose"))
+        #expect(try run("dpo()") == run("win & !lose given win ^ lose"))
         for name in ["dpo()", "win & !lose", "lose -> win", "win given win | lose", "!lose"] {
             let r = try run(name)
             #expect(r.count == 3 && r[0] > 0.6, "\(name): \(r)")
         }
+        // The sweep: 14 unconditioned formulas, 6 inside "win | lose", 2 inside "win ^ lose"; the
+        // direction of training follows which of 10 and 01 the formula allows.
+        let sweep = lines.compactMap { line -> (worlds: Set<String>, given: String, winRate: Double)? in
+            guard let worlds = Self.label(line, before: " given "), let g = line.range(of: " given "),
+                  let rate = line.range(of: " win rate ") else { return nil }
+            let given = line[g.upperBound..<rate.lowerBound].trimmingCharacters(in: .whitespaces)
+            guard let w = Double(line[rate.upperBound...]) else { return nil }
+            return (Set(worlds.split(separator: " ").map(String.init)), given, w)
+        }
+        #expect(sweep.count == 22, "\(out)")
+        #expect(sweep.filter { $0.given == "true" }.count == 14 && sweep.filter { $0.given == "win | lose" }.count == 6)
+        for row in sweep where row.worlds.contains("10") != row.worlds.contains("01") {
+            if row.worlds.contains("10") { #expect(row.winRate > 0.5, "\(row)") } else { #expect(row.winRate < 0.5, "\(row)") }
+        }
+        #expect(lines.contains { $0 == "trained 22 formulas" })
     }
 }

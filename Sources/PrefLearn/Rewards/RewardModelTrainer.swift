@@ -6,13 +6,21 @@ import PrefCore
 public enum RewardModelTrainer {
     /// The training examples.
     public enum Examples {
-        /// Bradley–Terry on pairs: L = mean −logσ(r_w − r_l − m) + c·mean (r_w + r_l)²
-        /// (`bradleyTerryLoss`, TRL's RewardTrainer).
-        case pairs(chosen: RewardInputs, rejected: RewardInputs, margins: [Double]?, center: Double?)
+        /// Pairs under `objective`: Bradley–Terry, L = mean −logσ(r_w − r_l − m) + c·mean (r_w + r_l)²
+        /// (`bradleyTerryLoss`, TRL's RewardTrainer), or Eurus's (`eurusRewardModelLoss`).
+        case pairs(chosen: RewardInputs, rejected: RewardInputs, margins: [Double]?, objective: PairObjective)
         /// Plackett–Luce on ranked lists (ListMLE): rewards of n lists of m responses (row-major
         /// n·m inputs), `labels` higher-is-better per list; with s = β·r, L = mean over lists of
         /// −Σ_k [s_τ(k) − log Σ_{j≥k} exp s_τ(j)] (`listwiseLoss`, no reference).
         case ranked(RewardInputs, lists: Int, labels: [[Double]], beta: Double)
+    }
+
+    /// The loss a reward model minimises on pairs.
+    public enum PairObjective: Sendable, Equatable {
+        /// `bradleyTerryLoss` with centring coefficient c (nil: off).
+        case bradleyTerry(center: Double?)
+        /// `eurusRewardModelLoss`: Bradley–Terry plus −logσ(r_c) − logσ(−r_r) (Yuan et al., 2024).
+        case eurus
     }
 
     public struct Options: Sendable {
@@ -29,10 +37,14 @@ public enum RewardModelTrainer {
     /// The loss of `model` on `examples` on `tape` (parameters as `leaves` when given).
     public static func loss(_ model: any TrainableReward, _ examples: Examples, tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> LossEvaluation {
         switch examples {
-        case .pairs(let c, let r, let margins, let center):
-            return try bradleyTerryLoss(chosen: model.rewards(c, tape: tape, leaves: leaves),
-                                        rejected: model.rewards(r, tape: tape, leaves: leaves),
-                                        margin: margins, centerRewardsCoefficient: center)
+        case .pairs(let c, let r, let margins, let objective):
+            let chosen = try model.rewards(c, tape: tape, leaves: leaves), rejected = try model.rewards(r, tape: tape, leaves: leaves)
+            switch objective {
+            case .bradleyTerry(let center):
+                return try bradleyTerryLoss(chosen: chosen, rejected: rejected, margin: margins, centerRewardsCoefficient: center)
+            case .eurus:
+                return try eurusRewardModelLoss(chosen: chosen, rejected: rejected, margin: margins)
+            }
         case .ranked(let inputs, let lists, let labels, let beta):
             guard lists > 0, inputs.count % lists == 0 else { throw TensorError(op: "plackett_luce", "\(inputs.count) responses do not split into \(lists) lists") }
             let s = try model.rewards(inputs, tape: tape, leaves: leaves).reshaped([lists, inputs.count / lists])

@@ -9,6 +9,10 @@ public enum BuiltinLibrary {
         core + math + lists + tensors + autodiff + display + data + dataTransforms + featurizers + toyWorld + losses + moreLosses
             + lossCurves + policies + training + leaderboards + rewards + richRewards + rlhf + constrained + search
             + logicLosses
+            + rewardBenchmarks
+            + attribution
+            + edits
+            + routing
             + iterative
             + scopedFeedback
             + merging

@@ -26,6 +26,7 @@ extension LossObject {
         case .orpo(let beta): return LossResult(try batch.orpo(beta: beta))
         case .cpo(let c, _): return LossResult(try batch.cpo(c))
         case .bradleyTerry(let c): return LossResult(try batch.bradleyTerry(centerRewardsCoefficient: c))
+        case .eurus: return LossResult(try batch.eurusRewardModel())
         case .gpo(let c): return LossResult(try batch.gpo(c))
         case .mapo(let c): return LossResult(try batch.mapo(c))
         case .dove(let beta): return LossResult(try batch.dove(beta: beta))

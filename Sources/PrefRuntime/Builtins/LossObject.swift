@@ -15,6 +15,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         /// CPO, SimPO or AlphaPO; `name` is the builtin that made it.
         case cpo(CPOConfig, name: String)
         case bradleyTerry(centerRewardsCoefficient: Double?)
+        /// Eurus's reward-model objective: Bradley–Terry − logσ(r_c) − logσ(−r_r).
+        case eurus
         /// GPO (Tang et al.): f(βh) with a convex link.
         case gpo(GPOConfig)
         /// MaPO: chosen NLL + β·margin on the likelihoods s(L).
@@ -52,6 +54,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .orpo: "orpo"
         case .cpo(_, let name): name
         case .bradleyTerry: "bradley_terry_loss"
+        case .eurus: "eurus_rm_loss"
         case .gpo: "gpo"
         case .mapo: "mapo"
         case .listwise(let c): c.type.rawValue
@@ -81,7 +84,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .tpo(let c): c.beta
         case .sparsePO(let c): c.beta
         case .logic(let c): c.beta
-        case .bradleyTerry, .custom, .klToReference: 1
+        case .bradleyTerry, .eurus, .custom, .klToReference: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
         case .scoped(let inner, _): inner.beta
         }
@@ -110,7 +113,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
             let perToken = c.effectiveLossType == .ipo || c.effectiveLossType == .simpo
             func rho(_ q: Double) -> Double { c.alpha == 0 ? q : (1 - exp(-c.alpha * q)) / c.alpha }
             return (c.beta * rho(perToken ? r.policyChosen / lc : r.policyChosen), c.beta * rho(perToken ? r.policyRejected / lr : r.policyRejected))
-        case .bradleyTerry: return (r.policyChosen, r.policyRejected)
+        case .bradleyTerry, .eurus: return (r.policyChosen, r.policyRejected)
         case .logic(let c):
             return (c.logit(logp: r.policyChosen, ref: r.refChosen, length: r.chosenLength, isWin: true),
                     c.logit(logp: r.policyRejected, ref: r.refRejected, length: r.rejectedLength, isWin: false))
@@ -131,7 +134,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .logic(let c):
             "<loss logic \(Value.quote(c.formula.text()))" + (c.given == .constant(true) ? "" : " given \(Value.quote(c.given.text()))")
                 + ", \(c.grounding.rawValue), beta \(Value.number(c.beta).displayText)>"
-        case .bradleyTerry, .custom, .klToReference: "<loss \(name)>"
+        case .bradleyTerry, .eurus, .custom, .klToReference: "<loss \(name)>"
         case .scoped(let inner, _): "<loss \(inner.displayText.dropFirst(6).dropLast()) on a scope>"
         default: "<loss \(name), beta \(Value.number(beta).displayText)>"
         }
@@ -185,7 +188,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
         case .logic: ["name", "formula", "given", "ground", "beta", "gamma", "worlds", "given_worlds"]
-        case .bradleyTerry, .custom, .klToReference: ["name"]
+        case .bradleyTerry, .eurus, .custom, .klToReference: ["name"]
         case .scoped: ["name", "loss", "scope"]
         }
     }

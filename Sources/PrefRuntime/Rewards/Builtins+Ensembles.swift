@@ -99,7 +99,7 @@ extension RewardBuiltins {
                     var rng = RandomStream(seed: model.seed, stream: "train_ensemble/bootstrap/\(j)")
                     rows = try data.selecting((0..<data.count).map { _ in rng.uniformInt(below: data.count) })
                 }
-                _ = try RewardModelTrainer.fit(member, try examples(rows, world: world, center: center, call), options: options)
+                _ = try RewardModelTrainer.fit(member, try examples(rows, world: world, objective: .bradleyTerry(center: center), call), options: options)
                 members.append(RewardObject.value(member, world: template.world))
             }
             return .list(ListBox(members))
@@ -124,12 +124,12 @@ extension RewardBuiltins {
     }
 
     /// The training examples of a dataset: pairs (Bradley–Terry) or ranked lists (Plackett–Luce).
-    static func examples(_ data: Dataset, world: ToyWorld?, center: Double?, beta: Double = 1, _ call: BuiltinCall) throws -> RewardModelTrainer.Examples {
+    static func examples(_ data: Dataset, world: ToyWorld?, objective: RewardModelTrainer.PairObjective, beta: Double = 1, _ call: BuiltinCall) throws -> RewardModelTrainer.Examples {
         guard data.count > 0 else { throw call.error("the data has no rows") }
         switch data.rows {
         case .pairs, .logps:
             let (c, r) = try data.pairInputs(world: world)
-            return .pairs(chosen: c, rejected: r, margins: data.pairMargins, center: center)
+            return .pairs(chosen: c, rejected: r, margins: data.pairMargins, objective: objective)
         case .ranked(let rows):
             let inputs = try data.rewardInputs("responses", world: world)
             let labels = rows.map { row in row.scores ?? (row.ranks ?? []).map { -Double($0) } }

@@ -2,7 +2,8 @@ import PrefCore
 import PrefLanguage
 import PrefLearn
 
-/// A trainable reward (a reward model) fitted by `fit` on pairs with `bradley_terry_loss` or on
+/// A trainable reward (a reward model) fitted by `fit` on pairs with `bradley_terry_loss` (or
+/// `eurus_rm_loss`) or on
 /// ranked lists with `plackett_luce` — the same loop, options, history and checkpoints as a
 /// policy. A step gathers the batch's candidates and records the model's rewards and the loss
 /// (`RewardModelTrainer.loss`) on the tape: one matmul (two for the MLP) per side.
@@ -37,8 +38,8 @@ final class RewardModelTask: TrainingTask {
     /// The examples `rows` of the data.
     func batch(_ rows: [Int]) throws -> RewardModelTrainer.Examples {
         switch examples {
-        case .pairs(let c, let r, let margins, let center):
-            return .pairs(chosen: try c.selecting(rows), rejected: try r.selecting(rows), margins: margins.map { m in rows.map { m[$0] } }, center: center)
+        case .pairs(let c, let r, let margins, let objective):
+            return .pairs(chosen: try c.selecting(rows), rejected: try r.selecting(rows), margins: margins.map { m in rows.map { m[$0] } }, objective: objective)
         case .ranked(let inputs, let lists, let labels, let beta):
             let m = inputs.count / Swift.max(lists, 1)
             return .ranked(try inputs.selecting(rows.flatMap { r in (r * m)..<((r + 1) * m) }), lists: rows.count,
@@ -63,18 +64,20 @@ final class RewardModelTask: TrainingTask {
             throw call.error("this reward (\(r.reward.summary)) has no parameters to train", hint: "train a reward_model(…), or each member of an ensemble")
         }
         switch (loss.kind, data.kind) {
-        case (.bradleyTerry(let c), .pairs), (.bradleyTerry(let c), .logps):
-            var examples = try RewardBuiltins.examples(data, world: r.world, center: c, call)
-            if model is RewardModel, case .pairs(let chosen, let rejected, let margins, let center) = examples {
+        case (.bradleyTerry, .pairs), (.bradleyTerry, .logps), (.eurus, .pairs), (.eurus, .logps):
+            let objective: RewardModelTrainer.PairObjective
+            if case .bradleyTerry(let c) = loss.kind { objective = .bradleyTerry(center: c) } else { objective = .eurus }
+            var examples = try RewardBuiltins.examples(data, world: r.world, objective: objective, call)
+            if model is RewardModel, case .pairs(let chosen, let rejected, let margins, let objective) = examples {
                 // reward_model reads φ in f64: convert the loaded (f32) features once, not each step.
-                examples = .pairs(chosen: try chosen.converted(to: .f64), rejected: try rejected.converted(to: .f64), margins: margins, center: center)
+                examples = .pairs(chosen: try chosen.converted(to: .f64), rejected: try rejected.converted(to: .f64), margins: margins, objective: objective)
             }
             return RewardModelTask(model: model, loss: loss, examples: examples)
         case (.listwise(let c), .ranked) where c.type == .plackettLuce:
             // plackett_luce(beta:) scales the rewards inside the softmax: s = β·r.
-            return RewardModelTask(model: model, loss: loss, examples: try RewardBuiltins.examples(data, world: r.world, center: nil, beta: c.beta * c.scale, call))
+            return RewardModelTask(model: model, loss: loss, examples: try RewardBuiltins.examples(data, world: r.world, objective: .bradleyTerry(center: nil), beta: c.beta * c.scale, call))
         default:
-            throw call.error("a reward model trains with bradley_terry_loss() on pairs or plackett_luce() on ranked lists, not \(loss.name) on \(data.kind.rawValue) data")
+            throw call.error("a reward model trains with bradley_terry_loss() or eurus_rm_loss() on pairs or plackett_luce() on ranked lists, not \(loss.name) on \(data.kind.rawValue) data")
         }
     }
 }

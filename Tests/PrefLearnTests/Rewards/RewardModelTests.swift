@@ -49,7 +49,7 @@ import _PrefTestSupport
         let m = try RewardModel(.mlp, inputDim: 2, hidden: 3, seed: 5)
         let chosen = try Self.inputs(), rejected = try Self.inputs(Self.phi.reversed())
         let result = try checkGradient(m.parameters.map(\.value)) { tape, leaves in
-            try RewardModelTrainer.loss(m, .pairs(chosen: chosen, rejected: rejected, margins: [0.5, 0, -0.2], center: 0.01),
+            try RewardModelTrainer.loss(m, .pairs(chosen: chosen, rejected: rejected, margins: [0.5, 0, -0.2], objective: .bradleyTerry(center: 0.01)),
                                         tape: tape, leaves: leaves).perExample
         }
         #expect(result.maxError < 1e-6, "\(result)")
@@ -86,7 +86,7 @@ import _PrefTestSupport
         let chosen = try RewardInputs(features: try world.featureTensor(rows.chosen, dtype: .f64), ids: rows.chosen, world: world)
         let rejected = try RewardInputs(features: try world.featureTensor(rows.rejected, dtype: .f64), ids: rows.rejected, world: world)
         let m = try RewardModel(.mlp, inputDim: world.config.featureDim, hidden: 16, seed: 1)
-        let run = try RewardModelTrainer.fit(m, .pairs(chosen: chosen, rejected: rejected, margins: nil, center: nil),
+        let run = try RewardModelTrainer.fit(m, .pairs(chosen: chosen, rejected: rejected, margins: nil, objective: .bradleyTerry(center: nil)),
                                              options: .init(epochs: 200, learningRate: 0.02))
         #expect(run.losses.count == 200)
         #expect(run.losses.last! < run.losses.first! - 0.1, "\(run.losses.first!) → \(run.losses.last!)")

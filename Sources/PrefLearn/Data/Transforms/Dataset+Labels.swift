@@ -12,16 +12,9 @@ extension Dataset {
         let flips = (0..<count).map { _ in rng.uniform() < rate }
         var out = self
         switch rows {
-        case .pairs(var ps):
-            for i in ps.indices where flips[i] {
-                let p = ps[i]
-                ps[i].chosen = p.rejected
-                ps[i].rejected = p.chosen
-                ps[i].scoreChosen = p.scoreRejected
-                ps[i].scoreRejected = p.scoreChosen
-            }
-            out.rows = .pairs(ps)
-            out.features = try swapping("chosen", "rejected", where: flips)
+        case .pairs:
+            // Every paired feature swaps, toy-world ids (chosen_id/rejected_id) included.
+            out = try orientingPairs(swap: flips)
         case .unpaired(var us):
             for i in us.indices where flips[i] { us[i].label.toggle() }
             out.rows = .unpaired(us)
@@ -44,17 +37,6 @@ extension Dataset {
                             hint: "convert first with to_pairs")
         }
         return (out, flips.indices.filter { flips[$0] })
-    }
-
-    /// Feature tensors `a` and `b` with their rows exchanged where `mask` is true.
-    private func swapping(_ a: String, _ b: String, where mask: [Bool]) throws(DataError) -> FeatureSet {
-        guard let ta = features[a], let tb = features[b], ta.shape == tb.shape, ta.rank >= 1 else { return features }
-        let n = ta.shape[0]
-        let both = try tensorSafe { () throws(TensorError) in try Tensor.concat([ta, tb], axis: 0) }
-        var out = features
-        out[a] = try tensorSafe { () throws(TensorError) in try both.gather(try IndexTensor((0..<n).map { mask[$0] ? n + $0 : $0 })) }
-        out[b] = try tensorSafe { () throws(TensorError) in try both.gather(try IndexTensor((0..<n).map { mask[$0] ? $0 : n + $0 })) }
-        return out
     }
 
     /// Reward-augmented relabelling (Zhang et al. 2024; algorithms.md §6.13): each scored pair

@@ -68,10 +68,10 @@ public struct LogicLossConfig: Sendable {
         }
     }
 
-    /// The name a loss curve shows: `win & !lose | win ^ lose`.
+    /// The name a loss curve shows: `win & !lose given win ^ lose` (not `|`, which is "or").
     public var text: String {
         if case .constant(true) = given { return formula.text() }
-        return "\(formula.text()) | \(given.text())"
+        return "\(formula.text()) given \(given.text())"
     }
 
     /// The atom's logit for one response, in f64 (the loss's implicit reward): with `prob`,
@@ -110,8 +110,8 @@ extension PreferenceBatch {
             case .avgLogp: z = try p / lengths(length, isWin ? "chosen lengths" : "rejected lengths") * c.beta
             case .prob:
                 let q = try p / lengths(length, isWin ? "chosen lengths" : "rejected lengths")
-                guard try LossSupport.values(q).allSatisfy({ $0 <= 0 }) else {
-                    throw TensorError(op: op, "the prob grounding needs log-probabilities ≤ 0, got a positive one",
+                if let bad = try LossSupport.values(q).first(where: { !($0 <= 0) }) {
+                    throw TensorError(op: op, "the prob grounding of loss_from_logic needs per-token log-probabilities ≤ 0, got \(bad)",
                                       hint: "log π(y|x) of a real policy is ≤ 0; use ground: \"logratio\" for other scores")
                 }
                 let lf = try LossSupport.log1mexp(q)
