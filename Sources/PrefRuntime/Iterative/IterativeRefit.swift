@@ -52,7 +52,7 @@ struct IterativeRefit {
         let examples = RewardModelTrainer.Examples.pairs(
             chosen: try RewardInputs(features: try world.featureTensor(chosen, dtype: .f64), ids: chosen, world: world),
             rejected: try RewardInputs(features: try world.featureTensor(rejected, dtype: .f64), ids: rejected, world: world),
-            margins: nil, center: nil)
+            margins: nil, objective: .bradleyTerry(center: nil))
         let task = RewardModelTask(model: model, loss: LossObject(.bradleyTerry(centerRewardsCoefficient: nil)), examples: examples)
         var o = options
         o.lr = lr
