@@ -40,6 +40,13 @@ public struct PreferenceBatch: @unchecked Sendable {
     /// Per-example weights (e.g. WPO), detached.
     public var weights: Var?
 
+    // Candidate policies (scoped feedback, issue 11).
+    /// The prompt index of each example, when the model knows it (a candidate policy's pairs).
+    public var prompts: [Int]?
+    /// KL(π(·|x_i) ‖ π_ref(·|x_i)) per example, exact over the prompt's candidates and on the
+    /// tape (a candidate policy can sum over responses); nil when the model cannot.
+    public var promptKL: Var?
+
     /// A paired batch.
     public init(policyChosen: Var, policyRejected: Var, referenceChosen: Var? = nil, referenceRejected: Var? = nil,
                 chosenLengths: Var? = nil, rejectedLengths: Var? = nil, labels: Var? = nil,

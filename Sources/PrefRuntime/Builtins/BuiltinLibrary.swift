@@ -15,5 +15,8 @@ public enum BuiltinLibrary {
             + routing
             + selfPlay
             + utilityRewards
+            + iterative
+            + scopedFeedback
+            + merging
     }
 }

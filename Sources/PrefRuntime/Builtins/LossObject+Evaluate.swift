@@ -42,6 +42,8 @@ extension LossObject {
             throw RuntimeError("sparse_po needs a token record, not a logps dataset", hint: Self.tokenHint)
         case .custom(let name, let function): return try custom(name, function, batch, interpreter)
         case .sum(let terms): return try Self.combine(terms) { try $0.evaluate(batch, interpreter: interpreter) }
+        case .scoped(let inner, let scope): return try Self.scoped(inner, scope, batch, interpreter) { try $0.evaluate(batch, interpreter: interpreter) }
+        case .klToReference: return try Self.klToReference(batch)
         }
     }
 
@@ -73,6 +75,10 @@ extension LossObject {
             return try custom(name, function, batch, interpreter)
         case .sum(let terms):
             return try Self.combine(terms) { try $0.evaluateUnpaired(batch, moments: &moments, next: &next, interpreter: interpreter) }
+        case .scoped(let inner, let scope):
+            guard let interpreter else { throw RuntimeError("\(name): a scope needs the interpreter that defined it") }
+            return try Self.scoped(inner, scope, batch, interpreter) { try $0.evaluateUnpaired(batch, moments: &moments, next: &next, interpreter: interpreter) }
+        case .klToReference: return try Self.klToReference(batch)
         default:
             throw RuntimeError("\(name) needs a paired logps dataset (policy_chosen_logps, …), got unpaired rows",
                                hint: "unpaired rows (policy_logps, label) suit kto and bco")

@@ -17,6 +17,7 @@ extension LossObject {
         case .tpo: "tree"
         case .sparsePO: "tokens"
         case .sum(let terms): terms.first?.loss.recordForm
+        case .scoped(let inner, _): inner.recordForm
         default: nil
         }
     }

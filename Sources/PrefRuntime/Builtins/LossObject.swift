@@ -35,6 +35,11 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case custom(name: String, function: Value)
         /// Σ_k w_k·L_k.
         case sum([(weight: Double, loss: LossObject)])
+        /// `l.on(scope)`: the loss averaged over the examples whose prompt is in scope
+        /// (scoped feedback, C3PO; `LossObject+Scoped.swift`).
+        case scoped(LossObject, scope: Value)
+        /// `kl_to_reference()`: the exact per-prompt KL(π‖π_ref) of each example's prompt.
+        case klToReference
     }
 
     public let kind: Kind
@@ -68,6 +73,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .logic(let c): "logic(\(c.text))"
         case .custom(let name, _): name
         case .sum: "sum"
+        case .scoped(let inner, _): "\(inner.name).on"
+        case .klToReference: "kl_to_reference"
         }
     }
 
@@ -86,8 +93,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .tpo(let c): c.beta
         case .sparsePO(let c): c.beta
         case .logic(let c): c.beta
-        case .bradleyTerry, .eurus, .custom: 1
+        case .bradleyTerry, .eurus, .custom, .klToReference: 1
         case .sum(let terms): terms.first?.loss.beta ?? 1
+        case .scoped(let inner, _): inner.beta
         }
     }
 
@@ -96,6 +104,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         switch kind {
         case .kto, .bco: true
         case .sum(let terms): terms.contains { $0.loss.isUnpaired }
+        case .scoped(let inner, _): inner.isUnpaired
         default: false
         }
     }
@@ -118,6 +127,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
             return (c.logit(logp: r.policyChosen, ref: r.refChosen, length: r.chosenLength, isWin: true),
                     c.logit(logp: r.policyRejected, ref: r.refRejected, length: r.rejectedLength, isWin: false))
         case .sum(let terms): return terms.first?.loss.rewards(r) ?? (0, 0)
+        case .scoped(let inner, _): return inner.rewards(r)
         default: return (beta * (r.policyChosen - r.refChosen), beta * (r.policyRejected - r.refRejected))
         }
     }
@@ -133,7 +143,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .logic(let c):
             "<loss logic \(Value.quote(c.formula.text()))" + (c.given == .constant(true) ? "" : " given \(Value.quote(c.given.text()))")
                 + ", \(c.grounding.rawValue), beta \(Value.number(c.beta).displayText)>"
-        case .bradleyTerry, .eurus, .custom: "<loss \(name)>"
+        case .bradleyTerry, .eurus, .custom, .klToReference: "<loss \(name)>"
+        case .scoped(let inner, _): "<loss \(inner.displayText.dropFirst(6).dropLast()) on a scope>"
         default: "<loss \(name), beta \(Value.number(beta).displayText)>"
         }
     }
@@ -141,6 +152,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
     public func member(_ name: String) -> Value? {
         switch (name, kind) {
         case ("name", _): .str(self.name)
+        case ("on", _): .builtin(BuiltinBox(scopeMethod))
+        case ("loss", .scoped(let inner, _)): .native(NativeBox(inner))
+        case ("scope", .scoped(_, let scope)): scope
         case ("beta", .dpo), ("beta", .kto), ("beta", .bco), ("beta", .orpo), ("beta", .cpo), ("beta", .gpo), ("beta", .mapo), ("beta", .listwise), ("beta", .dove), ("beta", .tpo), ("beta", .sparsePO):
             .number(beta)
         case ("beta", .logic(let c)): .number(c.beta)
@@ -168,7 +182,9 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         }
     }
 
-    public var memberNames: [String] {
+    public var memberNames: [String] { kindMemberNames + ["on"] }
+
+    private var kindMemberNames: [String] {
         switch kind {
         case .dpo: ["name", "beta", "loss_type", "label_smoothing"]
         case .kto: ["name", "beta", "loss_type"]
@@ -181,7 +197,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
         case .logic: ["name", "formula", "given", "ground", "beta", "gamma", "worlds", "given_worlds"]
-        case .bradleyTerry, .eurus, .custom: ["name"]
+        case .bradleyTerry, .eurus, .custom, .klToReference: ["name"]
+        case .scoped: ["name", "loss", "scope"]
         }
     }
 

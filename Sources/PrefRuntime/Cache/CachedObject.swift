@@ -31,6 +31,7 @@ indirect enum CachedLoss: Codable {
     case cpo(CPOConfig, name: String)
     case bradleyTerry(centerRewardsCoefficient: Double?)
     case eurus
+    case klToReference
     case gpo(GPOConfig)
     case mapo(MaPOConfig)
     case listwise(ListwiseConfig)
@@ -48,6 +49,8 @@ indirect enum CachedLoss: Codable {
         case .cpo(let c, let name): self = .cpo(c, name: name)
         case .bradleyTerry(let c): self = .bradleyTerry(centerRewardsCoefficient: c)
         case .eurus: self = .eurus
+        case .klToReference: self = .klToReference
+        case .scoped: throw CachedValue.Unserialisable(typeName: "scoped loss")
         case .gpo(let c): self = .gpo(c)
         case .mapo(let c): self = .mapo(c)
         case .listwise(let c): self = .listwise(c)
@@ -70,6 +73,7 @@ indirect enum CachedLoss: Codable {
         case .cpo(let c, let name): LossObject(.cpo(c, name: name))
         case .bradleyTerry(let c): LossObject(.bradleyTerry(centerRewardsCoefficient: c))
         case .eurus: LossObject(.eurus)
+        case .klToReference: LossObject(.klToReference)
         case .gpo(let c): LossObject(.gpo(c))
         case .mapo(let c): LossObject(.mapo(c))
         case .listwise(let c): LossObject(.listwise(c))

@@ -13,9 +13,13 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
     /// arrays: their retains were a visible part of a step).
     let chosen: [Int], rejected: [Int]
 
+    /// Whether the loss reads each example's prompt KL (kl_to_reference).
+    let needsPromptKL: Bool
+
     init(policy o: PolicyObject, loss: LossObject, ids: [[Int]], interpreter: Interpreter) throws {
         chosen = ids.map { $0[0] }
         rejected = ids.map { $0[1] }
+        needsPromptKL = loss.needsPromptKL
         try super.init(policy: o, loss: loss, interpreter: interpreter)
     }
 
@@ -38,10 +42,16 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
         if let l = policy.source.lengths {
             lengths = (try constant(c.map { Double(l[$0]) }), try constant(r.map { Double(l[$0]) }))
         }
-        let batch = PreferenceBatch(policyChosen: pc, policyRejected: pr,
+        var batch = PreferenceBatch(policyChosen: pc, policyRejected: pr,
                                     referenceChosen: try constant(c.map { referenceLogProbs[$0] }),
                                     referenceRejected: try constant(r.map { referenceLogProbs[$0] }),
                                     chosenLengths: lengths?.0, rejectedLengths: lengths?.1)
+        batch.prompts = c.map { $0 / k }
+        if needsPromptKL {
+            // KL(π‖π_ref)(x_i) = Σ_k π_k (log π_k − log π_ref,k), whole-batch on the tape.
+            let ref = tape.constant(try Tensor(c.flatMap { referenceLogProbs[($0 / k) * k..<($0 / k + 1) * k] }, shape: [b, k], dtype: policy.dtype))
+            batch.promptKL = try (lp.exp() * (lp - ref)).sum(axis: 1)
+        }
         return (batch, lp, lpRejected)
     }
 

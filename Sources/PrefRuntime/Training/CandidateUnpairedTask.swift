@@ -21,7 +21,11 @@ final class CandidateUnpairedTask: CandidateTaskBase, TrainingTask {
     /// UDM's density-ratio weight of each example (bco(udm: true)); nil without UDM.
     let udm: [Double]?
 
+    /// Whether the loss reads each example's prompt KL on the tape (kl_to_reference).
+    let needsPromptKL: Bool
+
     init(policy o: PolicyObject, loss: LossObject, ids: [Int], desirable: [Bool], interpreter: Interpreter) throws {
+        needsPromptKL = loss.needsPromptKL
         self.ids = ids
         self.desirable = desirable
         if let config = loss.udmConfig {
@@ -82,10 +86,16 @@ final class CandidateUnpairedTask: CandidateTaskBase, TrainingTask {
             TrainingColumns.klTerm(lpv, row: r, k: k, reference: referenceLogProbs, base: (id / k) * k)
         }
         func constant(_ x: [Double]) throws -> Var { tape.constant(try Tensor(x, shape: [b], dtype: policy.dtype)) }
-        let batch = PreferenceBatch(policy: p, reference: try constant(chosen.map { referenceLogProbs[$0] }),
+        var batch = PreferenceBatch(policy: p, reference: try constant(chosen.map { referenceLogProbs[$0] }),
                                     labels: try constant(rows.map { desirable[$0] ? 1 : 0 }), policyKL: try constant(kl),
                                     lengths: try policy.source.lengths.map { l in try constant(chosen.map { Double(l[$0]) }) },
                                     weights: try udm.map { w in try constant(rows.map { w[$0] }) })
+        batch.prompts = chosen.map { $0 / k }
+        if needsPromptKL {
+            // kl_to_reference: the same KL on the tape, Σ_k π_k (log π_k − log π_ref,k).
+            let ref = tape.constant(try Tensor(chosen.flatMap { referenceLogProbs[($0 / k) * k..<($0 / k + 1) * k] }, shape: [b, k], dtype: policy.dtype))
+            batch.promptKL = try (lp.exp() * (lp - ref)).sum(axis: 1)
+        }
         return (batch, p, kl)
     }
 

@@ -15,9 +15,11 @@ public final class RunObject: NativeObject, @unchecked Sendable {
     let extras: [(String, Value)]
     let elapsed: Double
     let interrupted: Bool
+    /// Optimizer steps when the history is not one row per step (iterate's is one per round).
+    let stepCount: Int?
 
     init(history: Table, evals: Table, model: Value, loss: LossObject?, label: String? = nil, extras: [(String, Value)] = [],
-         elapsed: Double, interrupted: Bool) {
+         elapsed: Double, interrupted: Bool, stepCount: Int? = nil) {
         self.history = history
         self.evals = evals
         self.model = model
@@ -26,13 +28,14 @@ public final class RunObject: NativeObject, @unchecked Sendable {
         self.extras = extras
         self.elapsed = elapsed
         self.interrupted = interrupted
+        self.stepCount = stepCount
     }
 
     public var typeName: String { "run" }
 
     public var displayText: String {
         let last = history.rows.last.flatMap { row in history.columns.firstIndex(of: "loss").map { row[$0] } }
-        return "<run \(label), \(history.rows.count) steps\(interrupted ? " (interrupted)" : ""), loss \(last?.displayText ?? "none")>"
+        return "<run \(label), \(stepCount ?? history.rows.count) steps\(interrupted ? " (interrupted)" : ""), loss \(last?.displayText ?? "none")>"
     }
 
     public func member(_ name: String) -> Value? {
@@ -42,7 +45,7 @@ public final class RunObject: NativeObject, @unchecked Sendable {
         case "model": model
         case "loss": loss.map { .native(NativeBox($0)) } ?? Value.none
         case "elapsed": .number(elapsed)
-        case "steps": .number(Double(history.rows.count))
+        case "steps": .number(Double(stepCount ?? history.rows.count))
         case "interrupted": .bool(interrupted)
         default: extras.first { $0.0 == name }?.1
         }
