@@ -20,7 +20,7 @@ enum ConvexRewardFit {
             throw call.error("optimizer \"\(optimizer)\" solves the convex fit of a linear reward model (reward_model(kind: \"linear\"))",
                              hint: "use optimizer: \"adam\" for policies and MLP reward models")
         }
-        guard case .bradleyTerry(let center) = loss.kind else {
+        guard case .bradleyTerry(let center, let margin) = loss.kind else {
             throw call.error("optimizer \"\(optimizer)\" needs the plain bradley_terry_loss(…), not \(loss.name)", hint: "use optimizer: \"adam\" for other losses")
         }
         for (i, name) in [(11, "eval"), (13, "checkpoint"), (14, "resume")] {
@@ -33,7 +33,7 @@ enum ConvexRewardFit {
         let cap = try call.optionalInt(maxIterIndex)
         if let cap, !(1...1_000_000).contains(cap) { throw call.error("max_iter must be 1…1000000, got \(cap)") }
         let data = try call.dataset(1)
-        guard case .pairs(let chosen, let rejected, let margins, let c) = try RewardBuiltins.examples(data, world: r.world, center: center, call) else {
+        guard case .pairs(let chosen, let rejected, let margins, let c) = try RewardBuiltins.examples(data, world: r.world, center: center, margin: margin, call) else {
             throw call.error("optimizer \"\(optimizer)\" fits pairs; this is \(data.kind.rawValue) data")
         }
         let start = Date()

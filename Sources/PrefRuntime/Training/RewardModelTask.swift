@@ -63,8 +63,8 @@ final class RewardModelTask: TrainingTask {
             throw call.error("this reward (\(r.reward.summary)) has no parameters to train", hint: "train a reward_model(…), or each member of an ensemble")
         }
         switch (loss.kind, data.kind) {
-        case (.bradleyTerry(let c), .pairs), (.bradleyTerry(let c), .logps):
-            var examples = try RewardBuiltins.examples(data, world: r.world, center: c, call)
+        case (.bradleyTerry(let c, let m), .pairs), (.bradleyTerry(let c, let m), .logps):
+            var examples = try RewardBuiltins.examples(data, world: r.world, center: c, margin: m, call)
             if model is RewardModel, case .pairs(let chosen, let rejected, let margins, let center) = examples {
                 // reward_model reads φ in f64: convert the loaded (f32) features once, not each step.
                 examples = .pairs(chosen: try chosen.converted(to: .f64), rejected: try rejected.converted(to: .f64), margins: margins, center: center)
