@@ -6,7 +6,8 @@ import PrefCore
 /// - `newton`: w ← w + t·Δ with ∇²L·Δ = −∇L (Cholesky, `BLAS.choleskySolve`; when the Hessian is
 ///   not positive definite, +λI with λ growing tenfold from 1e-10·(1 + max diagonal)), t the first
 ///   of 1, ½, ¼… with Armijo's decrease L(w + tΔ) ≤ L(w) + 10⁻⁴·t·∇Lᵀ Δ (Nocedal & Wright 2006,
-///   Alg. 3.1) — or, once that decrease is below L's rounding (relative 1e-14), a smaller gradient. Each trial point is evaluated with its Hessian, so an accepted full step costs one
+///   Alg. 3.1) — or, once that decrease is below L's rounding (relative 1e-13), a smaller
+///   gradient. Each trial point is evaluated with its Hessian, so an accepted full step costs one
 ///   pass over the data.
 /// - `lbfgs`: the two-loop recursion with the last `memory` pairs (Nocedal & Wright 2006, Alg.
 ///   7.4, H₀ = sᵀy/yᵀy·I; the first step scaled to length 1), the same backtracking line search,
@@ -144,8 +145,8 @@ public enum LinearBradleyTerrySolver {
             let next = try problem.evaluate(trial, hessian: hessian)
             if next.loss.isFinite, next.loss <= e.loss + 1e-4 * t * slope { return (t, next) }
             // Near the optimum the decrease (≈ ∇Lᵀ Δ) is below L's rounding: accept a step that
-            // leaves L unchanged to rounding and shrinks the gradient.
-            if next.loss.isFinite, next.loss <= e.loss + 1e-14 * abs(e.loss), next.gradientNorm < e.gradientNorm { return (t, next) }
+            // leaves L unchanged to rounding (1e-13 relative) and shrinks the gradient.
+            if next.loss.isFinite, next.loss <= e.loss + 1e-13 * abs(e.loss), next.gradientNorm < e.gradientNorm { return (t, next) }
             t *= 0.5
         }
         return nil

@@ -40,8 +40,12 @@ enum ConvexRewardFit {
         let options = LinearBradleyTerrySolver.Options(method: method, tolerance: tolerance, maxIterations: cap)
         let result: LinearBradleyTerrySolver.Result
         do {
-            let problem = try LinearBradleyTerryProblem(chosen: try model.inputMatrix(chosen), rejected: try model.inputMatrix(rejected),
-                                                        margins: margins, center: c)
+            // The q view passes the loaded features as they are (the problem widens f32 itself).
+            func phi(_ x: RewardInputs) throws -> Tensor {
+                if model.view == .q, x.features.rank == 2, x.features.shape[1] == model.inputDim, x.features.dtype == .f32 { return x.features }
+                return try model.inputMatrix(x)
+            }
+            let problem = try LinearBradleyTerryProblem(chosen: try phi(chosen), rejected: try phi(rejected), margins: margins, center: c)
             result = try LinearBradleyTerrySolver.solve(problem, start: model.parameters[0].value.to(.f64).scalars, options: options) { _, _ in
                 if call.interpreter.interruptFlag.pointee != 0 {
                     call.interpreter.interruptFlag.pointee = 0

@@ -109,6 +109,17 @@ import _PrefTestSupport
         #expect((adam.last ?? .nan) - best < 1e-8, "Adam ended at \(adam.last ?? .nan), the optimum is \(best)")
     }
 
+    /// f32 features (as `load` gives them) are widened exactly: the same objective as their f64 copy.
+    @Test func f32FeaturesMatchTheirF64Copy() throws {
+        let (c, r) = try Self.pairs(n: 300, p: 4, seed: 8)
+        let (c32, r32) = (c.to(.f32), r.to(.f32))
+        let a = try LinearBradleyTerryProblem(chosen: c32, rejected: r32, margins: nil, center: 0.01)
+        let b = try LinearBradleyTerryProblem(chosen: c32.to(.f64), rejected: r32.to(.f64), margins: nil, center: 0.01)
+        let w = [0.2, -0.1, 0.4, 0.3]
+        let (ea, eb) = (try a.evaluate(w, hessian: true), try b.evaluate(w, hessian: true))
+        #expect(ea.loss == eb.loss && ea.gradient == eb.gradient && ea.hessian == eb.hessian)
+    }
+
     @Test func deterministic() throws {
         let (c, r) = try Self.pairs(n: 3000, p: 5, seed: 6)
         let problem = try LinearBradleyTerryProblem(chosen: c, rejected: r, margins: nil, center: nil)
