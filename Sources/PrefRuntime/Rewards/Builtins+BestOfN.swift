@@ -60,7 +60,7 @@ extension RewardBuiltins {
             return (world, { s in [Double](repeating: 1 / Double(world.config.candidates), count: world.prompts(s).count * world.config.candidates) })
         }
         guard case .native(let pn) = call[i], let policy = pn.object as? PolicyObject else {
-            throw call.typeError(i, expected: "a candidate policy or a toy world",
+            throw call.typeError(i, expected: "a candidate policy, a token policy or a toy world",
                                  hint: "best_of_n is exact over candidate policies (candidate_policy(w)) and sampled over token policies")
         }
         guard let world = policy.world else { throw call.error("the policy has no toy world to draw candidates from", hint: "build it with candidate_policy(w)") }
