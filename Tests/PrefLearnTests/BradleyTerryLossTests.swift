@@ -56,3 +56,32 @@ import _PrefTestSupport
         #expect(throws: TensorError.self) { try bradleyTerryLoss(chosen: sw, rejected: sl, margin: [1]) }
     }
 }
+
+/// `BradleyTerryMargin`: where the Llama 2 margin comes from.
+@Suite("Bradley–Terry reward loss: margin sources") struct BradleyTerryMarginSourceTests {
+    @Test func resolve() throws {
+        #expect(try BradleyTerryMargin.data.resolve(nil, count: 3) == nil)
+        #expect(try BradleyTerryMargin.data.resolve([1, 2, 3], count: 3) == [1, 2, 3])
+        #expect(try BradleyTerryMargin.requireData.resolve([1, 2, 3], count: 3) == [1, 2, 3])
+        #expect(throws: TensorError.self) { try BradleyTerryMargin.requireData.resolve(nil, count: 3) }
+        #expect(try BradleyTerryMargin.constant(0.5).resolve([1, 2, 3], count: 3) == [0.5, 0.5, 0.5])
+        #expect(try BradleyTerryMargin.constant(0).resolve([1, 2, 3], count: 3) == nil)
+    }
+
+    /// A constant margin through the batch view: the formula and finite-difference gradients.
+    @Test func constantMarginFormulaAndGradients() throws {
+        let sw = BradleyTerryLossTests.sw, sl = BradleyTerryLossTests.sl
+        let out = try LossTest.run([sw, sl]) { v in
+            try PreferenceBatch(policyChosen: v[0], policyRejected: v[1]).bradleyTerry(centerRewardsCoefficient: 0.01, margin: .constant(0.4))
+        }
+        var expected = [Double]()
+        for i in 0..<2 {
+            let d: Double = sw[i] - sl[i] - 0.4, sum: Double = sw[i] + sl[i]
+            expected.append(Sheet.softplus(-d) + 0.01 * sum * sum)
+        }
+        LossTest.expectClose(out.perExample, expected, rel: 1e-12, "bt constant margin")
+        try LossTest.expectGradients([sw, sl], "bt constant margin") { v in
+            try PreferenceBatch(policyChosen: v[0], policyRejected: v[1]).bradleyTerry(centerRewardsCoefficient: 0.05, margin: .constant(-0.7))
+        }
+    }
+}

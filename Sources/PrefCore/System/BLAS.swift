@@ -66,6 +66,24 @@ public enum BLAS {
                     a, Int32(k), b, Int32(n), 0, c, Int32(n))
     }
 
+    /// y ← α·op(A)·x + β·y for a row-major m×n matrix A (op(A) = Aᵀ when `trans`), `cblas_dgemv`:
+    /// the matrix–vector passes of the convex reward-model solvers.
+    public static func dgemv(trans: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, x: UnsafePointer<Double>,
+                             beta: Double, y: UnsafeMutablePointer<Double>) throws(TensorError) {
+        try checkDims("gemv", m, n)
+        guard m > 0, n > 0 else { return }
+        cblas_dgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, y, 1)
+    }
+
+    /// C ← α·AᵀA + β·C for a row-major k×n matrix A, into the upper triangle of the row-major n×n C
+    /// (`cblas_dsyrk`); the lower triangle is left as it was.
+    public static func dsyrkTransposed(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, beta: Double,
+                                       c: UnsafeMutablePointer<Double>) throws(TensorError) {
+        try checkDims("syrk", n, k)
+        guard n > 0, k > 0 else { return }
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(n), beta, c, Int32(n))
+    }
+
     /// Solves A·x = b for a symmetric positive-definite n×n matrix A (LAPACK `dpotrf`, then two
     /// triangular solves with `dtrsv`), overwriting `a` with its Cholesky factor L (A = L·Lᵀ, the
     /// lower triangle in column-major order, which is the upper triangle row-major) and `b` with x.

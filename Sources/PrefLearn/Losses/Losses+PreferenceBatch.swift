@@ -55,11 +55,12 @@ extension PreferenceBatch {
     }
 
     /// `bradleyTerryLoss` with `policyChosen` / `policyRejected` holding the reward model's scalar
-    /// outputs s_w, s_l and `margins` the optional data margin.
-    public func bradleyTerry(centerRewardsCoefficient c: Double? = nil) throws(TensorError) -> LossEvaluation {
+    /// outputs s_w, s_l and `margins` the optional data margin (read as `margin` says).
+    public func bradleyTerry(centerRewardsCoefficient c: Double? = nil, margin: BradleyTerryMargin = .data) throws(TensorError) -> LossEvaluation {
         let sw = try require(policyChosen, "chosen rewards", op: "bradley_terry_loss")
         let sl = try require(policyRejected, "rejected rewards", op: "bradley_terry_loss")
-        return try bradleyTerryLoss(chosen: sw, rejected: sl, margin: Self.data(margins), centerRewardsCoefficient: c)
+        let m = try margin.resolve(try Self.data(margins), count: sw.shape.count)
+        return try bradleyTerryLoss(chosen: sw, rejected: sl, margin: m, centerRewardsCoefficient: c)
     }
 
     private func pairedWithLengths(_ op: String) throws(TensorError) -> (Var, Var, [Double], [Double]) {

@@ -105,18 +105,33 @@ extension LossBuiltins {
     }
 
     static var bradleyTerry: Builtin {
-        Builtin("bradley_terry_loss", [BuiltinParameter("center_rewards_coefficient", default: Value.none, doc: "c of the centring term; none: off")],
-                category: "losses",
+        Builtin("bradley_terry_loss", [
+            BuiltinParameter("margin", default: Value.none, doc: "m: none: the data's margin column when it has one, else 0; a number: that m for every pair (the column is not read); \"data\": the data's margin column, which must be there"),
+            BuiltinParameter("center", default: Value.none, doc: "c of the centring term c·(s_w + s_l)², ≥ 0 (Eisenstein et al. 2023, Eq. 2; 0.01 is usual); none: off"),
+            BuiltinParameter("center_rewards_coefficient", default: Value.none, doc: "TRL's name for center"),
+        ], category: "losses",
                 doc: "The Bradley–Terry reward-model loss (TRL RewardTrainer; Ouyang et al., 2022): ℓ = −log σ(s_w − s_l − m) + c·(s_w + s_l)², "
-                    + "with the scores s read from policy_chosen_logps / policy_rejected_logps and the optional margin m.",
-                example: "let l = bradley_terry_loss(center_rewards_coefficient: 0.01)") { call in
+                    + "with the scores s read from policy_chosen_logps / policy_rejected_logps (or a reward model's rewards in fit), the margin m "
+                    + "of Llama 2 (Touvron et al., 2023) and the centring c.",
+                example: "let l = bradley_terry_loss(margin: 0.5, center: 0.01)") { call in
             var c: Double?
-            switch call[0] {
-            case .none: c = nil
-            case .number(let x) where x.isFinite && x >= 0: c = x
-            default: throw call.error("center_rewards_coefficient must be none or a number ≥ 0")
+            for i in [1, 2] {
+                switch call[i] {
+                case .none: continue
+                case .number(let x) where x.isFinite && x >= 0:
+                    if let c, c != x { throw call.error("center and center_rewards_coefficient are the same coefficient; give one") }
+                    c = x
+                default: throw call.error("\(i == 1 ? "center" : "center_rewards_coefficient") must be none or a finite number ≥ 0")
+                }
             }
-            return wrap(.bradleyTerry(centerRewardsCoefficient: c))
+            let margin: BradleyTerryMargin
+            switch call[0] {
+            case .none: margin = .data
+            case .number(let m) where m.isFinite: margin = .constant(m)
+            case .string(let s) where s.value == "data": margin = .requireData
+            default: throw call.error("margin must be none, a finite number or \"data\"", hint: "\"data\" reads the pairs' margin column")
+            }
+            return wrap(.bradleyTerry(centerRewardsCoefficient: c, margin: margin))
         }
     }
 

@@ -18,7 +18,7 @@ enum TrainingBuiltins {
             BuiltinParameter("epochs", .int, default: .number(1), doc: "passes over the data, ≥ 1"),
             BuiltinParameter("batch", .int, default: .number(64), doc: "pairs per step, ≥ 1"),
             BuiltinParameter("lr", .number, default: .number(1e-3), doc: "the base learning rate, finite and > 0"),
-            BuiltinParameter("optimizer", .string, default: .str("adamw"), doc: "\"adamw\" (weight decay 0.01), \"adam\" or \"sgd\""),
+            BuiltinParameter("optimizer", .string, default: .str("adamw"), doc: "\"adamw\" (weight decay 0.01), \"adam\" or \"sgd\"; for a linear reward model with bradley_terry_loss also \"newton\" or \"lbfgs\": the convex problem solved full-batch to ‖∇L‖ ≤ tolerance (epochs, batch, lr, schedule, warmup and clip do not apply)"),
             BuiltinParameter("schedule", .string, default: .str("constant"), doc: "\"constant\", \"linear\" or \"cosine\" (HF transformers' forms)"),
             BuiltinParameter("warmup", .int, default: .number(0), doc: "linear warmup steps, ≥ 0"),
             BuiltinParameter("clip", default: Value.none, doc: "max global gradient norm (> 0); none: no clipping"),
@@ -29,6 +29,8 @@ enum TrainingBuiltins {
             BuiltinParameter("resume", default: Value.none, doc: "a checkpoint path to continue from, bit-identically (same data, loss, batch, seed, optimizer); epochs counts the total"),
             BuiltinParameter("reference", default: Value.none,
                              doc: "candidate policies: π_ref, a policy over the same candidates (e.g. reference(pi) after a first stage of training); none: the policy as built"),
+            BuiltinParameter("tolerance", .number, default: .number(1e-9), doc: "optimizer \"newton\" / \"lbfgs\": stop when the gradient's 2-norm is at most this"),
+            BuiltinParameter("max_iter", default: Value.none, doc: "optimizer \"newton\" / \"lbfgs\": the iteration cap (none: 100 for newton, 1000 for lbfgs); reaching it unconverged is an error"),
         ], category: "training",
         doc: "Trains a candidate policy on pairs, unpaired labels or ranked lists with a loss (KTO's z₀ is the exact KL of each example's prompt; BCO's δ runs across steps): shuffled mini-batches (Philox, deterministic for a seed), the optimizer "
             + "and schedule of PyTorch / HF transformers, optional clipping. Returns a run: r.history (a table, one row per step: loss, "
@@ -37,10 +39,16 @@ enum TrainingBuiltins {
             + "step and the term, before the update (the parameters stay those of the last good step); Ctrl-C stops at the end of the "
             + "current step and returns the partial run. A token policy trains on its world's pairs with a paired loss (sequence "
             + "log-probs with EOS) or sparse_po (per-token log-probs, m^u = 1, exact token KL δ), and on ranked lists with tpo (mean token "
-            + "log-ratios per step of step_tokens); its history has no kl.",
+            + "log-ratios per step of step_tokens); its history has no kl. A linear reward model with bradley_terry_loss and optimizer: "
+            + "\"newton\" (Cholesky-solved Newton steps) or \"lbfgs\" is fitted full-batch to the exact optimum (Armijo line search, "
+            + "‖∇L‖ ≤ tolerance); its history has one row per iteration (step, loss, accuracy, margin, grad_norm, step_size) and the run "
+            + "has iterations and grad_norm.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet r = fit(pi, w.pairs(256), dpo(), epochs: 2, lr: 0.05)\nr.steps") { call in
             guard case .native(let n) = call[2], let loss = n.object as? LossObject else {
                 throw call.typeError(2, expected: "a loss", hint: "e.g. dpo(beta: 0.1)")
+            }
+            if case .string(let o) = call[6], ConvexRewardFit.optimizers.contains(o.value) {
+                return try ConvexRewardFit.run(call, loss: loss, optimizer: o.value)
             }
             let options = try options(call)
             let task = try TrainingTasks.make(model: call[0], data: call[1], loss: loss, call: call)
@@ -99,7 +107,7 @@ enum TrainingBuiltins {
         guard (1...1_000_000).contains(o.batch) else { throw call.error("batch must be 1…1000000, got \(o.batch)") }
         guard case .number(let lr) = call[5], lr.isFinite, lr > 0 else { throw call.error("lr must be a finite number > 0") }
         o.lr = lr
-        o.optimizer = try call.choice(6, ["adamw", "adam", "sgd"])
+        o.optimizer = try call.choice(6, ["adamw", "adam", "sgd"] + ConvexRewardFit.optimizers)
         o.schedule = try call.choice(7, ["constant", "linear", "cosine"])
         o.warmup = try call.whole(call[8], "warmup")
         guard o.warmup >= 0 else { throw call.error("warmup must be ≥ 0, got \(o.warmup)") }

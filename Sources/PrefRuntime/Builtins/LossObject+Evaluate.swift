@@ -25,7 +25,7 @@ extension LossObject {
         case .dpo(let c): return LossResult(try DPOLoss.compute(batch, c))
         case .orpo(let beta): return LossResult(try batch.orpo(beta: beta))
         case .cpo(let c, _): return LossResult(try batch.cpo(c))
-        case .bradleyTerry(let c): return LossResult(try batch.bradleyTerry(centerRewardsCoefficient: c))
+        case .bradleyTerry(let c, let m): return LossResult(try batch.bradleyTerry(centerRewardsCoefficient: c, margin: m))
         case .eurus: return LossResult(try batch.eurusRewardModel())
         case .gpo(let c): return LossResult(try batch.gpo(c))
         case .mapo(let c): return LossResult(try batch.mapo(c))

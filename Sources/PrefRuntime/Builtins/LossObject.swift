@@ -14,7 +14,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case orpo(beta: Double)
         /// CPO, SimPO or AlphaPO; `name` is the builtin that made it.
         case cpo(CPOConfig, name: String)
-        case bradleyTerry(centerRewardsCoefficient: Double?)
+        case bradleyTerry(centerRewardsCoefficient: Double?, margin: BradleyTerryMargin)
         /// Eurus's reward-model objective: Bradley–Terry − logσ(r_c) − logσ(−r_r).
         case eurus
         /// GPO (Tang et al.): f(βh) with a convex link.
@@ -176,6 +176,13 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case ("loss_type", .cpo(let c, _)): .str(c.lossType.rawValue)
         case ("label_smoothing", .dpo(let c)): .number(c.labelSmoothing)
         case ("label_smoothing", .cpo(let c, _)): .number(c.labelSmoothing)
+        case ("center", .bradleyTerry(let c, _)): c.map { .number($0) } ?? Value.none
+        case ("margin", .bradleyTerry(_, let m)):
+            switch m {
+            case .data: Value.none
+            case .requireData: .str("data")
+            case .constant(let x): .number(x)
+            }
         case ("terms", .sum(let terms)):
             .list(ListBox(terms.map { Value.record(RecordBox([("weight", .number($0.weight)), ("loss", .native(NativeBox($0.loss)))])) }))
         default: nil
@@ -197,7 +204,8 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
         case .sum: ["name", "terms"]
         case .logic: ["name", "formula", "given", "ground", "beta", "gamma", "worlds", "given_worlds"]
-        case .bradleyTerry, .eurus, .custom, .klToReference: ["name"]
+        case .bradleyTerry: ["name", "center", "margin"]
+        case .eurus, .custom, .klToReference: ["name"]
         case .scoped: ["name", "loss", "scope"]
         }
     }

@@ -29,7 +29,8 @@ indirect enum CachedLoss: Codable {
     case bco(BCOConfig)
     case orpo(beta: Double)
     case cpo(CPOConfig, name: String)
-    case bradleyTerry(centerRewardsCoefficient: Double?)
+    /// The margin as ("data" | "require" | "constant", m).
+    case bradleyTerry(centerRewardsCoefficient: Double?, marginKind: String, margin: Double)
     case eurus
     case klToReference
     case gpo(GPOConfig)
@@ -47,7 +48,12 @@ indirect enum CachedLoss: Codable {
         case .bco(let c): self = .bco(c)
         case .orpo(let b): self = .orpo(beta: b)
         case .cpo(let c, let name): self = .cpo(c, name: name)
-        case .bradleyTerry(let c): self = .bradleyTerry(centerRewardsCoefficient: c)
+        case .bradleyTerry(let c, let m):
+            switch m {
+            case .data: self = .bradleyTerry(centerRewardsCoefficient: c, marginKind: "data", margin: 0)
+            case .requireData: self = .bradleyTerry(centerRewardsCoefficient: c, marginKind: "require", margin: 0)
+            case .constant(let x): self = .bradleyTerry(centerRewardsCoefficient: c, marginKind: "constant", margin: x)
+            }
         case .eurus: self = .eurus
         case .klToReference: self = .klToReference
         case .scoped: throw CachedValue.Unserialisable(typeName: "scoped loss")
@@ -71,7 +77,8 @@ indirect enum CachedLoss: Codable {
         case .bco(let c): LossObject(.bco(c))
         case .orpo(let b): LossObject(.orpo(beta: b))
         case .cpo(let c, let name): LossObject(.cpo(c, name: name))
-        case .bradleyTerry(let c): LossObject(.bradleyTerry(centerRewardsCoefficient: c))
+        case .bradleyTerry(let c, let kind, let m):
+            LossObject(.bradleyTerry(centerRewardsCoefficient: c, margin: kind == "constant" ? .constant(m) : kind == "require" ? .requireData : .data))
         case .eurus: LossObject(.eurus)
         case .klToReference: LossObject(.klToReference)
         case .gpo(let c): LossObject(.gpo(c))

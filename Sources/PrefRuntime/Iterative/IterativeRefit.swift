@@ -53,7 +53,7 @@ struct IterativeRefit {
             chosen: try RewardInputs(features: try world.featureTensor(chosen, dtype: .f64), ids: chosen, world: world),
             rejected: try RewardInputs(features: try world.featureTensor(rejected, dtype: .f64), ids: rejected, world: world),
             margins: nil, objective: .bradleyTerry(center: nil))
-        let task = RewardModelTask(model: model, loss: LossObject(.bradleyTerry(centerRewardsCoefficient: nil)), examples: examples)
+        let task = RewardModelTask(model: model, loss: LossObject(.bradleyTerry(centerRewardsCoefficient: nil, margin: .data)), examples: examples)
         var o = options
         o.lr = lr
         let trainer = try Trainer(task: task, options: o, interpreter: interpreter)

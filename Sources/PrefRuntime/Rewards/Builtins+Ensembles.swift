@@ -89,7 +89,7 @@ extension RewardBuiltins {
             guard (1...100).contains(n) else { throw call.error("n must be 1…100, got \(n)") }
             let options = try trainingOptions(call, epochs: 3, lr: 4)
             let world = try worldArgument(call, 7) ?? template.world
-            let center = try centerCoefficient(call, 6)
+            let (center, margin) = try bradleyTerryOptions(call, 6)
             let data = try call.dataset(1)
             // One unit of work per example-epoch of every member, charged up front.
             try call.interpreter.chargeWork(n * options.epochs * data.count)
@@ -108,7 +108,7 @@ extension RewardBuiltins {
                     var rng = RandomStream(seed: model.seed, stream: "train_ensemble/bootstrap/\(j)")
                     rows = try data.selecting((0..<data.count).map { _ in rng.uniformInt(below: data.count) })
                 }
-                _ = try RewardModelTrainer.fit(member, try examples(rows, world: world, objective: .bradleyTerry(center: center), call), options: options)
+                _ = try RewardModelTrainer.fit(member, try examples(rows, world: world, objective: .bradleyTerry(center: center), margin: margin, call), options: options)
                 members.append(RewardObject.value(member, world: template.world))
             }
             return .list(ListBox(members))
@@ -123,22 +123,29 @@ extension RewardBuiltins {
         return RewardModelTrainer.Options(epochs: e, learningRate: rate)
     }
 
-    /// The centring coefficient of a `bradley_terry_loss` argument (none: off).
-    static func centerCoefficient(_ call: BuiltinCall, _ i: Int) throws -> Double? {
-        if call[i].isNone { return nil }
-        guard case .native(let n) = call[i], let loss = n.object as? LossObject, case .bradleyTerry(let c) = loss.kind else {
+    /// The centring coefficient and margin of a `bradley_terry_loss` argument (none: off, the data's margins).
+    static func bradleyTerryOptions(_ call: BuiltinCall, _ i: Int) throws -> (center: Double?, margin: BradleyTerryMargin) {
+        if call[i].isNone { return (nil, .data) }
+        guard case .native(let n) = call[i], let loss = n.object as? LossObject, case .bradleyTerry(let c, let m) = loss.kind else {
             throw call.typeError(i, expected: "none or bradley_terry_loss(…)", hint: "reward models train on the Bradley–Terry loss")
         }
-        return c
+        return (c, m)
     }
 
     /// The training examples of a dataset: pairs (Bradley–Terry) or ranked lists (Plackett–Luce).
-    static func examples(_ data: Dataset, world: ToyWorld?, objective: RewardModelTrainer.PairObjective, beta: Double = 1, _ call: BuiltinCall) throws -> RewardModelTrainer.Examples {
+    static func examples(_ data: Dataset, world: ToyWorld?, objective: RewardModelTrainer.PairObjective, margin: BradleyTerryMargin = .data, beta: Double = 1,
+                         _ call: BuiltinCall) throws -> RewardModelTrainer.Examples {
         guard data.count > 0 else { throw call.error("the data has no rows") }
         switch data.rows {
         case .pairs, .logps:
             let (c, r) = try data.pairInputs(world: world)
-            return .pairs(chosen: c, rejected: r, margins: data.pairMargins, objective: objective)
+            let margins: [Double]?
+            do throws(TensorError) {
+                margins = try margin.resolve(data.pairMargins, count: c.count)
+            } catch {
+                throw call.error(error.message, hint: error.hint)
+            }
+            return .pairs(chosen: c, rejected: r, margins: margins, objective: objective)
         case .ranked(let rows):
             let inputs = try data.rewardInputs("responses", world: world)
             let labels = rows.map { row in row.scores ?? (row.ranks ?? []).map { -Double($0) } }

@@ -66,8 +66,9 @@ final class RewardModelTask: TrainingTask {
         switch (loss.kind, data.kind) {
         case (.bradleyTerry, .pairs), (.bradleyTerry, .logps), (.eurus, .pairs), (.eurus, .logps):
             let objective: RewardModelTrainer.PairObjective
-            if case .bradleyTerry(let c) = loss.kind { objective = .bradleyTerry(center: c) } else { objective = .eurus }
-            var examples = try RewardBuiltins.examples(data, world: r.world, objective: objective, call)
+            var margin = BradleyTerryMargin.data
+            if case .bradleyTerry(let c, let m) = loss.kind { objective = .bradleyTerry(center: c); margin = m } else { objective = .eurus }
+            var examples = try RewardBuiltins.examples(data, world: r.world, objective: objective, margin: margin, call)
             if model is RewardModel, case .pairs(let chosen, let rejected, let margins, let objective) = examples {
                 // reward_model reads φ in f64: convert the loaded (f32) features once, not each step.
                 examples = .pairs(chosen: try chosen.converted(to: .f64), rejected: try rejected.converted(to: .f64), margins: margins, objective: objective)
