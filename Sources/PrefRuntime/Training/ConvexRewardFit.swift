@@ -11,10 +11,10 @@ import PrefLearn
 enum ConvexRewardFit {
     static let optimizers = LinearBradleyTerrySolver.Method.allCases.map(\.rawValue)
 
-    /// Index of the `tolerance` and `max_iter` keywords of `fit`.
-    static let toleranceIndex = 15, maxIterIndex = 16
-
     static func run(_ call: BuiltinCall, loss: LossObject, optimizer: String) throws -> Value {
+        // Keywords by name: fit's parameter list grows (reference:), and a fixed index went stale.
+        func index(_ name: String) -> Int { call.builtin.parameters.firstIndex { $0.name == name } ?? 0 }
+        let toleranceIndex = index("tolerance"), maxIterIndex = index("max_iter")
         guard let method = LinearBradleyTerrySolver.Method(rawValue: optimizer) else { throw call.error("unknown optimizer \(optimizer)") }
         guard case .native(let n) = call[0], let r = n.object as? RewardObject, let model = r.reward as? RewardModel, model.kind == .linear else {
             throw call.error("optimizer \"\(optimizer)\" solves the convex fit of a linear reward model (reward_model(kind: \"linear\"))",
@@ -23,7 +23,7 @@ enum ConvexRewardFit {
         guard case .bradleyTerry(let center, let margin) = loss.kind else {
             throw call.error("optimizer \"\(optimizer)\" needs the plain bradley_terry_loss(…), not \(loss.name)", hint: "use optimizer: \"adam\" for other losses")
         }
-        for (i, name) in [(11, "eval"), (13, "checkpoint"), (14, "resume")] {
+        for (i, name) in [(index("eval"), "eval"), (index("checkpoint"), "checkpoint"), (index("resume"), "resume")] {
             if case .none = call[i] { continue }
             throw call.error("\(name): is not available with optimizer \"\(optimizer)\" (the solver runs to convergence in one go)")
         }
