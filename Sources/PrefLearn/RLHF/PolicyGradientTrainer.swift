@@ -133,21 +133,28 @@ public final class PolicyGradientTrainer {
 
     /// Backward and one optimizer step; (loss, gradient norm). Non-finite values throw first.
     private func update(_ loss: Var, tape: Tape) throws(TensorError) -> (Double, Double) {
+        try Self.update(loss, tape: tape, parameters: policy.parameters, optimizer: optimizer)
+    }
+
+    /// Backward through `tape` from `loss` and one step of `optimizer` over `parameters`;
+    /// (loss, gradient norm). A non-finite loss or gradient throws before the update, with the
+    /// gradients cleared (shared by the candidate and the token trainers).
+    static func update(_ loss: Var, tape: Tape, parameters: [Parameter], optimizer: any Optimizer) throws(TensorError) -> (Double, Double) {
         let value = try loss.value().to(.f64).scalars[0]
-        try Self.checkLoss(value)
-        for q in policy.parameters { q.zeroGrad() }
+        try checkLoss(value)
+        for q in parameters { q.zeroGrad() }
         try tape.backward(loss)
         var squares = 0.0
-        for q in policy.parameters {
+        for q in parameters {
             let g = q.grad?.to(.f64).scalars ?? []
             guard g.allSatisfy(\.isFinite) else {
-                for q in policy.parameters { q.zeroGrad() }
+                for q in parameters { q.zeroGrad() }
                 throw TensorError(op: "rlhf", "the gradient of '\(q.name)' is not finite")
             }
             squares += g.reduce(0) { $0 + $1 * $1 }
         }
         try optimizer.step()
-        for q in policy.parameters { q.zeroGrad() }
+        for q in parameters { q.zeroGrad() }
         return (value, squares.squareRoot())
     }
 

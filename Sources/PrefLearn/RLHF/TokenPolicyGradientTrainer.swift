@@ -117,21 +117,6 @@ public final class TokenPolicyGradientTrainer {
 
     /// Backward and one optimizer step; (loss, gradient norm). Non-finite values throw first.
     private func update(_ loss: Var) throws(TensorError) -> (Double, Double) {
-        let value = try loss.value().to(.f64).scalars[0]
-        guard value.isFinite else { throw TensorError(op: "rlhf", "the loss is \(value.isNaN ? "NaN" : value > 0 ? "+∞" : "−∞")") }
-        for q in policy.parameters { q.zeroGrad() }
-        try tape.backward(loss)
-        var squares = 0.0
-        for q in policy.parameters {
-            let g = q.grad?.to(.f64).scalars ?? []
-            guard g.allSatisfy(\.isFinite) else {
-                for q in policy.parameters { q.zeroGrad() }
-                throw TensorError(op: "rlhf", "the gradient of '\(q.name)' is not finite")
-            }
-            squares += g.reduce(0) { $0 + $1 * $1 }
-        }
-        try optimizer.step()
-        for q in policy.parameters { q.zeroGrad() }
-        return (value, squares.squareRoot())
+        try PolicyGradientTrainer.update(loss, tape: tape, parameters: policy.parameters, optimizer: optimizer)
     }
 }
