@@ -252,6 +252,37 @@ import Testing
         #expect(run(s, cache: false).stdout == edited.stdout)
     }
 
+    @Test func aTrainedRewardModelIsRestoredWithItsParameters() throws {
+        let script = """
+            # %% World and reward models
+            let w = toy_world(seed: 1, candidates: 4)
+            let rm = reward_model(kind: "mlp", hidden: 4, features: w, seed: 2)
+            let frozen = reward_model(kind: "mlp", hidden: 3, features: w, seed: 3, basis: 7)
+
+            # %% Train
+            let r = fit(rm, w.pairs(200), bradley_terry_loss(margin: 0.5), epochs: 2, batch: 50, lr: 0.05, seed: 1)
+            let r2 = fit(frozen, w.pairs(100), bradley_terry_loss(), epochs: 1, batch: 50, lr: 0.05, seed: 1)
+            print("{r.steps} steps, final loss {r.history.loss[r.steps - 1]:.6f}")
+
+            # %% After
+            let test = w.pairs(50, split: "test")
+            print(evaluate(rm, test).accuracy, evaluate(frozen, test).log_loss, sum(rm(test).chosen))
+
+            """
+        let s = try Scratch(script)
+        let first = run(s)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.outcomes == [.stored, .stored, .stored], "\(first.notes)")
+        // Edit only the last cell: it re-runs on the restored, trained models.
+        try s.write(script + "print(sum(frozen(test).rejected))\n")
+        let edited = run(s)
+        #expect(cachedFlags(edited) == [true, true, false], "\(edited.notes)")
+        #expect(edited.status == 0, "\(edited.stderr)")
+        let uncached = run(s, cache: false)
+        #expect(edited.stdout == uncached.stdout)
+        #expect(edited.stdout.hasPrefix(first.stdout) && edited.stdout.count > first.stdout.count)
+    }
+
     @Test func aFailingCellIsNotStoredButTheCellsBeforeItAre() throws {
         let script = """
             # %% One

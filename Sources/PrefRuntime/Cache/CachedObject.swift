@@ -13,6 +13,10 @@ enum CachedObject: Codable {
     /// A candidate policy over a toy world: the world's config, the policy's shape and its
     /// parameters, and those of the policy as built (`initial`, nil when it is the policy itself).
     case policy(world: ToyWorld.Config, kind: String, hidden: Int, dtype: String, frozen: Bool, parameters: [CachedValue], initial: [CachedValue]?)
+    /// A reward model (reward_model): its shape, seeds and the worlds it and its value know
+    /// (rebuilt from their configs), and its trained parameters.
+    case rewardModel(kind: String, view: String, inputDim: Int, hidden: Int, seed: UInt64, basisSeed: UInt64?,
+                     modelWorld: ToyWorld.Config?, valueWorld: ToyWorld.Config?, parameters: [CachedValue])
     case loss(CachedLoss)
     /// A dataset: its rows, where they came from, and its feature tensors by name.
     /// (Pairs, the common kind, are stored by column in `pairs`; `rows` is then nil.)
@@ -121,6 +125,11 @@ final class CacheEncoder {
             let policy = p.policy
             return .policy(world: world.config, kind: policy.kind.rawValue, hidden: policy.hidden, dtype: policy.source.dtype.rawValue,
                            frozen: policy.isFrozen, parameters: values(policy), initial: p.initial === policy ? nil : values(p.initial))
+        case let r as RewardObject:
+            guard let m = r.reward as? RewardModel else { throw CachedValue.Unserialisable(typeName: "reward (\(r.kind))") }
+            return .rewardModel(kind: m.kind.rawValue, view: m.view.rawValue, inputDim: m.inputDim, hidden: m.hidden, seed: m.seed,
+                                basisSeed: m.basisSeed, modelWorld: m.world?.config, valueWorld: r.world?.config,
+                                parameters: m.parameters.map { .tensor(dtype: $0.value.dtype.rawValue, shape: $0.value.shape.dims, bytes: CachedValue.bytes($0.value)) })
         case let l as LossObject:
             return .loss(try CachedLoss(l))
         case let d as DatasetObject:
@@ -204,6 +213,28 @@ final class CacheDecoder {
             let policy = frozen ? built.frozen() : built
             let start = try initial.map { v throws(CachedValue.Corrupt) in try build(v).frozen() } ?? policy
             return .native(NativeBox(PolicyObject(policy, world: w, initial: start)))
+        case .rewardModel(let kindName, let viewName, let inputDim, let hidden, let seed, let basisSeed, let modelWorld, let valueWorld, let parameters):
+            guard let kind = RewardModel.Kind(rawValue: kindName), let view = RewardModel.View(rawValue: viewName) else {
+                throw CachedValue.Corrupt(message: "a reward model's kind or view is unknown")
+            }
+            let model: RewardModel
+            do {
+                model = try RewardModel(kind, view: view, inputDim: inputDim, hidden: max(hidden, 1), seed: seed,
+                                        world: try modelWorld.map { c throws(CachedValue.Corrupt) in try world(c) }, basisSeed: basisSeed)
+            } catch let e as CachedValue.Corrupt {
+                throw e
+            } catch {
+                throw CachedValue.Corrupt(message: "the reward model cannot be rebuilt: \(error)")
+            }
+            guard parameters.count == model.parameters.count else { throw CachedValue.Corrupt(message: "a reward model's parameters do not match") }
+            for (p, v) in zip(model.parameters, parameters) {
+                guard case .tensor(let box) = try v.decode(objects: self), case .constant(let t) = box.content,
+                      t.shape == p.value.shape, t.dtype == p.value.dtype else {
+                    throw CachedValue.Corrupt(message: "a reward model's parameter \(p.name) does not match its shape")
+                }
+                p.value = t
+            }
+            return RewardObject.value(model, world: try valueWorld.map { c throws(CachedValue.Corrupt) in try world(c) })
         case .loss(let l):
             return .native(NativeBox(l.object))
         case .dataset(let stored, let pairs, let provenance, let names, let features):
