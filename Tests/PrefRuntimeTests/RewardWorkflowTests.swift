@@ -7,18 +7,9 @@ import PrefLanguage
 /// Issue 11's data/reward-side workflows as pref builtins: eurus_rm_loss through fit, benchmark,
 /// rank_agreement, explain, consistency and from_edits.
 @Suite("rewards: research workflows") struct RewardWorkflowTests {
-    static let setup = """
-        let w = toy_world(seed: 4, candidates: 16, prompts: 30, test_prompts: 10, noise: 0.1)
-        let d = w.pairs(300, group: "gold", seed: 1)
-        let t = w.pairs(200, group: "gold", split: "test", seed: 2)
-
-        """
-
-    static func session() throws -> Session {
-        let s = Pref.session()
-        _ = try Pref.eval(setup, in: s)
-        return s
-    }
+    /// The same world and pairs as the reward builtins' tests.
+    static var setup: String { RewardBuiltinsTests.setup }
+    static func session() throws -> Session { try RewardBuiltinsTests.session() }
 
     static func softplus(_ x: Double) -> Double { Swift.max(x, 0) + log1p(exp(-Swift.abs(x))) }
 

@@ -43,7 +43,8 @@ public struct SurfaceFit: Sendable {
         }
         let ridge = 1e-8 * (0..<m).reduce(0) { $0 + a[$1 * m + $1] } / Double(m)
         for i in 0..<m { a[i * m + i] += ridge }
-        coefficients = try Self.solve(a, b, m)
+        guard let solved = gaussianSolve(a, b, m) else { throw TensorError(op: "proxy_points", "the surface fit is singular") }
+        coefficients = solved
     }
 
     /// The fitted value at x.
@@ -60,30 +61,5 @@ public struct SurfaceFit: Sendable {
     static func features(_ x: [Double], _ means: [Double], _ scales: [Double], _ exponents: [[Int]]) -> [Double] {
         let z = x.indices.map { (x[$0] - means[$0]) / scales[$0] }
         return exponents.map { e in e.indices.reduce(1.0) { p, j in (0..<e[j]).reduce(p) { q, _ in q * z[j] } } }
-    }
-
-    /// Gaussian elimination with partial pivoting on the m × m system.
-    static func solve(_ a: [Double], _ b: [Double], _ m: Int) throws(TensorError) -> [Double] {
-        var a = a, b = b
-        for col in 0..<m {
-            let pivot = (col..<m).max { Swift.abs(a[$0 * m + col]) < Swift.abs(a[$1 * m + col]) } ?? col
-            guard Swift.abs(a[pivot * m + col]) > 1e-300 else { throw TensorError(op: "proxy_points", "the surface fit is singular") }
-            if pivot != col {
-                for j in 0..<m { a.swapAt(col * m + j, pivot * m + j) }
-                b.swapAt(col, pivot)
-            }
-            for r in (col + 1)..<m {
-                let f = a[r * m + col] / a[col * m + col]
-                guard f != 0 else { continue }
-                for j in col..<m { a[r * m + j] -= f * a[col * m + j] }
-                b[r] -= f * b[col]
-            }
-        }
-        var x = [Double](repeating: 0, count: m)
-        for r in stride(from: m - 1, through: 0, by: -1) {
-            let s = ((r + 1)..<m).reduce(b[r]) { $0 - a[r * m + $1] * x[$1] }
-            x[r] = s / a[r * m + r]
-        }
-        return x
     }
 }

@@ -55,7 +55,7 @@ public struct PromptClassifier: Sendable {
                     for b in 0..<m { h[a * m + b] += curvature * x[a] * x[b] }
                 }
             }
-            guard let step = Self.solve(h, g, m) else { break }
+            guard let step = gaussianSolve(h, g, m) else { break }
             var t = 1.0, next = theta, nextValue = value
             while t > 1e-10 {
                 next = zip(theta, step).map { $0 - t * $1 }
@@ -75,30 +75,6 @@ public struct PromptClassifier: Sendable {
     /// P(desirable | x) = σ(w·x + b).
     public func probability(_ x: ArraySlice<Double>) -> Double {
         1 / (1 + exp(-zip(x, weights).reduce(intercept) { $0 + $1.0 * $1.1 }))
-    }
-
-    /// Solves H·v = g (m × m, row-major) by Gaussian elimination with partial pivoting; nil when
-    /// H is singular.
-    static func solve(_ h: [Double], _ g: [Double], _ m: Int) -> [Double]? {
-        var a = h, b = g
-        for col in 0..<m {
-            guard let pivot = (col..<m).max(by: { abs(a[$0 * m + col]) < abs(a[$1 * m + col]) }), abs(a[pivot * m + col]) > 1e-300 else { return nil }
-            if pivot != col {
-                for k in 0..<m { a.swapAt(col * m + k, pivot * m + k) }
-                b.swapAt(col, pivot)
-            }
-            for r in (col + 1)..<m {
-                let f = a[r * m + col] / a[col * m + col]
-                guard f != 0 else { continue }
-                for k in col..<m { a[r * m + k] -= f * a[col * m + k] }
-                b[r] -= f * b[col]
-            }
-        }
-        var v = [Double](repeating: 0, count: m)
-        for r in stride(from: m - 1, through: 0, by: -1) {
-            v[r] = (b[r] - ((r + 1)..<m).reduce(0) { $0 + a[r * m + $1] * v[$1] }) / a[r * m + r]
-        }
-        return v
     }
 }
 

@@ -74,28 +74,16 @@ enum IterateTokens {
             if let offline {
                 pairs = TokenPairs(prompts: pairs.prompts + offline.prompts, chosen: pairs.chosen + offline.chosen, rejected: pairs.rejected + offline.rejected)
             }
-            guard pairs.count > 0 else {
-                throw call.error("round \(round): every sampled pair was a tie under the labeler, so there is nothing to train on",
-                                 hint: labeler.name == "self" ? "self-annotation needs a policy that differs from its reference: train it on seed data first" : "sample more responses per prompt")
-            }
+            try IterativeRound.requirePairs(pairs.count, round: round, labeler: labeler, call)
             var options = s.options
             options.seed = seed
             let task = try TokenPairsTask(policy: TokenPolicyObject(p, world: w, initial: reference), loss: loss, pairs: pairs, interpreter: call.interpreter)
-            let trainer = try Trainer(task: task, options: options, interpreter: call.interpreter)
-            do {
-                try trainer.run { _, _, _ in }
-            } catch let failure as TrainingFailure {
-                throw call.error("round \(round): \(failure.message)", hint: "lower lr, or check the loss; the parameters are those of the last good step")
-            }
-            let losses = trainer.history.compactMap { $0["loss"] }
-            for var h in trainer.history {
-                h["round"] = Double(round)
-                steps.append(h)
-            }
-            stepColumns = ["round"] + trainer.historyTable().columns
+            let trained = try IterativeRound.train(task, options: options, round: round, call)
+            steps += trained.steps
+            stepColumns = trained.columns
             try record(round: round, samples: sequences.count, labels: online, ties: ties, flipped: flipped, pairs: pairs.count,
-                       loss: losses.isEmpty ? .nan : losses.reduce(0, +) / Double(losses.count))
-            if trainer.interrupted { interrupted = true; break }
+                       loss: trained.meanLoss)
+            if trained.interrupted { interrupted = true; break }
         }
         let columns = ["round", "samples", "labels", "ties", "flipped", "pairs", "refit", "loss", "gold", "win_rate", "kl"]
         let train = Table(columns: stepColumns, rows: steps.map { h in stepColumns.map { h[$0].map(Value.number) ?? .none } })
