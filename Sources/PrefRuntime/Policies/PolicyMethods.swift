@@ -73,7 +73,7 @@ enum PolicyMethods {
                 }
                 let g = call.number(0)
                 guard range.contains(g) else {
-                    throw call.error("goal \(Value.format(number: g)) is outside the policy's goal range \(range)", hint: "goals run from \(range.low) to \(range.high)")
+                    throw call.error("goal \(Value.format(number: g)) is outside the policy's goal range \(range)", hint: "at inference condition on the highest goal: pi.at(goal: \(Value.format(number: range.high)))")
                 }
                 return .native(NativeBox(PolicyObject(o, atGoal: g)))
             }
