@@ -98,8 +98,8 @@ public final class CandidatePolicy: @unchecked Sendable {
     func goalCodes(_ goals: [Double]?, rows n: Int) throws(TensorError) -> [Double]? {
         guard let goal else { return nil }
         guard let goals else {
-            throw TensorError(op: "candidate_policy", "the policy is goal-conditioned (goals \(goal)): it needs a goal for every prompt",
-                              hint: "pick one with pi.at(goal: g), or train on relabel(pairs)")
+            throw TensorError(op: "candidate_policy", "the policy is goal-conditioned (goals \(goal)) and gets no goal here",
+                              hint: "its methods, evaluate and logps take pi.at(goal: g); fit takes relabel(pairs); rlhf, iterate and best-of-n take plain policies")
         }
         guard goals.count == n else { throw TensorError(op: "candidate_policy", "\(goals.count) goals for \(n) prompts") }
         var phi = [Double]()
