@@ -1,0 +1,24 @@
+import Foundation
+import Testing
+import PrefLanguage
+@testable import PrefRuntime
+
+/// E17's SparsePO part (`examples/sparse_po.pref`, quick mode): what holds in PrefWorld's
+/// sentiment world — both DPO and SparsePO gain gold over the reference at a positive sampled
+/// KL, and the L1 penalty shrinks every mean mask below its initial ≈ 1 (the paper's frontier
+/// claim does not hold here; the example's header gives the numbers).
+@Suite("SparsePO example") struct SparsePOExampleTests {
+    @Test func bothGainGoldAndTheMasksShrink() throws {
+        let lines = try GalleryExamplesTests.run("sparse_po.pref")
+        let base = try GalleryExamplesTests.numbers(lines, "reference: gold")
+        let point = try GalleryExamplesTests.numbers(lines, "beta 0.1:")
+        // [0.1, dpo gold, dpo kl, sparse gold, sparse kl] after the prefix (β is consumed by it).
+        guard base.count == 1, point.count == 4 else { throw Pref.Mismatch("\(base) \(point)") }
+        #expect(point[0] > base[0] + 0.03 && point[2] > base[0] + 0.03, "gold over the reference \(base[0]): \(point)")
+        #expect(point[1] > 0.1 && point[3] > 0.1, "sampled KL: \(point)")
+        let masks = try GalleryExamplesTests.numbers(lines, "mean reward mask:")
+        // positive token 0, its mask; negative token 1, its mask; other tokens; EOS.
+        guard masks.count == 4 else { throw Pref.Mismatch("\(masks)") }
+        #expect(masks.allSatisfy { $0 >= 0 && $0 < 0.8 }, "\(masks)")
+    }
+}
