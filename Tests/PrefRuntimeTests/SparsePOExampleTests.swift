@@ -12,12 +12,13 @@ import PrefLanguage
         let lines = try GalleryExamplesTests.run("sparse_po.pref")
         let base = try GalleryExamplesTests.numbers(lines, "reference: gold")
         let point = try GalleryExamplesTests.numbers(lines, "beta 0.1:")
-        // [0.1, dpo gold, dpo kl, sparse gold, sparse kl] after the prefix (β is consumed by it).
+        // DPO gold, DPO KL, SparsePO gold, SparsePO KL (β = 0.1 is part of the prefix).
         guard base.count == 1, point.count == 4 else { throw Pref.Mismatch("\(base) \(point)") }
         #expect(point[0] > base[0] + 0.03 && point[2] > base[0] + 0.03, "gold over the reference \(base[0]): \(point)")
         #expect(point[1] > 0.1 && point[3] > 0.1, "sampled KL: \(point)")
         let masks = try GalleryExamplesTests.numbers(lines, "mean reward mask:")
-        // positive token 0, its mask; negative token 1, its mask; other tokens; EOS.
+            + GalleryExamplesTests.numbers(lines, "mean reward mask elsewhere:")
+        // The positive token's, the negative token's, the other tokens' and the end of sequence's.
         guard masks.count == 4 else { throw Pref.Mismatch("\(masks)") }
         #expect(masks.allSatisfy { $0 >= 0 && $0 < 0.8 }, "\(masks)")
     }
