@@ -15,7 +15,7 @@ enum SparseMasks {
         }
         guard kinds.count <= 1 else {
             throw RuntimeError("the loss's sparse_po terms ask for different masks (\(kinds.map(\.rawValue).sorted().joined(separator: ", ")))",
-                               hint: "give every sparse_po term the same mask:")
+                               hint: "give every sparse_po term the same mask: argument")
         }
         return kinds.first ?? .none
     }
