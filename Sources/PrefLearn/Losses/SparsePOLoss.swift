@@ -1,14 +1,28 @@
 import PrefCore
 
-/// SparsePO hyperparameters (spec §6.15: β = 0.1, λ_u = λ_d = 0.001).
+/// SparsePO hyperparameters (spec §6.15: β = 0.1, λ_u = λ_d = 0.001) and the masks a token
+/// policy learns with it (`SparseMaskNetwork`; none: m = 1).
 public struct SparsePOConfig: Sendable, Codable {
     public var beta: Double
     public var lambdaU: Double
     public var lambdaD: Double
-    public init(beta: Double = 0.1, lambdaU: Double = 0.001, lambdaD: Double = 0.001) {
+    public var mask: SparseMaskKind
+    public init(beta: Double = 0.1, lambdaU: Double = 0.001, lambdaD: Double = 0.001, mask: SparseMaskKind = .none) {
         self.beta = beta
         self.lambdaU = lambdaU
         self.lambdaD = lambdaD
+        self.mask = mask
+    }
+
+    enum CodingKeys: String, CodingKey { case beta, lambdaU, lambdaD, mask }
+
+    /// Configs stored before masks existed decode with mask "none".
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        beta = try c.decode(Double.self, forKey: .beta)
+        lambdaU = try c.decode(Double.self, forKey: .lambdaU)
+        lambdaD = try c.decode(Double.self, forKey: .lambdaD)
+        mask = try c.decodeIfPresent(SparseMaskKind.self, forKey: .mask) ?? .none
     }
 }
 

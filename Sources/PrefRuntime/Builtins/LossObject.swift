@@ -169,6 +169,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case ("weighting", .tpo(let c)): .str(c.weighting.rawValue)
         case ("lambda_u", .sparsePO(let c)): .number(c.lambdaU)
         case ("lambda_d", .sparsePO(let c)): .number(c.lambdaD)
+        case ("mask", .sparsePO(let c)): .str(c.mask.rawValue)
         case ("c", .mapo(let c)): .number(c.c)
         case ("kappa", .mapo(let c)): .number(c.kappa)
         case ("loss_type", .dpo(let c)): .list(ListBox(c.lossTypes.map { Value.str($0.rawValue) }))
@@ -201,7 +202,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .mapo: ["name", "beta", "c", "kappa"]
         case .listwise: ["name", "beta", "scale"]
         case .tpo: ["name", "beta", "weighting"]
-        case .sparsePO: ["name", "beta", "lambda_u", "lambda_d"]
+        case .sparsePO: ["name", "beta", "lambda_u", "lambda_d", "mask"]
         case .sum: ["name", "terms"]
         case .logic: ["name", "formula", "given", "ground", "beta", "gamma", "worlds", "given_worlds"]
         case .bradleyTerry: ["name", "center", "margin"]

@@ -11,6 +11,9 @@ public final class TokenPolicyObject: NativeObject, @unchecked Sendable {
     public let world: ToyWorld
     /// The policy as it was built: the default reference of `logps`, `token_logps` and `fit`.
     public let initial: TokenPolicy
+    /// SparsePO's mask network, made by the first `fit` with `sparse_po(mask: "common" | "independent")`
+    /// and trained on by later fits with the same kind (`SparseMasks`); `tp.masks(data)` reads it.
+    public var maskNetwork: SparseMaskNetwork?
 
     public init(_ policy: TokenPolicy, world: ToyWorld, initial: TokenPolicy? = nil) {
         self.policy = policy

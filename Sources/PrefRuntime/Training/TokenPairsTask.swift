@@ -7,7 +7,7 @@ import PrefLearn
 /// work: the batch's chosen and rejected sequences are one padded `TokenBatch` of 2B rows, so
 /// the policy runs one gather, two matmuls and a log-softmax over all 2B·(T+1) positions. Paired
 /// losses read the sequence log-probs log π(y|x) (EOS included) and the lengths ℓ; sparse_po
-/// reads the per-token log-probs with m^u = 1 and the exact per-position KL
+/// reads the per-token log-probs with m^u = 1 (or the masks of `SparseMasks`) and the exact per-position KL
 /// δ_t = Σ_v π_ref(v|ctx_t)(log π_θ(v|ctx_t) − log π_ref(v|ctx_t)) over the V + 1 outputs.
 /// The reference's sequence log-probs of every pair are computed once.
 final class TokenPairsTask: TokenTaskBase, TrainingTask {
@@ -15,11 +15,18 @@ final class TokenPairsTask: TokenTaskBase, TrainingTask {
     /// log π_ref of each pair's chosen and rejected sequence.
     private(set) var referenceChosen: [Double] = [], referenceRejected: [Double] = []
 
+    /// SparsePO's mask network (the policy object's), trained with the policy; nil: m = 1.
+    let maskNetwork: SparseMaskNetwork?
+
     init(policy o: TokenPolicyObject, loss: LossObject, pairs: TokenPairs, interpreter: Interpreter) throws {
         self.pairs = pairs
+        maskNetwork = try SparseMasks.network(for: o, loss: loss)
         super.init(policy: o, loss: loss, interpreter: interpreter)
         try restored()
     }
+
+    /// The policy's parameters, then the mask network's.
+    override var parameters: [PrefCore.Parameter] { policy.parameters + (maskNetwork?.parameters ?? []) }
 
     var count: Int { pairs.count }
     /// The paired columns without the exact KL, which a token policy cannot enumerate.
@@ -53,24 +60,11 @@ final class TokenPairsTask: TokenTaskBase, TrainingTask {
         return (try term.evaluate(view, interpreter: interpreter), seq)
     }
 
-    /// sparse_po on the per-token log-probs of the batch (chosen rows 0..<b, rejected b..<2b).
+    /// sparse_po on the per-token log-probs of the batch (chosen rows 0..<b, rejected b..<2b),
+    /// with the mask network's m_t when the run has one.
     func tokenLoss(_ term: LossObject, _ batch: TokenBatch, b: Int, tape: Tape) throws -> (LossResult, Var) {
-        let all = try policy.positionLogProbs(batch, tape: tape)                                   // [2B·W, V+1]
-        let refAll = tape.constant(try reference.evaluate { t throws(TensorError) in try reference.positionLogProbs(batch, tape: t) })
-        let w = batch.width, mask = tape.constant(try batch.mask(policy.dtype))
-        let zero = tape.constant(0, dtype: policy.dtype)
-        func perToken(_ v: Var) throws -> Var { try Var.select(mask, try v.reshaped([2 * b, w]), zero) }
-        let lp = try perToken(try all.takeAlong(batch.targets, axis: 1))
-        let lr = try perToken(try refAll.takeAlong(batch.targets, axis: 1))
-        let delta = try perToken(try (refAll.exp() * (all - refAll)).sum(axis: 1))
-        let ones = tape.constant(Tensor(repeating: 1, shape: [b, w], dtype: policy.dtype))
-        func side(_ first: Bool) throws -> SparsePOTokens {
-            let (s, e) = first ? (0, b) : (b, 2 * b)
-            return SparsePOTokens(logps: try lp.slice(axis: 0, start: s, end: e), refLogps: try lr.slice(axis: 0, start: s, end: e),
-                                  padding: Array(batch.maskValues[(s * w)..<(e * w)]), rewardMask: ones,
-                                  kl: try delta.slice(axis: 0, start: s, end: e))
-        }
-        return (try term.evaluateTokens(try side(true), try side(false)), try lp.sum(axis: 1))
+        let sides = try policy.sparsePOSides(batch, half: b, reference: reference, masks: maskNetwork, tape: tape)
+        return (try term.evaluateTokens(sides.chosen, sides.rejected), try sides.tokenLogps.sum(axis: 1))
     }
 
     func record(_ rows: [Int], on tape: Tape) throws -> TaskStep {
