@@ -71,6 +71,13 @@ import PrefLanguage
         // differs from the top's.
         #expect(same.allSatisfy { abs($0 - 2) < 1e-12 })
         #expect(!divergent.isEmpty && divergent.allSatisfy { $0 < 2 - 1e-6 })
+        // The history's step_weights/last: the mean step-3 weight of the non-top leaves.
+        var last = [Double]()
+        for (n, l) in Self.labels.enumerated() {
+            let top = l.firstIndex(of: l.max()!)!
+            for y in 0..<4 where y != top { last.append(weights[(n * 4 + y) * steps + 2]) }
+        }
+        #expect(abs(TokenTreeTask.lastStepWeight(weights, labels: Self.labels, steps: steps) - last.reduce(0, +) / 9) < 1e-12)
         // step_weights: "uniform" is the list loss without step weights: every present step 1.
         let (plain, _) = try Self.task("tpo(step_weights: \"uniform\")", in: s, lists: Self.lists, labels: Self.labels)
         #expect(try plain.steps([0, 1, 2], on: Tape()).1 == [Double](repeating: 1, count: 36))

@@ -27,7 +27,7 @@ final class TokenTreeTask: TokenTaskBase, TrainingTask {
 
     var count: Int { lists.count }
     var columns: [String] {
-        ["step", "epoch", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "ndcg", "grad_norm", "lr"]
+        ["step", "epoch", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "ndcg", "step_weights/last", "grad_norm", "lr"]
     }
 
     /// The [B, m, S] step log-ratios of the lists `rows` on `tape` and the step weights.
@@ -59,14 +59,34 @@ final class TokenTreeTask: TokenTaskBase, TrainingTask {
     }
 
     func evaluate(_ term: LossObject, _ rows: [Int], on tape: Tape) throws -> LossResult {
+        try evaluateWithWeights(term, rows, on: tape).0
+    }
+
+    func evaluateWithWeights(_ term: LossObject, _ rows: [Int], on tape: Tape) throws -> (LossResult, Double) {
         let (r, weights) = try steps(rows, on: tape)
-        return try term.evaluateTree(r, weights: weights, labels: rows.map { labels[$0] })
+        let scores = rows.map { self.labels[$0] }
+        return (try term.evaluateTree(r, weights: weights, labels: scores), Self.lastStepWeight(weights, labels: scores, steps: r.shape.dims[2]))
+    }
+
+    /// The mean weight of the last present step of every response but its list's top (in a tree,
+    /// the divergent step of the non-top leaves): how much TPO's weights discount it.
+    static func lastStepWeight(_ w: [Double], labels: [[Double]], steps s: Int) -> Double {
+        var total = 0.0, count = 0
+        for (n, l) in labels.enumerated() {
+            let top = l.indices.max { l[$0] != l[$1] ? l[$0] < l[$1] : $0 > $1 } ?? 0
+            for y in l.indices where y != top {
+                let o = (n * l.count + y) * s
+                if let last = (0..<s).last(where: { w[o + $0] > 0 }) { total += w[o + last]; count += 1 }
+            }
+        }
+        return count > 0 ? total / Double(count) : .nan
     }
 
     func record(_ rows: [Int], on tape: Tape) throws -> TaskStep {
-        let out = try evaluate(loss, rows, on: tape)
+        let (out, last) = try evaluateWithWeights(loss, rows, on: tape)
         var m = out.metrics
         m["loss"] = try out.loss.value().to(.f64).scalars[0]
+        m["step_weights/last"] = last
         return TaskStep(loss: out.loss, metrics: m)
     }
 
