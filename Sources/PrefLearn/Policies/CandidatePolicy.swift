@@ -10,20 +10,31 @@ import PrefCore
 /// gather–matvec over the prompts' ψ blocks, the MLP's from gathered ψ rows ([n, K, D]) and two
 /// matmuls, then a log-softmax over K. A frozen policy (the reference) enters the tape as
 /// constants, so no gradient reaches it.
+///
+/// A goal-conditioned policy π(y | x, g) (reward-augmented relabelling, Zhang et al. 2024; §6.13)
+/// reads ψ_g(x, k) = [ψ(x, k), φ(g)·ψ(x, k)] with φ(g) ∈ [0, 1] the goal's place in its range
+/// (`GoalRange`): log-linear s = θ·ψ + φ(g)·θ_g·ψ, MLP W₁ψ + φ(g)·W_gψ + b₁ inside the tanh. The
+/// goal weights θ_g (W_g) start at 0, so a fresh goal policy is the plain one at every goal;
+/// "a higher goal → better candidates" is θ_g along the quality direction. The goal is a
+/// per-row input (`goals:`), one number per prompt row.
 public final class CandidatePolicy: @unchecked Sendable {
     public enum Kind: String, Sendable, CaseIterable { case loglinear, mlp }
 
     public let kind: Kind
     public let source: CandidateFeatures
-    /// loglinear: [θ (D×1)]; mlp: [W₁ (D×H), b₁ (H), w₂ (H×1)].
+    /// loglinear: [θ (D×1)]; mlp: [W₁ (D×H), b₁ (H), w₂ (H×1)]; a goal policy appends θ_g
+    /// (D×1) or W_g (D×H).
     public let parameters: [Parameter]
+    /// The goal range of a goal-conditioned policy; nil for a plain one.
+    public let goal: GoalRange?
     /// True for a reference copy: its parameters never take gradients.
     public let isFrozen: Bool
 
     /// A new policy. The log-linear θ starts at 0 (the uniform policy); the MLP's W₁ and w₂
     /// are N(0, 1/fan_in) from `seed`, b₁ = 0.
-    public init(_ kind: Kind, source: CandidateFeatures, hidden: Int = 16, seed: UInt64 = 0) throws(TensorError) {
+    public init(_ kind: Kind, source: CandidateFeatures, hidden: Int = 16, seed: UInt64 = 0, goal: GoalRange? = nil) throws(TensorError) {
         let d = source.dim, dtype = source.dtype
+        var parameters: [Parameter]
         switch kind {
         case .loglinear:
             parameters = [Parameter(Tensor(zeros: [d, 1], dtype: dtype), name: "theta")]
@@ -37,6 +48,11 @@ public final class CandidatePolicy: @unchecked Sendable {
             parameters = [Parameter(w1, name: "w1"), Parameter(Tensor(zeros: [hidden], dtype: dtype), name: "b1"),
                           Parameter(w2, name: "w2")]
         }
+        if goal != nil {
+            parameters.append(Parameter(Tensor(zeros: [d, kind == .mlp ? hidden : 1], dtype: dtype), name: kind == .mlp ? "w_goal" : "theta_goal"))
+        }
+        self.parameters = parameters
+        self.goal = goal
         self.kind = kind
         self.source = source
         self.isFrozen = false
@@ -46,6 +62,7 @@ public final class CandidatePolicy: @unchecked Sendable {
         kind = other.kind
         source = other.source
         parameters = other.parameters.map { Parameter($0.value.copy(), name: $0.name) }
+        goal = other.goal
         isFrozen = true
     }
 
@@ -76,10 +93,27 @@ public final class CandidatePolicy: @unchecked Sendable {
         return try IndexTensor(prompts)
     }
 
-    /// s_θ(x, k) for the given prompts, [n, K]. `leaves` replaces the parameters' tape leaves.
-    public func scores(prompts: [Int], tape: Tape, leaves bound: [Var]? = nil) throws(TensorError) -> Var {
+    /// φ(g) of each row for a goal policy (nil for a plain one, which ignores goals:
+    /// π(y | x, g) = π(y | x)).
+    func goalCodes(_ goals: [Double]?, rows n: Int) throws(TensorError) -> [Double]? {
+        guard let goal else { return nil }
+        guard let goals else {
+            throw TensorError(op: "candidate_policy", "the policy is goal-conditioned (goals \(goal)) and gets no goal here",
+                              hint: "its methods, evaluate and logps take pi.at(goal: g); fit takes relabel(pairs); rlhf, iterate and best-of-n take plain policies")
+        }
+        guard goals.count == n else { throw TensorError(op: "candidate_policy", "\(goals.count) goals for \(n) prompts") }
+        var phi = [Double]()
+        phi.reserveCapacity(n)
+        for g in goals { phi.append(try goal.encode(g)) }
+        return phi
+    }
+
+    /// s_θ(x, k) for the given prompts, [n, K]: with each row's goal for a goal policy. `leaves`
+    /// replaces the parameters' tape leaves.
+    public func scores(prompts: [Int], goals: [Double]? = nil, tape: Tape, leaves bound: [Var]? = nil) throws(TensorError) -> Var {
         let n = prompts.count, k = source.candidates, d = source.dim
         let w = try leaves(tape, bound)
+        let phi = try goalCodes(goals, rows: n)
         // A contiguous run of prompts (all of them, in RLHF) is a view of ψ's rows: no copy, one
         // BLAS product. Otherwise the log-linear scores read the blocks in place
         // (`gatherMatvec`: the gathered [n, K, D] copy was most of a training step's time).
@@ -91,25 +125,38 @@ public final class CandidatePolicy: @unchecked Sendable {
         }
         switch kind {
         case .loglinear:
-            if let psi = contiguous { return try psi.matmul(w[0]).reshaped([n, k]) }
-            return try tape.gatherMatvec(source.psi, try promptIndex(prompts), w[0])
+            func linear(_ theta: Var) throws(TensorError) -> Var {
+                if let psi = contiguous { return try psi.matmul(theta).reshaped([n, k]) }
+                return try tape.gatherMatvec(source.psi, try promptIndex(prompts), theta)
+            }
+            let base = try linear(w[0])
+            guard let phi else { return base }
+            // s = θ·ψ + φ(g)·θ_g·ψ: the goal term scaled per row ([n, K] × [n, 1]).
+            return try base + (try linear(w[1])) * tape.constant(try Tensor(phi, shape: [n, 1], dtype: dtype))
         case .mlp:
             let psi: Var
             if let contiguous { psi = contiguous } else {
                 psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
             }
-            return try (try psi.matmul(w[0]) + w[1]).tanh().matmul(w[2]).reshaped([n, k])
+            var pre = try psi.matmul(w[0]) + w[1]
+            if let phi {
+                // W₁ψ + φ(g)·W_gψ: φ repeated over each prompt's K candidate rows.
+                let rows = tape.constant(try Tensor(phi.flatMap { Array(repeating: $0, count: k) }, shape: [n * k, 1], dtype: dtype))
+                pre = try pre + (try psi.matmul(w[3])) * rows
+            }
+            return try pre.tanh().matmul(w[2]).reshaped([n, k])
         }
     }
 
-    /// log π_θ(k|x) for the given prompts, [n, K]: a log-softmax over each prompt's candidates.
-    public func logProbs(prompts: [Int], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
-        try scores(prompts: prompts, tape: tape, leaves: leaves).logSoftmax(axis: -1)
+    /// log π_θ(k|x) (or log π_θ(k|x, g)) for the given prompts, [n, K]: a log-softmax over each
+    /// prompt's candidates.
+    public func logProbs(prompts: [Int], goals: [Double]? = nil, tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
+        try scores(prompts: prompts, goals: goals, tape: tape, leaves: leaves).logSoftmax(axis: -1)
     }
 
     /// log π_θ(y|x) of candidate ids, [n, m]: row r holds candidates of one prompt (e.g. the
-    /// chosen and rejected of a pair); the prompt of id i is i / K.
-    public func logProbs(ids: [[Int]], tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
+    /// chosen and rejected of a pair); the prompt of id i is i / K; `goals` one per row.
+    public func logProbs(ids: [[Int]], goals: [Double]? = nil, tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
         let k = source.candidates, total = source.prompts * k
         let m = ids.first?.count ?? 0
         var prompts = [Int](), positions = [Int]()
@@ -128,7 +175,7 @@ public final class CandidatePolicy: @unchecked Sendable {
             prompts.append(p)
             positions += row.map { $0 % k }
         }
-        let lp = try logProbs(prompts: prompts, tape: tape, leaves: leaves)
+        let lp = try logProbs(prompts: prompts, goals: goals, tape: tape, leaves: leaves)
         return try lp.takeAlong(try IndexTensor(positions, shape: [ids.count, m]), axis: 1)
     }
 

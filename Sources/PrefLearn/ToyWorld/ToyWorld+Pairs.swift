@@ -7,19 +7,30 @@ extension ToyWorld {
     /// n pairs: a prompt uniform in the split, two distinct candidates uniform among its K,
     /// a ≻ b with probability σ((u(a) − u(b))/τ + κ(u_a v_b − v_a u_b)), then the label flipped
     /// with probability ε. Draws per row: prompt, a, b, judge (random groups only), label, flip.
-    public func pairs(_ n: Int, labeller: Labeller = .randomGroup, split: Split = .train,
+    /// `top` draws a and b among the prompt's `top` best candidates by gold instead (pairs with
+    /// small gaps among good responses, the setting of reward-augmented relabelling, §6.13).
+    public func pairs(_ n: Int, labeller: Labeller = .randomGroup, split: Split = .train, top: Int? = nil,
                       rng: inout RandomStream) throws(TensorError) -> ToyRows.Pairs {
         try checkRequest("pairs", rows: n, labeller: labeller, split: split)
+        let k = config.candidates, m = top ?? k
+        guard (2...k).contains(m) else { throw TensorError(op: "pairs", "top must be 2…\(k) (the candidates per prompt), not \(m)") }
         var rows = ToyRows.Pairs()
         rows.reserve(n)
-        let range = prompts(split), k = config.candidates
+        let range = prompts(split)
+        var best = [Int: [Int]]()
         for _ in 0..<n {
             let p = range.lowerBound + rng.uniformInt(below: range.count)
-            let a = rng.uniformInt(below: k)
-            var b = rng.uniformInt(below: k - 1)
+            let a = rng.uniformInt(below: m)
+            var b = rng.uniformInt(below: m - 1)
             if b >= a { b += 1 }
             let judge = judge(labeller, prompt: p, rng: &rng)
-            rows.append(labelled(p * k + a, p * k + b, judge: judge, rng: &rng))
+            if m == k {
+                rows.append(labelled(p * k + a, p * k + b, judge: judge, rng: &rng))
+            } else {
+                let order = best[p] ?? (0..<k).sorted { gold[p * k + $0] > gold[p * k + $1] }
+                best[p] = order
+                rows.append(labelled(p * k + order[a], p * k + order[b], judge: judge, rng: &rng))
+            }
         }
         return rows
     }

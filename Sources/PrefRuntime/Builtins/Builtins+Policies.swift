@@ -22,11 +22,15 @@ enum PolicyBuiltins {
                              doc: "tensor source: the [P, K] gold reward of each candidate (for expected_gold and evaluate's gold and win rate); none: no gold"),
             BuiltinParameter("lengths", default: Value.none,
                              doc: "tensor source: the [P, K] length (whole numbers ≥ 1) of each candidate, for length-normalised losses; none: no lengths"),
+            BuiltinParameter("goal", default: Value.none,
+                             doc: "[low, high]: a goal-conditioned policy π(y|x, g) over target scores g in low…high, ψ_g = [ψ, φ(g)·ψ] with "
+                                + "φ(g) = (g − low)/(high − low) (reward-augmented relabelling: train it on relabel(pairs), read it with p.at(goal: g)); none: a plain policy"),
         ], category: "policies",
         doc: "A policy over each prompt's candidate set (spec §9.1): π_θ(k|x) = exp(s_θ(x, k)) / Σ_j exp(s_θ(x, j)), exact over the K "
             + "candidates, with s_θ = θ·ψ(x, k) (loglinear; θ starts at 0, the uniform policy) or w₂·tanh(W₁ψ + b₁) (mlp; W₁, w₂ ~ "
             + "N(0, 1/fan_in)). Members: parameters, kind, hidden, frozen; methods kl(ref), expected_gold(), sample(n, seed:), logprobs() "
-            + "(kl, expected_gold and logprobs are differentiable inside grad with respect to p.parameters).",
+            + "(kl, expected_gold and logprobs are differentiable inside grad with respect to p.parameters). With goal: the scores add "
+            + "φ(g)·θ_g·ψ (mlp: φ(g)·W_gψ inside the tanh), θ_g = 0 at first, so the fresh goal policy is the plain one at every goal.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet ref = reference(pi)\nmean(pi.kl(ref))") { call in
             if case .tensor(let box) = call[0] { return try tensorSource(call, box) }
             for i in 5...6 {
@@ -45,7 +49,7 @@ enum PolicyBuiltins {
             guard Double(w.config.totalPrompts) * Double(w.config.candidates) * Double(w.psiDim) <= Double(Shape.maxElements) else {
                 throw call.error("ψ of \(w.config.totalPrompts * w.config.candidates) candidates × \(w.psiDim) is too large", hint: "use fewer prompts or candidates")
             }
-            let policy = try CandidatePolicy(kind, source: try w.candidateFeatures(dtype: dtype), hidden: hidden, seed: seed)
+            let policy = try CandidatePolicy(kind, source: try w.candidateFeatures(dtype: dtype), hidden: hidden, seed: seed, goal: try PolicyGoal.range(call, 7))
             return .native(NativeBox(PolicyObject(policy, world: w)))
         }
     }
@@ -89,7 +93,8 @@ enum PolicyBuiltins {
             }
         }
         let source = try CandidateFeatures(psi: t.to(dtype), gold: gold, lengths: lengths, origin: "tensor \(ObjectIdentifier(box).hashValue)")
-        return .native(NativeBox(PolicyObject(try CandidatePolicy(kind, source: source, hidden: hidden, seed: seed), world: nil)))
+        let policy = try CandidatePolicy(kind, source: source, hidden: hidden, seed: seed, goal: try PolicyGoal.range(call, 7))
+        return .native(NativeBox(PolicyObject(policy, world: nil)))
     }
 
     static var reference: Builtin {
@@ -122,8 +127,10 @@ enum PolicyBuiltins {
             }
             let data = try call.dataset(1)
             let ids = try PolicyData.pairIds(data, policy: p, call: call)
-            let pi = try p.policy.evaluate { t throws(TensorError) in try p.policy.logProbs(ids: ids, tape: t) }.to(.f64).scalars
-            let pr = try ref.policy.evaluate { t throws(TensorError) in try ref.policy.logProbs(ids: ids, tape: t) }.to(.f64).scalars
+            // A goal policy reads each row's goal (relabelled data) or its view's; so does a goal reference.
+            let goals = try PolicyGoal.rows(data, policy: p, count: ids.count, call: call) ?? PolicyGoal.rows(data, policy: ref, count: ids.count, call: call)
+            let pi = try p.policy.evaluate { t throws(TensorError) in try p.policy.logProbs(ids: ids, goals: goals, tape: t) }.to(.f64).scalars
+            let pr = try ref.policy.evaluate { t throws(TensorError) in try ref.policy.logProbs(ids: ids, goals: goals, tape: t) }.to(.f64).scalars
             let lengths = p.policy.source.lengths
             let rows = ids.indices.map { r in
                 LogpsRow(policyChosen: pi[2 * r], policyRejected: pi[2 * r + 1], refChosen: pr[2 * r], refRejected: pr[2 * r + 1],

@@ -158,7 +158,7 @@ enum TrainingBuiltins {
             let p = try PolicyMethods.policyArgument(call, 0)
             let ids = try PolicyData.pairIds(try call.dataset(1), policy: p, call: call)
             guard !ids.isEmpty else { throw call.error("the data has no pairs") }
-            let m = try Evaluation.metrics(p, ids: ids, beta: beta)
+            let m = try Evaluation.metrics(p, ids: ids, beta: beta) { n in try p.goals(n, call: call) }
             return .record(RecordBox(m.map { ($0.0, Value.number($0.1)) }))
         }
     }

@@ -119,6 +119,7 @@ final class CacheEncoder {
             return .toyWorld(config: w.world.config, calls: w.calls)
         case let p as PolicyObject:
             guard let world = p.world else { throw CachedValue.Unserialisable(typeName: "policy over given features") }
+            guard p.policy.goal == nil else { throw CachedValue.Unserialisable(typeName: "goal-conditioned policy") }
             let values = { (policy: CandidatePolicy) -> [CachedValue] in
                 policy.parameters.map { .tensor(dtype: $0.value.dtype.rawValue, shape: $0.value.shape.dims, bytes: CachedValue.bytes($0.value)) }
             }

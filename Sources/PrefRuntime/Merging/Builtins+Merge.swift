@@ -97,7 +97,13 @@ enum MergeBuiltin {
                                  hint: "merge policies built alike: candidate_policy(w, kind: …, hidden: …)")
             }
         }
-        let out = try CandidatePolicy(first.kind, source: first.source, hidden: max(first.hidden, 1))
+        if let i = policies.indices.dropFirst().first(where: { policies[$0].policy.goal != first.goal }) {
+            throw call.error("models[\(i)] and models[0] differ in goal conditioning", hint: "merge policies built alike: candidate_policy(w, goal: …)")
+        }
+        if policies.contains(where: { $0.fixedGoal != nil }) {
+            throw call.error("merge the goal-conditioned policies themselves, not their views at a goal", hint: "drop .at(goal: …)")
+        }
+        let out = try CandidatePolicy(first.kind, source: first.source, hidden: max(first.hidden, 1), goal: first.goal)
         for (j, q) in out.parameters.enumerated() {
             let values = merged(policies.map { $0.policy.parameters[j].value.to(.f64).scalars })
             q.value = try Tensor(values, shape: q.shape, dtype: q.dtype)

@@ -31,9 +31,14 @@ enum ToyWorldMethods {
         }
         switch name {
         case "pairs":
-            return make([count, group, split, BuiltinParameter("scores", .string, default: .str("none"), doc: "score_chosen/score_rejected: \"none\", \"gold\", \"judge\" or \"grade\""), seed],
+            return make([count, group, split, BuiltinParameter("scores", .string, default: .str("none"), doc: "score_chosen/score_rejected: \"none\", \"gold\", \"judge\" (gold + N(0, σ_judge²)) or \"grade\" (the gold's grade 0…grades−1)"), seed,
+                         BuiltinParameter("top", default: Value.none, doc: "draw both candidates among the prompt's `top` best by gold (2…K: small gaps among good responses); none: among all K")],
                         "Pairs: two distinct candidates of a random prompt, P(a ≻ b) = σ((u(a) − u(b))/τ + κ(u_a v_b − v_a u_b)), then flipped with probability ε.") { call, rng in
-                let rows = try w.pairs(try call.whole(call[0], "n"), labeller: try labeller(call, 1, w), split: try splitArg(call, 2), rng: &rng)
+                let top = try call.optionalInt(5)
+                if let top, !(2...w.config.candidates).contains(top) {
+                    throw call.error("top must be 2…\(w.config.candidates) (the candidates per prompt), got \(top)")
+                }
+                let rows = try w.pairs(try call.whole(call[0], "n"), labeller: try labeller(call, 1, w), split: try splitArg(call, 2), top: top, rng: &rng)
                 let scores = ToyWorld.PairScores(rawValue: try call.choice(3, ToyWorld.PairScores.allCases.map(\.rawValue))) ?? .none
                 return DatasetObject.value(try w.dataset(rows, scores: scores, rng: &rng))
             }

@@ -13,12 +13,16 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
     /// arrays: their retains were a visible part of a step).
     let chosen: [Int], rejected: [Int]
 
+    /// The goal of each example for a goal-conditioned policy (relabelled pairs), else nil.
+    let goals: [Double]?
+
     /// Whether the loss reads each example's prompt KL (kl_to_reference).
     let needsPromptKL: Bool
 
-    init(policy o: PolicyObject, loss: LossObject, ids: [[Int]], interpreter: Interpreter) throws {
+    init(policy o: PolicyObject, loss: LossObject, ids: [[Int]], goals: [Double]? = nil, interpreter: Interpreter) throws {
         chosen = ids.map { $0[0] }
         rejected = ids.map { $0[1] }
+        self.goals = goals
         needsPromptKL = loss.needsPromptKL
         try super.init(policy: o, loss: loss, interpreter: interpreter)
     }
@@ -32,9 +36,10 @@ final class CandidatePairsTask: CandidateTaskBase, TrainingTask {
     func batch(_ rows: [Int], on tape: Tape) throws -> (PreferenceBatch, Var, Var?) {
         let k = policy.source.candidates, b = rows.count
         let c = rows.map { chosen[$0] }, r = rows.map { rejected[$0] }
-        let lp = try policy.logProbs(prompts: c.map { $0 / k }, tape: tape)
+        let g = goals.map { all in rows.map { all[$0] } }
+        let lp = try policy.logProbs(prompts: c.map { $0 / k }, goals: g, tape: tape)
         let joint = zip(c, r).contains { $0 / k != $1 / k }
-        let lpRejected = joint ? try policy.logProbs(prompts: r.map { $0 / k }, tape: tape) : nil
+        let lpRejected = joint ? try policy.logProbs(prompts: r.map { $0 / k }, goals: g, tape: tape) : nil
         let pc = try lp.takeAlong(try IndexTensor(c.map { $0 % k }, shape: [b, 1]), axis: 1).reshaped([b])
         let pr = try (lpRejected ?? lp).takeAlong(try IndexTensor(r.map { $0 % k }, shape: [b, 1]), axis: 1).reshaped([b])
         func constant(_ x: [Double]) throws -> Var { tape.constant(try Tensor(x, shape: [b], dtype: policy.dtype)) }
@@ -115,9 +120,19 @@ class CandidateTaskBase {
     var frozenParameters: [PrefCore.Parameter] { reference.parameters }
 
     func restored() throws {
-        let ref = reference
+        let ref = reference, all = Array(0..<ref.source.prompts)
+        // A goal-conditioned reference must not depend on the goal (its goal weights are 0, as
+        // in the policy as built): then one table serves every row's goal.
+        var goals: [Double]?
+        if let range = ref.goal {
+            guard ref.parameters.last?.value.scalars.allSatisfy({ $0 == 0 }) ?? true else {
+                throw RuntimeError("the reference is goal-conditioned with trained goal weights: its log-probs would depend on each row's goal",
+                                   hint: "use the policy as built (the default) or a plain reference")
+            }
+            goals = Array(repeating: range.low, count: all.count)
+        }
         referenceLogProbs = try ref.evaluate { t throws(TensorError) in
-            try ref.logProbs(prompts: Array(0..<ref.source.prompts), tape: t)
+            try ref.logProbs(prompts: all, goals: goals, tape: t)
         }.to(.f64).scalars
     }
 }

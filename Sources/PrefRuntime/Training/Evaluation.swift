@@ -12,11 +12,14 @@ import PrefLearn
 /// prompt of the candidates chosen in some pair (`mass/chosen`), of those only ever rejected
 /// (`mass/rejected`) and of the rest (`mass/unseen`): the three curves of spec §7.
 enum Evaluation {
-    static func metrics(_ o: PolicyObject, ids: [[Int]], beta: Double) throws -> [(String, Double)] {
+    /// `goals` (from `PolicyObject.goals`) condition a goal policy and its reference on one
+    /// fixed goal per prompt.
+    static func metrics(_ o: PolicyObject, ids: [[Int]], beta: Double, goals: (Int) throws -> [Double]?) throws -> [(String, Double)] {
         let p = o.policy, ref = o.initial, k = p.source.candidates
         let prompts = Array(Set(ids.map { $0[0] / k })).sorted()
-        let lp = try p.evaluate { t throws(TensorError) in try p.logProbs(prompts: prompts, tape: t) }.to(.f64).scalars
-        let lr = try ref.evaluate { t throws(TensorError) in try ref.logProbs(prompts: prompts, tape: t) }.to(.f64).scalars
+        let g = try goals(prompts.count)
+        let lp = try p.evaluate { t throws(TensorError) in try p.logProbs(prompts: prompts, goals: g, tape: t) }.to(.f64).scalars
+        let lr = try ref.evaluate { t throws(TensorError) in try ref.logProbs(prompts: prompts, goals: g, tape: t) }.to(.f64).scalars
         var row = [Int: Int]()
         for (i, x) in prompts.enumerated() { row[x] = i }
         func at(_ v: [Double], _ id: Int) -> Double { v[row[id / k]! * k + id % k] }

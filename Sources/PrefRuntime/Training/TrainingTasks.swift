@@ -27,6 +27,7 @@ enum TrainingTasks {
         guard !p.policy.isFrozen else { throw call.error("the model is a frozen reference; it has no parameters to train", hint: "train the policy itself") }
         let d = try call.dataset(1)
         guard d.count > 0 else { throw call.error("the data has no rows") }
+        try checkGoals(p, data: d, call: call)
         if let form = loss.recordForm, form != "ranked" {
             throw call.error("\(loss.name) reads per-token log-probs, which a candidate policy does not have", hint: "train a token policy with it")
         }
@@ -52,7 +53,24 @@ enum TrainingTasks {
             guard !loss.isUnpaired else { throw call.error("\(loss.name) needs unpaired data; this is \(d.kind.rawValue)", hint: "use w.unpaired(n), or a paired loss such as dpo()") }
             guard loss.recordForm == nil else { throw call.error("\(loss.name) needs ranked lists; this is \(d.kind.rawValue)", hint: "use w.ranked(n, size: 4)") }
             let ids = try PolicyData.pairIds(d, policy: p, call: call, joint: true)
-            return try CandidatePairsTask(policy: p, loss: loss, ids: ids, interpreter: call.interpreter)
+            let goals = try PolicyGoal.rows(d, policy: p, count: ids.count, call: call)
+            return try CandidatePairsTask(policy: p, loss: loss, ids: ids, goals: goals, interpreter: call.interpreter)
+        }
+    }
+
+    /// A goal policy trains on relabelled pairs (each row's goal); a plain policy refuses them,
+    /// whose two halves would cancel; a goal view (`pi.at(goal: g)`) is not trained.
+    static func checkGoals(_ p: PolicyObject, data d: Dataset, call: BuiltinCall) throws {
+        if p.fixedGoal != nil {
+            throw call.error("pi.at(goal: g) is a view at a fixed goal; train the goal-conditioned policy itself",
+                             hint: "fit(pi, relabel(pairs), dpo()), then evaluate pi.at(goal: g)")
+        }
+        if p.policy.goal == nil, d.features["goal"] != nil {
+            throw call.error("the data is relabelled (it has goals) but the policy is not goal-conditioned: its two halves would cancel",
+                             hint: "build the policy with candidate_policy(w, goal: [low, high])")
+        }
+        if p.policy.goal != nil, d.kind != .pairs {
+            throw call.error("a goal-conditioned policy trains on relabelled pairs, not \(d.kind.rawValue) data", hint: "relabel(pairs)")
         }
     }
 
@@ -66,7 +84,8 @@ enum TrainingTasks {
         }
         let p = try PolicyMethods.policyArgument(call, 0)
         let ids = try PolicyData.pairIds(try call.dataset(11), policy: p, call: call)
-        return { try Evaluation.metrics(p, ids: ids, beta: loss.beta) }
+        let goals = try p.goals(1, call: call)?.first
+        return { try Evaluation.metrics(p, ids: ids, beta: loss.beta) { n in goals.map { Array(repeating: $0, count: n) } } }
     }
 
     /// A token policy on its world's pairs (paired losses, or sparse_po on per-token log-probs)

@@ -43,7 +43,9 @@ extension Dataset {
     /// (x, y_w, y_l, r_w, r_l) becomes two pairs, (x ⊕ g(r_w), y_w ≻ y_l) and (x ⊕ g(r_l), y_l ≻ y_w),
     /// where g(r) is `goal(r)`. Plain prompts get the text appended; a
     /// conversation gets it as a final system message. The rows' target scores are also a
-    /// "goal" feature [2n, 1], for models over features. The first n rows are the originals.
+    /// "goal" feature [2n, 1], for models over features (a goal-conditioned candidate policy
+    /// reads it). The first n rows are the originals; features follow the rows (twins swap in
+    /// the second half, so toy-world candidate ids stay with their responses).
     public func relabeled(goal: (Double) throws(DataError) -> String) throws(DataError) -> Dataset {
         guard case .pairs(let ps) = rows else { throw DataError("needs pairs, got \(kind.rawValue)") }
         var first = [PairRow](), second = [PairRow](), goals = [Double](), goals2 = [Double]()
@@ -62,12 +64,23 @@ extension Dataset {
             goals2.append(rl)
         }
         let n = ps.count
+        // Every feature follows its rows: a chosen/rejected twin (q, candidate ids, …) keeps its
+        // order in the first half and swaps in the second; any other per-row feature repeats.
         var features = FeatureSet()
-        if let c = self.features["chosen"], let r = self.features["rejected"], c.shape == r.shape {
-            features["chosen"] = try tensorSafe { () throws(TensorError) in try Tensor.concat([c, r], axis: 0) }
-            features["rejected"] = try tensorSafe { () throws(TensorError) in try Tensor.concat([r, c], axis: 0) }
+        for name in self.features.names where name != "goal" {
+            guard let a = self.features[name], a.rank >= 1, a.shape[0] == n else { continue }
+            if name.contains("rejected"), let b = self.features[name.replacingOccurrences(of: "rejected", with: "chosen")], b.shape == a.shape {
+                continue
+            }
+            let twin = name.contains("chosen") ? self.features[name.replacingOccurrences(of: "chosen", with: "rejected")] : nil
+            if let b = twin, b.shape == a.shape {
+                features[name] = try tensorSafe { () throws(TensorError) in try Tensor.concat([a, b], axis: 0) }
+                features[name.replacingOccurrences(of: "chosen", with: "rejected")] = try tensorSafe { () throws(TensorError) in try Tensor.concat([b, a], axis: 0) }
+            } else {
+                features[name] = try tensorSafe { () throws(TensorError) in try Tensor.concat([a, a], axis: 0) }
+            }
         }
-        features["goal"] = try tensorSafe { () throws(TensorError) in try Tensor(goals + goals2, shape: [2 * n, 1]) }
+        features["goal"] = try tensorSafe { () throws(TensorError) in try Tensor(goals + goals2, shape: [2 * n, 1], dtype: .f64) }
         return Dataset(.pairs(first + second), provenance: provenance.selecting(Array(0..<n) + Array(0..<n)), features: features)
     }
 
