@@ -143,7 +143,7 @@ import PrefLanguage
     /// The step log-ratios against the per-token log-probs, and their gradient by finite differences.
     @Test func tpoStepLogRatiosFollowTheirDefinition() throws {
         let s = try Self.session()
-        _ = try Pref.eval("let moved = fit(tp, data, dpo(), batch: 500, lr: 0.05, seed: 1)\nlet l = tpo()\n", in: s)
+        _ = try Pref.eval("let moved = fit(tp, data, dpo(), batch: 500, lr: 0.05, seed: 1)\nlet l = tpo(step_weights: \"uniform\")\n", in: s)
         let o = try Self.policy("tp", in: s)
         guard case .native(let box) = try Pref.eval("l", in: s), let loss = box.object as? LossObject else { throw Pref.Mismatch("no loss") }
         let lists = [[0, 1, 2], [64, 70, 95]]

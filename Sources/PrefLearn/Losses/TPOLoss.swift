@@ -6,13 +6,31 @@ public enum TPOWeighting: String, Sendable, CaseIterable, Codable {
     case gap, lambda
 }
 
+/// TPO's step weights in training: the adaptive w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top)), or 1 for
+/// every present step (the ablation "list loss without step weights").
+public enum TPOStepWeighting: String, Sendable, CaseIterable, Codable {
+    case adaptive, uniform
+}
+
 /// TPO hyperparameters (spec §6.15: β = 0.1).
 public struct TPOConfig: Sendable, Codable {
     public var beta: Double
     public var weighting: TPOWeighting
-    public init(beta: Double = 0.1, weighting: TPOWeighting = .gap) {
+    public var stepWeights: TPOStepWeighting
+    public init(beta: Double = 0.1, weighting: TPOWeighting = .gap, stepWeights: TPOStepWeighting = .adaptive) {
         self.beta = beta
         self.weighting = weighting
+        self.stepWeights = stepWeights
+    }
+
+    enum CodingKeys: String, CodingKey { case beta, weighting, stepWeights }
+
+    /// Configs saved before `stepWeights` existed decode as adaptive.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        beta = try c.decode(Double.self, forKey: .beta)
+        weighting = try c.decode(TPOWeighting.self, forKey: .weighting)
+        stepWeights = try c.decodeIfPresent(TPOStepWeighting.self, forKey: .stepWeights) ?? .adaptive
     }
 }
 

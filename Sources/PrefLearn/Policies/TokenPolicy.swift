@@ -108,20 +108,43 @@ public final class TokenPolicy: @unchecked Sendable {
 
     /// The network on N positions: the prompt of each ([N]) and its C context rows of E ([N·C]).
     func logProbs(prompts: IndexTensor, contextRows: IndexTensor, tape: Tape, leaves w: [Var]) throws(TensorError) -> Var {
+        try head(try hiddenStates(prompts: prompts, contextRows: contextRows, tape: tape, leaves: w), leaves: w)
+    }
+
+    /// The last (only) hidden layer h_t = tanh(x·W_x + Σ_j E_j[c_t,j] + b₁) on N positions, [N, H].
+    func hiddenStates(prompts: IndexTensor, contextRows: IndexTensor, tape: Tape, leaves w: [Var]) throws(TensorError) -> Var {
         let n = prompts.shape.count, h = hidden
         let x = try tape.constant(promptFeatures).gather(prompts, axis: 0)                          // [N, d_x]
         let e = try w[1].gather(contextRows, axis: 0)                                               // [N·C, H]
         let pre = try x.matmul(w[0]) + (context == 1 ? e : try e.reshaped([n, context, h]).sum(axis: 1))
-        let hidden = try (pre + w[2]).tanh()                                                        // [N, H]
-        return try (try hidden.matmul(w[3]) + w[4]).logSoftmax(axis: -1)                            // [N, V+1]
+        return try (pre + w[2]).tanh()                                                              // [N, H]
+    }
+
+    /// log p(· | x, c) = log-softmax(h·W₂ + b₂), [N, V+1].
+    func head(_ hidden: Var, leaves w: [Var]) throws(TensorError) -> Var {
+        try (try hidden.matmul(w[3]) + w[4]).logSoftmax(axis: -1)
+    }
+
+    /// The token log-probs of `tokenLogProbs` and the hidden states that produced them: h_t at
+    /// every position, [B·W, H] (row r·W + t is the state that predicts y_t of sequence r, the
+    /// state the released TPO code averages per step). One forward pass serves both.
+    public func tokenLogProbsAndHidden(_ batch: TokenBatch, tape: Tape, leaves bound: [Var]? = nil) throws(TensorError) -> (logps: Var, hidden: Var) {
+        try check(batch)
+        let w = try leaves(tape, bound)
+        let h = try hiddenStates(prompts: batch.positionPrompts, contextRows: try batch.contextRows(context: context), tape: tape, leaves: w)
+        return (try pickTargets(try head(h, leaves: w), batch), h)
     }
 
     /// log p(y_t | x, y_{<t}) per position, [B, T+1]: the tokens, then EOS at t = ℓ, 0 after.
     public func tokenLogProbs(_ batch: TokenBatch, tape: Tape, leaves: [Var]? = nil) throws(TensorError) -> Var {
-        let lp = try positionLogProbs(batch, tape: tape, leaves: leaves)
+        try pickTargets(try positionLogProbs(batch, tape: tape, leaves: leaves), batch)
+    }
+
+    /// The log-prob of each position's target from the [B·W, V+1] log-probs, masked, [B, W].
+    func pickTargets(_ lp: Var, _ batch: TokenBatch) throws(TensorError) -> Var {
         let picked = try lp.takeAlong(batch.targets, axis: 1).reshaped([batch.count, batch.width])
         // Padding positions are exactly 0 (a select, not a product with the mask, so no −0).
-        return try Var.select(tape.constant(batch.mask(dtype)), picked, tape.constant(0, dtype: dtype))
+        return try Var.select(lp.tape.constant(batch.mask(dtype)), picked, lp.tape.constant(0, dtype: dtype))
     }
 
     /// log π(y|x) of each sequence, [B]: the sum of its token log-probs including EOS.

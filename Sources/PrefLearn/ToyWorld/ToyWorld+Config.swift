@@ -48,6 +48,10 @@ extension ToyWorld {
         public var sentimentTokens = 2
         public var sentimentScale = 2.0
         public var tokenNoise = 0.3
+        /// Token view: preference trees (spec §6.10's toy). 0: independent candidates; b ≥ 2: each
+        /// prompt's K candidates are K/b trees of b leaves, all max_length tokens long, siblings
+        /// sharing every step but the last and differing in it.
+        public var branches = 0
         /// Gold reward r* = w*·q − λ‖q‖² − c_ℓ(ℓ − ℓ*)² (§9.2: λ = 0.4, ℓ* = 4, c_ℓ = 0.05).
         public var lambda = 0.4
         public var targetLength = 4.0
@@ -107,6 +111,7 @@ extension ToyWorld {
             try Self.count("vocabulary", vocabulary, min: sentimentTokens + 1, max: 4096,
                            hint: "the vocabulary needs the \(sentimentTokens) sentiment tokens and at least one other")
             try Self.count("step_tokens", stepTokens, min: 1, max: maxLength)
+            try validateBranches()
             try Self.count("sentiment_tokens", sentimentTokens, min: 0, max: 2, hint: "0, 1 (positive) or 2 (positive and negative)")
             try Self.count("groups", groups, min: 1, max: 64)
             try Self.count("components", components, min: 1, max: featureDim, hint: "component directions live in R^\(featureDim)")
@@ -142,6 +147,30 @@ extension ToyWorld {
             if utility == .idealPoint, lambda <= 0 {
                 throw Self.error("utility \"ideal_point\" needs lambda > 0", hint: "the ideal point is (w* + Δ_g)/(2λ)")
             }
+        }
+
+        /// Trees need the token view, whole trees per prompt and enough distinct last steps.
+        func validateBranches() throws(TensorError) {
+            guard branches != 0 else { return }
+            try Self.count("branches", branches, min: 2, max: candidates, hint: "0 (no trees) or the leaves per tree, 2…K")
+            guard view == .token else { throw Self.error("branches needs the token view", hint: "toy_world(view: \"token\", branches: \(branches))") }
+            guard candidates % branches == 0 else {
+                throw Self.error("candidates (\(candidates)) must be a multiple of branches (\(branches))", hint: "each prompt's candidates are whole trees")
+            }
+            guard branches <= distinctLastSteps else {
+                throw Self.error("\(branches) siblings cannot differ in a last step of \(lastStepTokens) tokens over \(vocabulary) tokens",
+                                 hint: "use fewer branches or a larger vocabulary")
+            }
+        }
+
+        /// Tree worlds: the tokens of the last step, (max_length − 1) mod step_tokens + 1.
+        public var lastStepTokens: Int { (maxLength - 1) % stepTokens + 1 }
+
+        /// V^lastStepTokens, capped at 2^20 (more than any K).
+        var distinctLastSteps: Int {
+            var n = 1
+            for _ in 0..<lastStepTokens where n <= Self.maxCandidates { n *= vocabulary }
+            return n
         }
 
         static func error(_ message: String, hint: String? = nil) -> TensorError {

@@ -7,12 +7,17 @@ extension ToyWorld {
     ///   no listwise form and is not used); with probability ε the list is shuffled instead.
     /// - `.judge`: sorted by the judge's score r* + N(0, σ_judge²), scores attached.
     /// - `.grade`: sorted by the gold's grade 0…grades−1, grades attached.
+    /// With `tree`, a list is `size` leaves of one random tree (a world with `branches`).
     public func ranked(_ n: Int, size: Int = 4, by source: RankingSource = .annotator,
-                       labeller: Labeller = .randomGroup, split: Split = .train,
+                       labeller: Labeller = .randomGroup, split: Split = .train, tree: Bool = false,
                        rng: inout RandomStream) throws(TensorError) -> ToyRows.Ranked {
-        try checkRequest("ranked", rows: n, labeller: labeller, split: split)
-        guard (2...config.candidates).contains(size) else {
-            throw TensorError(op: "ranked", "size must be between 2 and the \(config.candidates) candidates per prompt, got \(size)")
+        try checkRequest(tree ? "trees" : "ranked", rows: n, labeller: labeller, split: split)
+        let pool = tree ? config.branches : config.candidates
+        guard !tree || pool > 0 else {
+            throw TensorError(op: "trees", "the world has no trees", hint: "toy_world(view: \"token\", branches: 4)")
+        }
+        guard (2...pool).contains(size) else {
+            throw TensorError(op: tree ? "trees" : "ranked", "size must be between 2 and the \(pool) \(tree ? "leaves per tree" : "candidates per prompt"), got \(size)")
         }
         guard n * size <= Self.maxRows else {
             throw TensorError(op: "ranked", "\(n) lists of \(size) responses are more than \(Self.maxRows) responses in all")
@@ -22,7 +27,8 @@ extension ToyWorld {
         let range = prompts(split), k = config.candidates
         for _ in 0..<n {
             let p = range.lowerBound + rng.uniformInt(below: range.count)
-            let picked = (try rng.choice(k, count: size)).map { p * k + $0 }
+            let root = tree ? p * k + pool * rng.uniformInt(below: k / pool) : p * k
+            let picked = (try rng.choice(pool, count: size)).map { root + $0 }
             let judge = judge(labeller, prompt: p, rng: &rng)
             var keys = [Double](), scores = [Double]()
             for y in picked {

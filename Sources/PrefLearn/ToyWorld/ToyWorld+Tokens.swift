@@ -19,9 +19,14 @@ enum TokenView {
             let row = (i / k) * v
             let n = lengths[i]
             var mean = [Double](repeating: 0, count: d)
+            let sibling = c.branches > 0 ? (i % k) % c.branches : 0
+            if sibling == 0 {
+                for t in 0..<n { tokens[i * width + t] = Int32(draw(cumulative, row: row, count: v, u: rng.uniform())) }
+            } else {
+                try TreeLeaves.grow(&tokens, leaf: i, sibling: sibling, config: c, probs: cumulative, row: row, rng: &rng)
+            }
             for t in 0..<n {
-                let token = draw(cumulative, row: row, count: v, u: rng.uniform())
-                tokens[i * width + t] = Int32(token)
+                let token = Int(tokens[i * width + t])
                 for j in 0..<d { mean[j] += g.tokenEmbeddings[token * d + j] }
             }
             for j in 0..<d { q[i * d + j] += mean[j] / Double(n) }

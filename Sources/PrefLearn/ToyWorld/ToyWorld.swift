@@ -66,7 +66,9 @@ public struct ToyWorld: Sendable {
         let means = try Self.promptMeans(promptFeatures, config: config, map: geometry.promptMap)
         var candidateStream = root.derived("candidates")
         let m = p * k
-        lengths = (0..<m).map { _ in 1 + candidateStream.uniformInt(below: config.maxLength) }
+        let drawn = (0..<m).map { _ in 1 + candidateStream.uniformInt(below: config.maxLength) }
+        // Tree leaves are all max_length long (the draw stays, so the later streams do not shift).
+        lengths = config.branches > 0 ? [Int](repeating: config.maxLength, count: m) : drawn
         styleAngles = (0..<m).map { _ in 2 * Double.pi * candidateStream.uniform() }
         switch config.view {
         case .candidate:

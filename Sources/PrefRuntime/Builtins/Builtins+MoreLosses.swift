@@ -49,17 +49,22 @@ extension LossBuiltins {
     }
 
     static var tpo: Builtin {
-        Builtin("tpo", [beta(), BuiltinParameter("weighting", .string, default: .str("gap"), doc: "pair weights: gap (ψ_i − ψ_j) or lambda (LiPO-λ)")],
+        Builtin("tpo", [beta(), BuiltinParameter("weighting", .string, default: .str("gap"), doc: "pair weights: gap (ψ_i − ψ_j) or lambda (LiPO-λ)"),
+                        BuiltinParameter("step_weights", .string, default: .str("adaptive"),
+                                         doc: "in fit: adaptive (w_k = 1 + cos of the policy's mean hidden states, held constant) or uniform (w_k = 1, the list loss without step weights)")],
                 category: "losses",
                 doc: "TPO, Tree Preference Optimization (Liao, Chu, Wang, ICLR 2025), the clean form of the spec: with step rewards r_k(y) "
                     + "(mean log-ratio over step k's tokens) and adaptive weights w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top)), "
                     + "R(y) = Σ_k w_k r_k / Σ_k w_k and ℓ = −Σ_{ψ_i > ψ_j} Δ_ij·log σ(β(R_i − R_j)). Data: inspect(l, {step_logratios: "
-                    + "[P, K, S], step_weights: [P, K, S] or step_hidden: [P, K, S, H], scores: [P, K]}); weights default to 1.",
+                    + "[P, K, S], step_weights: [P, K, S] or step_hidden: [P, K, S, H], scores: [P, K]}); weights default to 1. "
+                    + "fit(token_policy, ranked lists, tpo()) computes the adaptive weights from the policy's hidden layer (h̄_k: the mean over step k's "
+                    + "positions, y_top: the list's best) as constants, as the released code does; step_weights: \"uniform\" turns them off.",
                 example: "let l = tpo(beta: 0.1, weighting: \"lambda\")") { call in
             guard let w = TPOWeighting(rawValue: call.string(1)) else {
                 throw call.error("unknown weighting '\(call.string(1))'", hint: "gap or lambda")
             }
-            return wrap(.tpo(TPOConfig(beta: try hyper(call, 0), weighting: w)))
+            let steps = TPOStepWeighting(rawValue: try call.choice(2, TPOStepWeighting.allCases.map(\.rawValue))) ?? .adaptive
+            return wrap(.tpo(TPOConfig(beta: try hyper(call, 0), weighting: w, stepWeights: steps)))
         }
     }
 

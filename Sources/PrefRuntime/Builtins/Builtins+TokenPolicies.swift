@@ -17,7 +17,7 @@ enum TokenPolicyBuiltins {
             + "(BOS before the start), p(·|x, y_<t) = softmax(h_t·W₂ + b₂) over the V tokens and EOS, so log π(y|x) = Σ_t log p(y_t|…) "
             + "+ log p(EOS|…) is exact and sequences of every length share one distribution. W_x, E ~ N(0, 1/(d_x + C)), W₂ ~ N(0, 1/H), "
             + "biases 0. Members: parameters, vocab, hidden, context, frozen; methods sample(n, seed:, max_length:), token_logps(data), "
-            + "pair_logps(data). reference(tp), logps(tp, pairs) and fit(tp, pairs, loss) work as for candidate policies.",
+            + "pair_logps(data), best_leaf(lists). reference(tp), logps(tp, pairs) and fit(tp, pairs, loss) work as for candidate policies.",
         example: "let w = toy_world(seed: 1, view: \"token\", prompts: 8, candidates: 4)\nlet tp = token_policy(w, hidden: 16)\nlogps(tp, w.pairs(3))") { call in
             guard case .native(let n) = call[0], let world = n.object as? ToyWorldObject else {
                 if case .native(let n) = call[0], n.object is DatasetObject {

@@ -54,6 +54,7 @@ enum ToyWorldBuiltin {
         real("token_noise", \.tokenNoise, "token view: σ in q = mean of token embeddings + σ·ε"),
         int("grades", \.grades, "graded labels: gold grades 0…grades−1 (quantiles)"),
         real("judge_noise", \.judgeNoise, "graded labels: σ in judge = gold + N(0, σ²)"),
+        int("branches", \.branches, "token view: 0, or b leaves per preference tree (K/b trees per prompt; leaves are max_length tokens and siblings differ only in the last step)"),
     ] }
 
     static var builtin: Builtin {
@@ -69,7 +70,7 @@ enum ToyWorldBuiltin {
                         + "P(a ≻ b) = σ((u(a) − u(b))/τ + κ(u_a v_b − v_a u_b)), flipped with probability ε. Components r_i = w_i·q have "
                         + "pairwise cosine ρ. Members (training split; `w.test.…` for the test split): gold, features, lengths, style, "
                         + "utilities, components, grades, tokens, steps, prompts, clusters, ids; w_star, component_weights, group_offsets, config. "
-                        + "Methods returning datasets: pairs, joint, unpaired, ranked, ratings, comparisons, logps; and logprobs, psi, lookup. "
+                        + "Methods returning datasets: pairs, joint, unpaired, ranked, trees, ratings, comparisons, logps; and logprobs, psi, lookup. "
                         + "Deterministic under the seed.",
                        example: "let w = toy_world(seed: 1, noise: 0.25)\nlet d = w.pairs(3000)\nmean(w.gold)") { call in
             var c = ToyWorld.Config()

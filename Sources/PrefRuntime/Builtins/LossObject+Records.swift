@@ -31,6 +31,14 @@ extension LossObject {
         }
     }
 
+    /// True when a TPO term wants the adaptive step weights (step_weights: "adaptive").
+    var usesAdaptiveStepWeights: Bool {
+        terms.contains { term in
+            if case .tpo(let c) = term.loss.kind { return c.stepWeights == .adaptive }
+            return false
+        }
+    }
+
     static let rankedHint = "pass {policy_logps: [P, K] tensor, ref_logps: [P, K], scores: [P, K]} (scores optional: columns best to worst)"
 
     /// The loss on a ranked batch ([P, K] log-probs on one tape).
@@ -112,7 +120,7 @@ extension LossBuiltins {
         if let wt = try recordTensor(r, "step_weights", required: false, hint: hint) {
             guard wt.shape == rt.shape else { throw RuntimeError("step_weights has shape \(wt.shape), step_logratios \(rt.shape)", hint: hint) }
             weights = wt.scalars
-        } else if let ht = try recordTensor(r, "step_hidden", required: false, hint: hint) {
+        } else if loss.usesAdaptiveStepWeights, let ht = try recordTensor(r, "step_hidden", required: false, hint: hint) {
             guard ht.shape.rank == 4, Array(ht.shape.dims.prefix(3)) == rt.shape.dims else {
                 throw RuntimeError("step_hidden must be [\(p), \(k), \(steps), H], got shape \(ht.shape)", hint: hint)
             }

@@ -6,7 +6,7 @@ import PrefLearn
 /// `tp.token_logps(data)` and `tp.pair_logps(data)`. Inside `grad` the policy's log-probs are
 /// recorded, so `grad(fn() -mean(tp.pair_logps(d)), wrt: tp.parameters)` differentiates through it.
 enum TokenPolicyMethods {
-    static let names = ["sample", "token_logps", "pair_logps", "masks", "gold_kl"]
+    static let names = ["sample", "token_logps", "pair_logps", "masks", "gold_kl", "best_leaf"]
 
     static func bound(_ name: String, to object: TokenPolicyObject) -> Value? {
         guard let method = method(name, object) else { return nil }
@@ -23,6 +23,7 @@ enum TokenPolicyMethods {
         case "pair_logps": pairLogps(o)
         case "masks": masks(o)
         case "gold_kl": goldKL(o)
+        case "best_leaf": bestLeaf(o)
         default: nil
         }
     }

@@ -7,7 +7,7 @@ import PrefLearn
 /// `w.psi()` and `w.lookup(ids)` return exact quantities. Each is a builtin declaration bound to
 /// the world, so arguments are checked, defaulted and documented like any builtin's.
 enum ToyWorldMethods {
-    static let names = ["pairs", "joint", "unpaired", "ranked", "ratings", "comparisons", "logps", "logprobs", "psi", "lookup"]
+    static let names = ["pairs", "joint", "unpaired", "ranked", "trees", "ratings", "comparisons", "logps", "logprobs", "psi", "lookup"]
 
     static func bound(_ name: String, to object: ToyWorldObject) -> Value? {
         guard let method = method(name, object) else { return nil }
@@ -59,6 +59,21 @@ enum ToyWorldMethods {
                 let by = ToyWorld.RankingSource(rawValue: try call.choice(2, ToyWorld.RankingSource.allCases.map(\.rawValue))) ?? .annotator
                 let rows = try w.ranked(try call.whole(call[0], "n"), size: try call.whole(call[1], "size"), by: by,
                                         labeller: try labeller(call, 3, w), split: try splitArg(call, 4), rng: &rng)
+                return DatasetObject.value(try w.dataset(rows, rng: &rng))
+            }
+        case "trees":
+            return make([count, BuiltinParameter("size", default: Value.none, doc: "leaves per list, 2…branches; none: the whole tree"),
+                         BuiltinParameter("by", .string, default: .str("annotator"), doc: "\"annotator\" (Plackett–Luce ranks), \"judge\" or \"grade\" (scores)"),
+                         group, split, seed],
+                        "Ranked lists of the leaves of one random preference tree (a toy_world(view: \"token\", branches: b) world; spec §6.10's toy): "
+                        + "siblings share every step but the last, so their order is decided by the divergent step. Ranked like w.ranked.") { call, rng in
+                let by = ToyWorld.RankingSource(rawValue: try call.choice(2, ToyWorld.RankingSource.allCases.map(\.rawValue))) ?? .annotator
+                guard w.config.branches > 0 else {
+                    throw call.error("the world has no trees", hint: "toy_world(view: \"token\", branches: 4)")
+                }
+                let size = try call.optionalInt(1) ?? w.config.branches
+                let rows = try w.ranked(try call.whole(call[0], "n"), size: size, by: by, labeller: try labeller(call, 3, w),
+                                        split: try splitArg(call, 4), tree: true, rng: &rng)
                 return DatasetObject.value(try w.dataset(rows, rng: &rng))
             }
         case "ratings":

@@ -7,9 +7,13 @@ import PrefLearn
 /// (`w.ranked(n, size:)`): each response's tokens are cut into steps of the world's
 /// `step_tokens` (position t is in step ⌊t / step_tokens⌋), and the step log-ratio is
 ///     r_k(y) = (1/n_k) Σ_{t in step k, t < ℓ} [log π_θ(y_t | x, y_<t) − log π_ref(y_t | x, y_<t)],
-/// n_k the step's tokens (EOS belongs to no step); a step with no tokens gets weight 0 (missing),
-/// every other weight 1. One step scores the B·m sequences of the batch's lists as one padded
-/// batch, so the sums over steps are a reshape to [B·m, S, step_tokens] and one sum.
+/// n_k the step's tokens (EOS belongs to no step); a step with no tokens gets weight 0 (missing).
+/// Every other step's weight is TPO's adaptive w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top)), h̄_k the mean
+/// of the policy's hidden states over the step's positions in the same forward pass and y_top the
+/// list's best response, held constant in the gradient (the released code writes them into a label
+/// tensor, which carries no gradient); with `tpo(step_weights: "uniform")` it is 1. One step scores
+/// the B·m sequences of the batch's lists as one padded batch, so the sums over steps are a
+/// reshape to [B·m, S, step_tokens] and one sum.
 final class TokenTreeTask: TokenTaskBase, TrainingTask {
     /// Each list's candidate ids and graded labels ψ.
     let lists: [[Int]]
@@ -23,7 +27,7 @@ final class TokenTreeTask: TokenTaskBase, TrainingTask {
 
     var count: Int { lists.count }
     var columns: [String] {
-        ["step", "epoch", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "ndcg", "grad_norm", "lr"]
+        ["step", "epoch", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "ndcg", "step_weights/last", "grad_norm", "lr"]
     }
 
     /// The [B, m, S] step log-ratios of the lists `rows` on `tape` and the step weights.
@@ -33,7 +37,7 @@ final class TokenTreeTask: TokenTaskBase, TrainingTask {
         let sequences = ids.map(world.tokens(of:))
         let s = max(((sequences.map(\.count).max() ?? 0) + st - 1) / st, 1), span = s * st
         let batch = try TokenBatch(prompts: ids.map { $0 / k }, sequences: sequences, vocabulary: policy.vocabulary, width: span + 1)
-        let lp = try policy.tokenLogProbs(batch, tape: tape)
+        let (lp, hidden) = try policy.tokenLogProbsAndHidden(batch, tape: tape)
         let lr = tape.constant(try reference.evaluate { t throws(TensorError) in try reference.tokenLogProbs(batch, tape: t) })
         var mask = [Double](repeating: 0, count: n * span), inverse = [Double](repeating: 0, count: n * s), weights = inverse
         for (r, seq) in sequences.enumerated() {
@@ -48,18 +52,41 @@ final class TokenTreeTask: TokenTaskBase, TrainingTask {
         let tokensOnly = try Var.select(tape.constant(try Tensor(mask, shape: [n, span], dtype: dtype)), ratio, tape.constant(0, dtype: dtype))
         let sums = try tokensOnly.reshaped([n, s, st]).sum(axis: 2)
         let r = try (sums * tape.constant(try Tensor(inverse, shape: [n, s], dtype: dtype))).reshaped([rows.count, m, s])
-        return (r, weights)
+        guard loss.usesAdaptiveStepWeights else { return (r, weights) }
+        let means = try tpoStepHidden(hidden: try hidden.value(), width: batch.width, lengths: sequences.map(\.count), stepTokens: st, steps: s)
+        let adaptive = try tpoStepWeights(hidden: try means.reshaped([rows.count, m, s, policy.hidden]), labels: rows.map { labels[$0] })
+        return (r, zip(weights, adaptive).map { $0 * $1 })
     }
 
     func evaluate(_ term: LossObject, _ rows: [Int], on tape: Tape) throws -> LossResult {
+        try evaluateWithWeights(term, rows, on: tape).0
+    }
+
+    func evaluateWithWeights(_ term: LossObject, _ rows: [Int], on tape: Tape) throws -> (LossResult, Double) {
         let (r, weights) = try steps(rows, on: tape)
-        return try term.evaluateTree(r, weights: weights, labels: rows.map { labels[$0] })
+        let scores = rows.map { self.labels[$0] }
+        return (try term.evaluateTree(r, weights: weights, labels: scores), Self.lastStepWeight(weights, labels: scores, steps: r.shape.dims[2]))
+    }
+
+    /// The mean weight of the last present step of every response but its list's top (in a tree,
+    /// the divergent step of the non-top leaves): how much TPO's weights discount it.
+    static func lastStepWeight(_ w: [Double], labels: [[Double]], steps s: Int) -> Double {
+        var total = 0.0, count = 0
+        for (n, l) in labels.enumerated() {
+            let top = l.indices.max { l[$0] != l[$1] ? l[$0] < l[$1] : $0 > $1 } ?? 0
+            for y in l.indices where y != top {
+                let o = (n * l.count + y) * s
+                if let last = (0..<s).last(where: { w[o + $0] > 0 }) { total += w[o + last]; count += 1 }
+            }
+        }
+        return count > 0 ? total / Double(count) : .nan
     }
 
     func record(_ rows: [Int], on tape: Tape) throws -> TaskStep {
-        let out = try evaluate(loss, rows, on: tape)
+        let (out, last) = try evaluateWithWeights(loss, rows, on: tape)
         var m = out.metrics
         m["loss"] = try out.loss.value().to(.f64).scalars[0]
+        m["step_weights/last"] = last
         return TaskStep(loss: out.loss, metrics: m)
     }
 
