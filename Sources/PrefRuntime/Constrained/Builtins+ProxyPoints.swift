@@ -9,7 +9,7 @@ extension ConstrainedBuiltins {
             BuiltinParameter("components", .list, doc: "the component rewards r_1…r_N (rewards, [P, K] tensors or fn(c))"),
             BuiltinParameter("evaluate", default: Value.none, doc: "the evaluation score's reward; none: the world's gold r*"),
             BuiltinParameter("steps", .int, default: .number(300), doc: "policy-gradient steps per run, ≥ 1"),
-            BuiltinParameter("lr", default: Value.none, doc: "the step size η, > 0; none: 0.02 for npg, 0.3 for pg"),
+            BuiltinParameter("lr", default: Value.none, doc: "the step size η, > 0; none: 6/steps for npg (every run ends at the tilt exp(6·a·r), past the peak for unit-scale rewards, and steps set the resolution), 0.3 for pg"),
             BuiltinParameter("kl", .number, default: .number(0), doc: "β of a KL penalty in the runs, ≥ 0"),
             BuiltinParameter("divisions", .int, default: .number(10), doc: "m: the weights are the lattice {k/m, Σk = m} (N = 2: 0, 0.1, …, 1)"),
             BuiltinParameter("degree", .int, default: .number(3), doc: "the degree of the fitted polynomial curves and surface, 0…10"),
@@ -42,7 +42,7 @@ extension ConstrainedBuiltins {
             search.steps = try call.whole(call[3], "steps")
             search.algorithm = ProxyPointSearch.Algorithm(rawValue: try call.choice(9, ProxyPointSearch.Algorithm.allCases.map(\.rawValue))) ?? .natural
             if case .none = call[4] {
-                search.learningRate = search.algorithm == .natural ? 0.02 : 0.3
+                search.learningRate = search.algorithm == .natural ? 6 / Double(search.steps) : 0.3
             } else {
                 search.learningRate = try RLHFRun.number(call, 4, "lr", positive: true)
             }
