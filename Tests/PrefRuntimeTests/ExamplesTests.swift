@@ -77,9 +77,10 @@ import PrefLanguage
     }
 
     /// examples/constrained_rlhf.pref (spec §1.5), small: the joint proxy point differs from the
-    /// independent one; fixed weights overoptimise (the evaluation score peaks, then falls) while
-    /// μ and ξ end within 2% of the joint optimum's evaluation score at lower KL; NM-PPO finds
-    /// thresholds.
+    /// independent one and moves further from it as ρ grows; fixed weights overoptimise (the
+    /// evaluation score peaks, then falls) while μ and ξ end within 2% of the joint optimum's
+    /// evaluation score at lower KL; the threshold ablation ×0.9/×1.0/×1.1 is best at ×1.0;
+    /// NM-PPO tries thresholds and ends above the fixed weights' peak.
     @Test func constrainedRLHFShowsItsShapes() throws {
         var out = "", err = ""
         let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
@@ -90,10 +91,9 @@ import PrefLanguage
             guard let line = lines.first(where: { $0.hasPrefix(prefix) }) else { return [] }
             return line.dropFirst(prefix.count).split(whereSeparator: { " ,()%:".contains($0) }).compactMap { Double($0) }
         }
-        for rho in ["0", "0.5", "0.9"] {
-            let shift = numbers("rho \(rho):").last ?? 0
-            #expect(shift > 0.05, "rho \(rho): the joint point sits on the independent one")
-        }
+        let shifts = ["0", "0.5", "0.9"].map { numbers("rho \($0):").last ?? 0 }
+        for shift in shifts { #expect(shift > 0.05, "the joint point sits on the independent one: \(shifts)") }
+        #expect(shifts[0] < shifts[1] && shifts[1] < shifts[2], "the shift does not grow with ρ: \(shifts)")
         let best = try #require(numbers("joint optimum eval").first)
         let fixed = numbers("fixed:")            // peak, step, final, kl
         #expect(fixed.count == 4)
@@ -104,7 +104,10 @@ import PrefLanguage
             #expect(abs(r[0] - best) <= 0.02 * abs(best), "\(name) ends at \(r[0]), the joint optimum is \(best)")
             #expect(r[2] < fixed[3], "\(name)'s KL \(r[2]) is not below the fixed weights' \(fixed[3])")
         }
-        let nm = numbers("nm:")
+        let ablation = ["0.9", "1", "1.1"].map { numbers("ablation x\($0):").first ?? .nan }
+        #expect(ablation[1] > ablation[0] && ablation[1] > ablation[2], "the ablation is not best at ×1.0: \(ablation)")
+        let nm = numbers("nm:")                  // θ1, θ2, eval, evaluations
         #expect(nm.count == 4 && nm[3] >= 3)
+        #expect(nm.count == 4 && nm[2] > fixed[0], "NM-PPO ends at \(nm), below the fixed weights' peak \(fixed[0])")
     }
 }

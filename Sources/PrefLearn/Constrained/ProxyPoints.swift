@@ -4,10 +4,22 @@ import PrefCore
 /// the expected component rewards beyond which more of them lowers the evaluation score.
 ///
 /// - Runs: from the policy's current parameters (restored afterwards), one fixed-weight exact
-///   policy-gradient run per weight vector a on the simplex lattice {k/m : Σ_i k_i = m}
-///   (m = `divisions`; N = 2, m = 10 gives a ∈ {0, 0.1, …, 1}), maximising E_π[Σ_i a_i r_i] −
-///   β·KL with the RLHF core, `steps` steps of SGD; every checkpoint (step 0…steps) records
-///   v_i = E_π[r_i] and eval = E_π[e], means over the prompts.
+///   run per weight vector a on the simplex lattice {k/m : Σ_i k_i = m} (m = `divisions`; N = 2,
+///   m = 10 gives a ∈ {0, 0.1, …, 1}), maximising E_π[Σ_i a_i r_i] − β·KL for `steps` steps;
+///   every checkpoint (step 0…steps) records v_i = E_π[r_i] and eval = E_π[e], means over the
+///   prompts. The step is either
+///   - `.natural` (default): the exact natural policy gradient of the softmax over each prompt's
+///     candidates (Kakade 2001; with the KL term, Cen et al. 2022, eq. 13), η = `learningRate`:
+///         log π_{t+1} = (1 − ηβ)·log π_t + ηβ·log π_ref + η·Σ_i a_i r_i − log Z_t
+///     With β = 0 the run is the exponential tilt π_t ∝ π_0·exp(tη·a·r): exactly the policies
+///     that reach their (v_1…v_N) with the least KL, which are what μ and ξ (max v_0 subject to
+///     the constraints) converge to — so the joint point read off these runs is the one the
+///     constrained methods can realise. (For a log-linear policy whose features span the r_i it
+///     is also the parametric natural gradient.)
+///   - `.gradient`: the RLHF core's vanilla policy gradient on the policy's parameters (SGD).
+///     Its checkpoints do not stay on the least-KL family (the x⊗q features tilt prompts
+///     unevenly), so the evaluation score at a given (v_1…v_N) depends on the run, and the joint
+///     point it gives is not one the constrained methods reach (docs/design.md, "Proxy points").
 /// - Independent point: for each i, the run on r_i alone (a = e_i); a degree-d polynomial of
 ///   eval in v_i over its checkpoints, argmax over the checkpoints' v_i.
 /// - Joint point: a degree-d polynomial surface of eval in (v_1…v_N) over all checkpoints
@@ -21,6 +33,12 @@ public struct ProxyPointSearch: Sendable {
     public var beta = 0.0
     public var divisions = 10
     public var degree = 3
+    public var algorithm = Algorithm.natural
+
+    /// How the sweep's runs step: see the type's documentation.
+    public enum Algorithm: String, Sendable, CaseIterable {
+        case natural = "npg", gradient = "pg"
+    }
 
     public init() {}
 
@@ -61,6 +79,10 @@ public struct ProxyPointSearch: Sendable {
         guard steps >= 1, divisions >= 1, learningRate.isFinite, learningRate > 0, beta.isFinite, beta >= 0 else {
             throw TensorError(op: "proxy_points", "steps and divisions must be ≥ 1, lr > 0 and kl ≥ 0")
         }
+        if algorithm == .natural {
+            return try natural(policy: policy, reference: reference, prompts: prompts, components: components, evaluation: evaluation,
+                               afterStep: afterStep)
+        }
         let saved = policy.parameters.map { $0.value.copy() }
         defer { for (p, v) in zip(policy.parameters, saved) { p.value = v.copy() } }
         var checkpoints = [Checkpoint]()
@@ -83,6 +105,35 @@ public struct ProxyPointSearch: Sendable {
                     stop = try afterStep()
                     if stop { break }
                 }
+            }
+        }
+        return try summarise(checkpoints, n: n)
+    }
+
+    /// The sweep with the exact natural-gradient step on each prompt's candidate distribution.
+    func natural(policy: CandidatePolicy, reference: CandidatePolicy, prompts: [Int], components: [Tensor], evaluation: Tensor,
+                 afterStep: () throws -> Bool) throws -> Result {
+        let n = components.count, eta = learningRate
+        guard eta * beta <= 1 else {
+            throw TensorError(op: "proxy_points", "the natural step needs lr·kl ≤ 1, not \(eta * beta)", hint: "lower lr or kl")
+        }
+        let start = try policy.evaluate { t throws(TensorError) in try policy.logProbs(prompts: prompts, tape: t) }.to(.f64)
+        let ref = try reference.evaluate { t throws(TensorError) in try reference.logProbs(prompts: prompts, tape: t) }.to(.f64)
+        let measured = components.map { $0.to(.f64) } + [evaluation.to(.f64)]
+        var checkpoints = [Checkpoint]()
+        var stop = false
+        for (run, a) in Self.lattice(n, divisions).enumerated() where !stop {
+            var mix = measured[0] * a[0]
+            for i in 1..<n { mix = try mix + measured[i] * a[i] }
+            var lp = start
+            for step in 0...steps {
+                let s = try ConstrainedStreams(logProbs: lp, reference: ref, components: measured, beta: 0)
+                checkpoints.append(Checkpoint(run: run + 1, weights: a, step: step, values: Array(s.values.prefix(n)), eval: s.values[n]))
+                guard step < steps else { break }
+                let logits = try lp * (1 - eta * beta) + ref * (eta * beta) + mix * eta
+                lp = try logits - logits.logsumexp(axis: 1, keepDims: true)
+                stop = try afterStep()
+                if stop { break }
             }
         }
         return try summarise(checkpoints, n: n)

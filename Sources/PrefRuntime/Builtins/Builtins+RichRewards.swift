@@ -108,6 +108,8 @@ enum PalBuiltins {
             let options = try RichRewardArguments.options(call, 4)
             let model = try PalModel(featureDim: dim, users: data.count, config: c, seed: try RichRewardArguments.seed(call, 6))
             let ids = data.enumerated().flatMap { u, d in Array(repeating: u, count: d.count) }
+            // One unit of work per pair-epoch, charged up front (as more and train_ensemble).
+            try call.interpreter.chargeWork(options.epochs * ids.count)
             try model.fit(chosen: try Tensor.concat(data.map(\.chosen)), rejected: try Tensor.concat(data.map(\.rejected)), users: ids, options: options)
             return .native(NativeBox(PalObject(model)))
         }
