@@ -46,7 +46,8 @@ public struct PairedCounts: Sendable {
         keys.reserveCapacity(rows.count)
         let k = items.count
         for (n, row) in rows.enumerated() {
-            guard row.winner != row.loser else {
+            // Equal names have equal ids: one integer comparison instead of a string comparison.
+            guard ids[2 * n] != ids[2 * n + 1] else {
                 throw DataError("row \(n + 1): winner and loser are the same item \(quoted(row.winner))",
                                 hint: "a comparison needs two different items")
             }
