@@ -124,4 +124,62 @@ public enum BLAS {
         for j in 0..<n { for i in 0..<j { a[i + j * n] = a[j + i * n] } }
         return a
     }
+
+    /// Factors a symmetric positive-definite n×n matrix in place as `choleskySolve` does (LAPACK
+    /// `dpotrf`), without a right-hand side. Returns false when it is not positive definite.
+    public static func choleskyFactor(_ a: inout [Double], n: Int) throws(TensorError) -> Bool {
+        var none = [Double](repeating: 0, count: n)
+        return try choleskySolve(&a, &none, n: n)
+    }
+
+    /// Solves A·x = b in place with the Cholesky factor `choleskySolve` left in `factor` (two
+    /// triangular solves, `dtrsv`).
+    public static func choleskySolve(factor: [Double], _ b: inout [Double], n: Int) throws(TensorError) {
+        try checkDims("cholesky", n, n * n)
+        guard n > 0 else { return }
+        factor.withUnsafeBufferPointer { l in
+            b.withUnsafeMutableBufferPointer { x in
+                cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), l.baseAddress, Int32(n), x.baseAddress, 1)
+                cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, Int32(n), l.baseAddress, Int32(n), x.baseAddress, 1)
+            }
+        }
+    }
+
+    /// The diagonal of A⁻¹ from the Cholesky factor L (A = L·Lᵀ) that `choleskySolve` left in
+    /// `factor`: A⁻¹ = L⁻ᵀ·L⁻¹, so (A⁻¹)ᵢᵢ = Σₖ (L⁻¹)ₖᵢ², the squared norm of column i of L⁻¹
+    /// (LAPACK `dtrtri`, n³/3 flops). `dpotri` would also form the product L⁻ᵀ·L⁻¹ (`dlauum`,
+    /// another n³/3) only for its off-diagonal entries.
+    public static func choleskyInverseDiagonal(_ factor: [Double], n: Int) throws(TensorError) -> [Double] {
+        try checkDims("cholesky", n, n * n)
+        guard n > 0 else { return [] }
+        var a = factor, info: Int32 = 0, order = Int32(n)
+        var uplo = UInt8(ascii: "L"), unit = UInt8(ascii: "N")
+        a.withUnsafeMutableBufferPointer { p in
+            withUnsafePointer(to: &uplo) { u in
+                withUnsafePointer(to: &unit) { d in
+                    u.withMemoryRebound(to: CChar.self, capacity: 1) { u in
+                        d.withMemoryRebound(to: CChar.self, capacity: 1) { dtrtri_(u, $0, &order, p.baseAddress, &order, &info) }
+                    }
+                }
+            }
+        }
+        guard info == 0 else { throw TensorError(op: "cholesky", "the matrix is singular") }
+        // Column i of the column-major lower triangle: rows i..<n, contiguous.
+        return a.withUnsafeBufferPointer { l in
+            (0..<n).map { i in
+                var s = 0.0
+                for r in i..<n { let x = l[i * n + r]; s += x * x }
+                return s
+            }
+        }
+    }
+
+    /// y ← A·x for a symmetric n×n matrix of which only the upper triangle of the row-major
+    /// storage is read (`cblas_dsymv`).
+    public static func symmetricUpperMatVec(n: Int, a: UnsafePointer<Double>, x: UnsafePointer<Double>,
+                                            y: UnsafeMutablePointer<Double>) throws(TensorError) {
+        try checkDims("symv", n, n)
+        guard n > 0 else { return }
+        cblas_dsymv(CblasRowMajor, CblasUpper, Int32(n), 1, a, Int32(n), x, 1, 0, y, 1)
+    }
 }

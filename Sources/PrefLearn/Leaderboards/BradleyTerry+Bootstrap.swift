@@ -60,7 +60,7 @@ extension BradleyTerry {
     static func bootstrap<M: LogLikelihood>(_ problem: Problem<M>, _ request: BootstrapRequest,
                                             resample: (inout RandomStream) -> (model: M, connected: Bool)) throws(DataError) -> Fit {
         let estimate = try problem.solve(start: nil)
-        var fit = problem.summary(estimate)
+        var fit = try problem.summary(estimate)
         var random = request.random
         let k = problem.items.count, extra = problem.model.dimension > k
         var draws = [[Double]](repeating: [], count: k), home = [Double](), failures = 0

@@ -8,7 +8,7 @@ extension BradleyTerry {
         let items: [String]
         let options: Options
         let model: Model
-        let newton: NewtonMaximizer
+        var newton: NewtonMaximizer
         /// The saturated log-likelihood for the deviance; nil: the deviance is −2ℓ.
         let saturated: (Model) -> Double?
         let comparisons: Double
@@ -57,10 +57,11 @@ extension BradleyTerry {
             self.model = model
         }
 
-        /// Runs Newton from `start` (zeros when nil), converting its failures to data errors.
+        /// Runs Newton from `start` (the model's starting point when nil), converting its failures
+        /// to data errors.
         func solve(start: [Double]?) throws(DataError) -> NewtonMaximizer.Result {
             do {
-                return try newton.maximize(model, start: start ?? [Double](repeating: 0, count: model.dimension))
+                return try newton.maximize(model, start: start ?? startingPoint())
             } catch NewtonMaximizer.Failure.notConverged(let r) {
                 throw DataError("Newton's method did not converge in \(r.iterations) iterations (tolerance \(options.tolerance))",
                                 hint: options.home ? "a home side that always wins or always loses has no finite advantage; raise max_iter or add prior:"
@@ -68,6 +69,18 @@ extension BradleyTerry {
             } catch {
                 throw DataError("the information matrix is singular at the estimate", hint: "add prior: 0.01 (a small ridge)")
             }
+        }
+
+        /// The model's starting point with the item coordinates shifted so that the pinned item (a
+        /// fixed coordinate, which Newton never moves) is at 0; the likelihood sees only differences.
+        func startingPoint() -> [Double] {
+            var start = model.startingPoint()
+            let pinned = Set(0..<items.count).subtracting(newton.free)
+            if let p = pinned.first {
+                let shift = start[p]
+                for i in 0..<items.count { start[i] -= shift }
+            }
+            return start
         }
 
         /// The log-strengths in the reported parametrisation (reference at 0, or centred).
@@ -78,29 +91,37 @@ extension BradleyTerry {
             return theta.map { $0 - mean }
         }
 
-        func summary(_ r: NewtonMaximizer.Result) -> Fit {
+        func summary(_ r: NewtonMaximizer.Result) throws(DataError) -> Fit {
             let k = items.count, n = model.dimension
-            // The covariance in full coordinates is zero for the pinned item.
-            let v = r.covariance
-            let se = options.reference == nil ? Problem.centredErrors(v, k, stride: n) : (0..<k).map { v[$0 * n + $0].squareRoot() }
-            let loglik = model.value(r.beta)
+            // diag(V) and, for the centred errors, V·u (u = 1 on the K items): n³/3 flops for the
+            // triangular inverse where the full V would cost twice that. V is zero for the pinned item.
+            let diagonal: [Double], rowSums: [Double]
+            do {
+                diagonal = try r.covarianceDiagonal()
+                rowSums = options.reference == nil ? try r.covarianceTimes((0..<n).map { $0 < k ? 1 : 0 }) : []
+            } catch {
+                throw DataError("the information matrix is singular at the estimate", hint: "add prior: 0.01 (a small ridge)")
+            }
+            let se = options.reference == nil ? Problem.centredErrors(diagonal: diagonal, rowSums: rowSums, k)
+                                              : (0..<k).map { diagonal[$0].squareRoot() }
+            let loglik = r.logLikelihood
             let parameters = model.dimension - 1
             let extra = model.dimension > k
             return Fit(items: items, abilities: abilities(r.beta), standardErrors: se,
                        homeAdvantage: extra ? r.beta[k] : nil,
-                       homeStandardError: extra ? v[k * n + k].squareRoot() : nil,
+                       homeStandardError: extra ? diagonal[k].squareRoot() : nil,
                        logLikelihood: loglik, deviance: 2 * ((saturated(model) ?? 0) - loglik), aic: -2 * loglik + 2 * Double(parameters),
                        parameters: parameters, iterations: r.iterations, comparisons: comparisons,
                        droppedTies: droppedTies, reference: options.reference, prior: options.prior, bootstrap: nil)
         }
 
-        /// √diag(P·V·P), P = I − 11ᵀ/K, over the leading K×K block of V (rows `stride` apart):
-        /// (PVP)ᵢᵢ = Vᵢᵢ − 2·mean_j Vᵢⱼ + mean_jl Vⱼₗ.
-        static func centredErrors(_ v: [Double], _ k: Int, stride: Int) -> [Double] {
+        /// √diag(P·V·P), P = I − 11ᵀ/K, over the leading K×K block of V, from its diagonal and
+        /// its row sums over that block: (PVP)ᵢᵢ = Vᵢᵢ − 2·mean_j Vᵢⱼ + mean_jl Vⱼₗ.
+        static func centredErrors(diagonal: [Double], rowSums: [Double], _ k: Int) -> [Double] {
             let n = Double(k)
-            let rowMeans = (0..<k).map { i in (0..<k).reduce(0) { $0 + v[i * stride + $1] } / n }
+            let rowMeans = rowSums.prefix(k).map { $0 / n }
             let grand = rowMeans.reduce(0, +) / n
-            return (0..<k).map { i in Swift.max(v[i * stride + i] - 2 * rowMeans[i] + grand, 0).squareRoot() }
+            return (0..<k).map { i in Swift.max(diagonal[i] - 2 * rowMeans[i] + grand, 0).squareRoot() }
         }
     }
 

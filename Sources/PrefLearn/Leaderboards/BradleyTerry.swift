@@ -53,6 +53,6 @@ public enum BradleyTerry {
     public static func fit(_ counts: PairedCounts, options: Options) throws(DataError) -> Fit {
         let problem = try problem(counts, options: options)
         let result = try problem.solve(start: nil)
-        return problem.summary(result)
+        return try problem.summary(result)
     }
 }

@@ -71,6 +71,21 @@ struct BradleyTerryLikelihood: LogLikelihood {
         return (total, gradient)
     }
 
+    /// Each item's empirical log-odds of winning, log((Wᵢ + ½)/(Lᵢ + ½)) over all its comparisons
+    /// (ties as counted), and δ = 0: on an arena this is within a fraction of a unit of the
+    /// estimate, and Newton needs about 5 iterations from it where it needs 8 from zeros.
+    func startingPoint() -> [Double] {
+        var wins = [Double](repeating: 0, count: dimension), losses = wins
+        for g in counts.first.indices {
+            let i = counts.first[g], j = counts.second[g]
+            wins[i] += counts.winsFirst[g]; losses[i] += counts.winsSecond[g]
+            wins[j] += counts.winsSecond[g]; losses[j] += counts.winsFirst[g]
+        }
+        var start = (0..<dimension).map { log((wins[$0] + 0.5) / (losses[$0] + 0.5)) }
+        if home { start[items] = 0 }
+        return start
+    }
+
     /// The saturated model's log-likelihood: each group its own probability wᵢ/(wᵢ + wⱼ).
     var saturated: Double {
         var total = 0.0

@@ -31,9 +31,13 @@ public struct PairedCounts: Sendable {
         var seen = NameInterner()
         var ids = [Int]()
         ids.reserveCapacity(rows.count * 2)
-        for row in rows {
-            ids.append(seen.id(row.winner))
-            ids.append(seen.id(row.loser))
+        // Rows are read in place (rows[n].field) rather than copied out (`for row in rows`), which
+        // retained and released each row's strings.
+        var venues = false
+        for n in rows.indices {
+            ids.append(seen.id(rows[n].winner))
+            ids.append(seen.id(rows[n].loser))
+            if rows[n].home != nil { venues = true }
         }
         let order = seen.names.indices.sorted { seen.names[$0] < seen.names[$1] }
         items = order.map { seen.names[$0] }
@@ -45,35 +49,41 @@ public struct PairedCounts: Sendable {
         var keys = [Int]()
         keys.reserveCapacity(rows.count)
         let k = items.count
-        for (n, row) in rows.enumerated() {
-            guard row.winner != row.loser else {
-                throw DataError("row \(n + 1): winner and loser are the same item \(quoted(row.winner))",
+        // A key is the pair, times 3 venues only when some row has a home side (a third of the
+        // slot table otherwise).
+        let sides = venues ? 3 : 1
+        for n in rows.indices {
+            // Equal names have equal ids: one integer comparison instead of a string comparison.
+            guard ids[2 * n] != ids[2 * n + 1] else {
+                throw DataError("row \(n + 1): winner and loser are the same item \(quoted(rows[n].winner))",
                                 hint: "a comparison needs two different items")
             }
-            guard row.count.isFinite else { throw DataError("row \(n + 1): count \(row.count) is not finite") }
-            if row.tie && ties == .drop { droppedTies += row.count; continue }
+            let count = rows[n].count, tie = rows[n].tie
+            guard count.isFinite else { throw DataError("row \(n + 1): count \(count) is not finite") }
+            if tie && ties == .drop { droppedTies += count; continue }
             let w = rank[ids[2 * n]], l = rank[ids[2 * n + 1]]
             let (a, b) = w < l ? (w, l) : (l, w)
-            var side = 1
-            if let home = row.home {
+            var side = venues ? 1 : 0
+            if let home = rows[n].home {
+                let row = rows[n]
                 guard home == row.winner || home == row.loser else {
                     throw DataError("row \(n + 1): home \(quoted(home)) is neither \(quoted(row.winner)) nor \(quoted(row.loser))",
                                     hint: "home names the item that played at home, or is left out for a neutral venue")
                 }
                 side = home == items[a] ? 2 : 0
             }
-            keys.append((a * k + b) * 3 + side)
-            rowShare.append(row.tie ? 0.5 : (w == a ? 1.0 : 0.0))
-            rowCount.append(row.count)
-            comparisons += row.count
+            keys.append((a * k + b) * sides + side)
+            rowShare.append(tie ? 0.5 : (w == a ? 1.0 : 0.0))
+            rowCount.append(count)
+            comparisons += count
         }
         // Groups in key order (pair, then venue), so the likelihood walks the information matrix
         // row by row.
-        let (groupKeys, groupOfRow) = PairedCounts.groups(keys, space: k * k * 3)
+        let (groupKeys, groupOfRow) = PairedCounts.groups(keys, space: k * k * sides)
         rowGroup = groupOfRow
-        first = groupKeys.map { $0 / 3 / k }
-        second = groupKeys.map { $0 / 3 % k }
-        venue = groupKeys.map { Double($0 % 3 - 1) }
+        first = groupKeys.map { $0 / sides / k }
+        second = groupKeys.map { $0 / sides % k }
+        venue = groupKeys.map { venues ? Double($0 % 3 - 1) : 0 }
         winsFirst = [Double](repeating: 0, count: groupKeys.count)
         winsSecond = winsFirst
         for (n, g) in rowGroup.enumerated() {

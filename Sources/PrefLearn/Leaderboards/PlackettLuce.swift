@@ -43,7 +43,7 @@ public enum PlackettLuce {
             comparisons: Double(rankings.count),
             connected: { () throws(DataError) in try BradleyTerry.checkConnected(graph(rankings, weights, items.count), items: items) },
             saturated: { _ in nil })
-        guard let request else { return problem.summary(try problem.solve(start: nil)) }
+        guard let request else { return try problem.summary(try problem.solve(start: nil)) }
         try request.validate()
         return try BradleyTerry.bootstrap(problem, request) { random in
             var w = [Double](repeating: 0, count: rankings.count)

@@ -49,7 +49,7 @@ public struct PreferenceAttribution: Sendable {
         let newton = NewtonMaximizer(free: Array(0..<p), ridge: [Double](repeating: 0, count: p), tolerance: 1e-10, maxIterations: 100)
         do {
             let r = try newton.maximize(model, start: [Double](repeating: 0, count: p))
-            let se = (0..<p).map { r.covariance[$0 * p + $0].squareRoot() }
+            let se = try r.covarianceDiagonal().map { $0.squareRoot() }
             return PreferenceAttribution(coefficients: r.beta, standardErrors: se, iterations: r.iterations,
                                          logLikelihood: model.value(r.beta), count: y.count)
         } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import PrefCore
 import PrefLanguage
 import PrefLearn
@@ -30,6 +31,13 @@ extension BuiltinLibrary {
         return (o, BradleyTerry.BootstrapRequest(replicates: replicates, level: call.number(i + 3), random: random))
     }
 
+    /// CPU seconds (user and system, all threads) the process has used so far.
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
     /// Wall-clock seconds since `start`.
     static func seconds(since start: ContinuousClock.Instant, _ clock: ContinuousClock) -> Double {
         let d = clock.now - start
@@ -50,7 +58,7 @@ extension BuiltinLibrary {
             + "gives finite estimates. Members: abilities and se (records item → value; se from the observed information, of the "
             + "centred contrasts when there is no reference), loglik (Σ log-probabilities over comparisons), deviance (2(ℓ_sat − ℓ), "
             + "one probability per pair and venue saturated), aic (−2ℓ + 2k), iterations, comparisons, ties_dropped, home_advantage "
-            + "and home_se, lower and upper (bootstrap percentile intervals), bootstrap_failures, table, plot, elapsed (seconds spent fitting).",
+            + "and home_se, lower and upper (bootstrap percentile intervals), bootstrap_failures, table, plot, elapsed (seconds spent fitting) and cpu (CPU seconds spent fitting).",
         example: "let games = load(\"games.csv\", kind: \"comparisons\")\nlet lb = bradley_terry(games, reference: \"Baltimore\", home: true)\n"
             + "lb.abilities\nlb.plot") { call in
             let d = try call.dataset(0)
@@ -61,11 +69,12 @@ extension BuiltinLibrary {
             o.reference = try reference(call, 1)
             o.ties = PairedCounts.TieRule(rawValue: try call.choice(2, PairedCounts.TieRule.allCases.map(\.rawValue))) ?? .half
             o.home = call.bool(3)
-            let clock = ContinuousClock(), start = clock.now
+            let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
             do throws(DataError) {
                 let counts = try PairedCounts(rows, ties: o.ties)
                 let fit = if let request { try BradleyTerry.fit(counts, options: o, bootstrap: request) } else { try BradleyTerry.fit(counts, options: o) }
-                return .native(NativeBox(LeaderboardObject(fit, model: "bradley_terry", elapsed: seconds(since: start, clock))))
+                return .native(NativeBox(LeaderboardObject(fit, model: "bradley_terry", elapsed: seconds(since: start, clock),
+                                                         cpu: processCPUSeconds() - cpuStart)))
             } catch {
                 throw call.dataError(error)
             }
@@ -89,11 +98,12 @@ extension BuiltinLibrary {
             }
             var (o, request) = try fitOptions(call, from: 2)
             o.reference = try reference(call, 1)
-            let clock = ContinuousClock(), start = clock.now
+            let clock = ContinuousClock(), start = clock.now, cpuStart = processCPUSeconds()
             do throws(DataError) {
                 let (items, rankings) = try PlackettLuce.rankings(rows)
                 let fit = try PlackettLuce.fit(items: items, rankings: rankings, options: o, bootstrap: request)
-                return .native(NativeBox(LeaderboardObject(fit, model: "plackett_luce", elapsed: seconds(since: start, clock))))
+                return .native(NativeBox(LeaderboardObject(fit, model: "plackett_luce", elapsed: seconds(since: start, clock),
+                                                         cpu: processCPUSeconds() - cpuStart)))
             } catch {
                 throw call.dataError(error)
             }

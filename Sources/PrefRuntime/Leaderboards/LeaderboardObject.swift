@@ -10,11 +10,14 @@ public final class LeaderboardObject: NativeObject, @unchecked Sendable {
     let model: String
     /// Seconds spent fitting (aggregation, Newton and any bootstrap), for benchmarks.
     let elapsed: Double
+    /// CPU seconds of the process (all threads) spent fitting, the steadier measure on a shared machine.
+    let cpu: Double
 
-    init(_ fit: BradleyTerry.Fit, model: String, elapsed: Double) {
+    init(_ fit: BradleyTerry.Fit, model: String, elapsed: Double, cpu: Double) {
         self.fit = fit
         self.model = model
         self.elapsed = elapsed
+        self.cpu = cpu
     }
 
     public var typeName: String { "leaderboard" }
@@ -60,6 +63,7 @@ public final class LeaderboardObject: NativeObject, @unchecked Sendable {
         case "comparisons": .number(fit.comparisons)
         case "ties_dropped": .number(fit.droppedTies)
         case "elapsed": .number(elapsed)
+        case "cpu": .number(cpu)
         case "reference": fit.reference.map { .str($0) } ?? Value.none
         case "table": .native(NativeBox(TableObject(LeaderboardTable.table(fit))))
         case "plot": .native(NativeBox(PlotObject(LeaderboardTable.plot(fit))))
@@ -69,7 +73,7 @@ public final class LeaderboardObject: NativeObject, @unchecked Sendable {
 
     public var memberNames: [String] {
         ["items", "abilities", "se", "lower", "upper", "bootstrap_failures", "home_advantage", "home_se", "home_lower", "home_upper",
-         "loglik", "deviance", "aic", "iterations", "comparisons", "ties_dropped", "elapsed", "reference", "table", "plot"]
+         "loglik", "deviance", "aic", "iterations", "comparisons", "ties_dropped", "elapsed", "cpu", "reference", "table", "plot"]
     }
 }
 
