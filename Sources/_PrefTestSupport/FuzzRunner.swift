@@ -48,6 +48,15 @@ public enum FuzzRunner {
     public static let path = "modules/fuzz.pref"
 
     public static func run(_ source: String, workingDirectory: String?, stepLimit: Int = 200_000, timeLimit: Double = 1) -> FuzzOutcome {
+        // A case that writes files (a golden case's `param scratch = "."`, see GoldenRunner)
+        // writes into a scratch directory removed afterwards, not next to the golden cases.
+        let scratchDefault = #"param scratch = ".""#
+        if source.contains(scratchDefault), let outcome = try? ScratchDirectory.with("pref-fuzz-scratch", { dir in
+            run(source.replacingOccurrences(of: scratchDefault, with: "param scratch = \"\(dir)\""), workingDirectory: workingDirectory,
+                stepLimit: stepLimit, timeLimit: timeLimit)
+        }) {
+            return outcome
+        }
         var errors = ""
         var outputBytes = 0
         let start = threadCPUTime()

@@ -29,14 +29,27 @@ public enum GoldenRunner {
         }
     }
 
-    /// Runs one case in a fresh session.
+    /// Runs one case in a fresh session. A case that writes files declares `param scratch`: it
+    /// is set to a fresh directory that is removed afterwards (files written next to the cases
+    /// would dirty the checkout; files in /tmp would pile up).
     public static func run(_ relative: String) -> Outcome {
+        let source = (try? String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)) ?? ""
+        guard source.contains("param scratch =") else { return run(relative, source: source, overrides: overrides(in: source)) }
+        do {
+            return try ScratchDirectory.with("pref-golden") { dir in
+                run(relative, source: source, overrides: overrides(in: source) + ["scratch=\(dir)"])
+            }
+        } catch {
+            return Outcome(exitCode: -1, stdout: "", stderr: "cannot make a scratch directory: \(error)\n")
+        }
+    }
+
+    private static func run(_ relative: String, source: String, overrides: [String]) -> Outcome {
         var out = "", err = ""
         let session = Session(seed: 0, output: { out += $0 }, errorOutput: { err += $0 })
         session.workingDirectory = root.path
         session.interpreter.stepLimit = 50_000_000
-        let source = (try? String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)) ?? ""
-        let code = ScriptRunner(session: session).run(source: source, path: relative, overrides: overrides(in: source))
+        let code = ScriptRunner(session: session).run(source: source, path: relative, overrides: overrides)
         return Outcome(exitCode: code, stdout: out, stderr: err)
     }
 

@@ -1,4 +1,5 @@
 import Testing
+import _PrefTestSupport
 @testable import PrefRuntime
 
 /// `pref check`: names, calls against builtin and file-local declarations, nothing executed.
@@ -7,11 +8,15 @@ import Testing
         var err = ""
         var out = ""
         let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
-        let path = "/tmp/pref-check-\(UInt32.random(in: 0...UInt32.max)).pref"
-        _ = FileManagerBridge.write(source, to: path)
-        let code = ScriptRunner(session: session).check(path: path, overrides: overrides)
+        // A scratch directory per call, removed afterwards (and under TMPDIR, not a fixed /tmp).
+        let (code, path) = (try? ScratchDirectory.with("pref-check") { dir -> (Int32, String) in
+            let path = dir + "/x.pref"
+            _ = FileManagerBridge.write(source, to: path)
+            return (ScriptRunner(session: session).check(path: path, overrides: overrides), path)
+        }) ?? (-1, "")
+        #expect(code != -1, "could not make a scratch directory")
         #expect(out.isEmpty, "check must not run the script")
-        return (code, err.replacingOccurrences(of: path, with: "x.pref"))
+        return (code, path.isEmpty ? err : err.replacingOccurrences(of: path, with: "x.pref"))
     }
 
     @Test func reportsCallsAgainstDeclarations() {

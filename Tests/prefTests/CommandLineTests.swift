@@ -6,8 +6,6 @@ import _PrefTestSupport
 @Suite("pref command line") struct CommandLineTests {
     /// The built `pref` (see `TestBinaries`).
     static var binary: URL { TestBinaries.pref }
-    /// Where the runs of `pref run` in these tests are recorded (see `run`).
-    static let runsDirectory = NSTemporaryDirectory() + "pref-test-runs"
 
     struct Result {
         var status: Int32
@@ -15,13 +13,19 @@ import _PrefTestSupport
         var stderr: String
     }
 
+    /// Runs the binary. `pref run` records every run: each call's runs go to a scratch
+    /// directory of its own (not runs/ in the checkout, nor a shared folder that grows), removed
+    /// when the call returns.
     func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        try ScratchDirectory.with("pref-test-runs") { runs in try run(arguments, environment: environment, stdin: stdin, runs: runs) }
+    }
+
+    private func run(_ arguments: [String], environment: [String: String], stdin: String?, runs: String) throws -> Result {
         let p = Process()
         p.executableURL = CommandLineTests.binary
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
-        // `pref run` records every run; the suite's runs go to a temporary directory, not runs/.
-        env["PREF_RUNS"] = CommandLineTests.runsDirectory
+        env["PREF_RUNS"] = runs
         for (k, v) in environment { env[k] = v }
         p.environment = env
         let out = Pipe(), err = Pipe()

@@ -98,45 +98,25 @@ extension Resolver {
         scope = outer
     }
 
+    /// An expression, through the shared walk (`ExpressionWalker`).
     func expression(_ e: Expr) {
-        switch e {
-        case .number, .bool, .none: break
-        case .string(let parts, _):
-            for case .interpolation(let inner, _) in parts { expression(inner) }
-        case .name(let n): use(n)
-        case .list(let items, _): items.forEach(expression)
-        case .record(let fields, _): fields.forEach { expression($0.value) }
-        case .comprehension(let element, let pattern, let sequence, let condition, _, _):
-            expression(sequence)
-            withBlock {
-                bind(pattern, kind: .let)
-                if let condition { expression(condition) }
-                expression(element)
-            }
-        case .unary(_, let x, _): expression(x)
-        case .binary(_, let l, let r, _):
-            expression(l)
-            expression(r)
-        case .range(let lo, let hi, _, _):
-            if let lo { expression(lo) }
-            if let hi { expression(hi) }
-        case .call(let callee, let args, _, _):
-            expression(callee)
-            args.forEach { expression($0.value) }
-        case .member(let base, _, _): expression(base)
-        case .index(let base, let index, _):
-            expression(base)
-            expression(index)
-        case .ifElse(let condition, let then, let otherwise, _):
-            expression(condition)
-            block(then)
-            switch otherwise {
-            case .block(let b)?: block(b)
-            case .elseIf(let x)?: expression(x)
-            case nil: break
-            }
-        case .block(let b): block(b)
-        case .function(let f): function(f)
+        // A class: the walk's `mutating` only copies the reference.
+        var walker = self
+        walker.walk(e)
+    }
+}
+
+/// What the shared expression walk's parts mean to the resolver: names resolve, blocks and
+/// functions open scopes, a comprehension's pattern is bound in a block of its own.
+extension Resolver: ExpressionWalker {
+    public func visitName(_ name: Name) { use(name) }
+    public func visitBlock(_ b: Block) { block(b) }
+    public func visitFunction(_ f: FunctionDecl) { function(f) }
+    public func visitComprehension(pattern: Pattern, condition: Expr?, element: Expr) {
+        withBlock {
+            bind(pattern, kind: .let)
+            if let condition { expression(condition) }
+            expression(element)
         }
     }
 }

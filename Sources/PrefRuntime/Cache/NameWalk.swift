@@ -3,7 +3,7 @@ import PrefLanguage
 /// The names a piece of code reads and assigns, found by walking its syntax. Scopes are
 /// ignored on purpose: a local that shadows a global counts as a use of the global, which can
 /// only make the cell cache re-run a cell it could have reused, never reuse a stale one.
-struct NameWalk {
+struct NameWalk: ExpressionWalker {
     var uses: Set<String> = []
     var assigns: Set<String> = []
 
@@ -40,44 +40,7 @@ struct NameWalk {
         block(f.body)
     }
 
-    mutating func expression(_ e: Expr) {
-        switch e {
-        case .number, .bool, .none: break
-        case .string(let parts, _):
-            for case .interpolation(let inner, _) in parts { expression(inner) }
-        case .name(let n): uses.insert(n.text)
-        case .list(let items, _): items.forEach { expression($0) }
-        case .record(let fields, _): fields.forEach { expression($0.value) }
-        case .comprehension(let element, _, let sequence, let condition, _, _):
-            expression(sequence)
-            if let condition { expression(condition) }
-            expression(element)
-        case .unary(_, let x, _): expression(x)
-        case .binary(_, let l, let r, _):
-            expression(l)
-            expression(r)
-        case .range(let lo, let hi, _, _):
-            if let lo { expression(lo) }
-            if let hi { expression(hi) }
-        case .call(let callee, let args, _, _):
-            expression(callee)
-            args.forEach { expression($0.value) }
-        case .member(let base, _, _): expression(base)
-        case .index(let base, let index, _):
-            expression(base)
-            expression(index)
-        case .ifElse(let condition, let then, let otherwise, _):
-            expression(condition)
-            block(then)
-            switch otherwise {
-            case .block(let b)?: block(b)
-            case .elseIf(let x)?: expression(x)
-            case nil: break
-            }
-        case .block(let b): block(b)
-        case .function(let f): function(f)
-        }
-    }
+    mutating func expression(_ e: Expr) { walk(e) }
 
     /// The variable an assignment target changes: `x`, `x[i]`, `x.f[j]` → x.
     static func base(_ target: Expr) -> String? {
@@ -86,5 +49,16 @@ struct NameWalk {
         case .index(let b, _, _), .member(let b, _, _): return base(b)
         default: return nil
         }
+    }
+}
+
+/// The shared expression walk (PrefLanguage's `ExpressionWalker`), scopes ignored as above.
+extension NameWalk {
+    mutating func visitName(_ name: Name) { uses.insert(name.text) }
+    mutating func visitBlock(_ b: Block) { block(b) }
+    mutating func visitFunction(_ f: FunctionDecl) { function(f) }
+    mutating func visitComprehension(pattern: Pattern, condition: Expr?, element: Expr) {
+        if let condition { walk(condition) }
+        walk(element)
     }
 }

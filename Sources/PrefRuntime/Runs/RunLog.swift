@@ -59,16 +59,37 @@ public final class RunLog: @unchecked Sendable {
         return out
     }
 
-    /// metrics.jsonl: one JSON object per step of every fit, with the fit's number (from 1).
+    /// metrics.jsonl: one JSON object per step of every fit, with the fit's number (from 1),
+    /// keys sorted. Written directly (`JSONLineWriter`), as JSONSerialization would write it: a
+    /// column named "fit" replaces the fit's number, and a row shorter than the columns has
+    /// only the keys it reaches.
     public func metricsLines() -> String {
-        var lines = [String]()
+        var out = ""
         for (i, history) in fits.enumerated() {
+            let full = RunLog.metricKeys(history.columns)
             for row in history.rows {
-                var object: [String: Any] = ["fit": i + 1]
-                for (column, value) in zip(history.columns, row) { object[column] = JSONValue.from(value) }
-                lines.append(JSONValue.line(object))
+                let keys = row.count >= history.columns.count ? full : RunLog.metricKeys(Array(history.columns.prefix(row.count)))
+                out.append("{")
+                for (k, (quoted, c)) in keys.enumerated() {
+                    if k > 0 { out.append(",") }
+                    out += quoted
+                    if c < 0 { out += String(i + 1) } else { JSONLineWriter.append(row[c], to: &out) }
+                }
+                out.append("}\n")
             }
         }
-        return lines.map { $0 + "\n" }.joined()
+        return out
+    }
+
+    /// The keys of a metrics row, sorted and quoted with their colon, each with its column (the
+    /// last of equal names, as a dictionary keeps it) or -1 for the fit number.
+    private static func metricKeys(_ columns: [String]) -> [(String, Int)] {
+        var source = ["fit": -1]
+        for (c, column) in columns.enumerated() { source[column] = c }
+        return JSONLineWriter.sorted(Array(source.keys)).map { key in
+            var quoted = ""
+            JSONLineWriter.append(string: key, to: &quoted)
+            return (quoted + ":", source[key] ?? -1)
+        }
     }
 }

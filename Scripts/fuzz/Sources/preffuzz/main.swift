@@ -217,7 +217,7 @@ args.removeAll { $0 == "--known" }
 let seedArg = args.count > 1 ? args[1] : nil
 guard args.count <= 2, let n = Int((args.first ?? "1000000").replacingOccurrences(of: "_", with: "")),
       let seed = UInt64(seedArg ?? "1") else { fail("usage: preffuzz [N] [seed] [--jobs J] [--out DIR] [--steps S] [--time-limit SECONDS] [--known]") }
-let out = outOption ?? "/tmp/pref-fuzz-\(seed)"
+let out = outOption ?? NSTemporaryDirectory() + "pref-fuzz-\(seed)"
 try? FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
 let fuzzer = ScriptFuzzer(corpus: ScriptFuzzer.corpus(repository: root), avoidKnownCrashes: !known)
 say("fuzzing \(n) cases, seed \(seed), corpus of \(fuzzer.corpus.count) scripts from \(root.path), failures to \(out)")

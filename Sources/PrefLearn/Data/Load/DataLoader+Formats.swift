@@ -13,7 +13,12 @@ extension DataLoader.State {
 
         init(_ bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
-            for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+            guard let base = bytes.baseAddress else { return }
+            var i = 0
+            while i < bytes.count, let nl = memchr(base + i, 0x0A, bytes.count - i) {
+                i = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) + 1
+                starts.append(i)
+            }
         }
 
         /// The 1-based line holding `offset`.
@@ -85,37 +90,68 @@ extension DataLoader.State {
         }
     }
 
-    /// CSV or TSV with a header row naming the fields.
+    /// CSV or TSV with a header row naming the fields. Cells become text for the row decoder,
+    /// except numeric feature columns (`CSVLayout`), which are parsed from the bytes straight
+    /// into the row's feature vectors; a cell that does not parse that way goes to the decoder
+    /// as text, which accepts or reports it as it always did.
     mutating func csv(_ b: UnsafeBufferPointer<UInt8>, delimiter: UInt8) throws(LoadFailure) {
         let index = LineIndex(b)
         let path = self.path
         func at(_ offset: Int) -> DataLocation { index.location(path: path, offset: offset) }
         var scanner = CSVScanner(b, delimiter: delimiter)
         decoder = RowDecoder(kind: options.kind, columns: options.columns, aspectColumns: options.aspectColumns, textual: true)
-        let header: CSVScanner.Record
+        var record = CSVScanner.Record()
         do {
-            guard let h = try scanner.next() else { return }
-            header = h
+            guard try scanner.next(into: &record) else { return }
         } catch {
             throw LoadFailure(message: error.message, hint: error.hint, location: at(error.offset))
         }
+        let width = record.fields.count
+        let layout = CSVLayout(header: record.fields.map { scanner.text(of: $0) }, options: options)
+        decoder.keyIndex = layout.keyIndex
+        // Per row: the cells by slot (a parsed number leaves its slot null: DataValue is an
+        // indirect enum, and a box per number would cost more than the parse), and the numbers.
+        let blank = [DataValue](repeating: .null, count: layout.keys.count), noOffsets = [Int](repeating: 0, count: layout.keys.count)
+        var numbers = [Double](repeating: 0, count: layout.keys.count), isNumber = [Bool](repeating: false, count: layout.keys.count)
         while !full {
-            let record: CSVScanner.Record
             do {
-                guard let r = try scanner.next() else { return }
-                record = r
+                guard try scanner.next(into: &record) else { return }
             } catch {
                 // A broken quote makes the rest of the file ambiguous: stop even when skipping.
                 throw LoadFailure(message: error.message, hint: error.hint, location: at(error.offset))
             }
-            guard record.cells.count == header.cells.count else {
-                try reject(LoadFailure(message: "row has \(record.cells.count) fields, the header has \(header.cells.count)",
+            guard record.fields.count == width else {
+                try reject(LoadFailure(message: "row has \(record.fields.count) fields, the header has \(width)",
                                        hint: "quote fields that contain the delimiter", location: at(record.start)))
                 continue
             }
-            var o = DataObject()
-            for (k, cell) in record.cells.enumerated() { o.append(header.cells[k], .string(cell), offset: record.offsets[k]) }
-            try add(o, recordOffset: record.start, line: record.line, locate: at)
+            var values = blank, offsets = noOffsets
+            for (k, field) in record.fields.enumerated() {
+                let slot = layout.slots[k]
+                if layout.numeric[slot], field.quoted == nil, let x = CSVNumber.parse(b, field.range) {
+                    numbers[slot] = x
+                    isNumber[slot] = true
+                    values[slot] = .null
+                } else {
+                    isNumber[slot] = false
+                    values[slot] = .string(scanner.text(of: field))
+                }
+                offsets[slot] = field.offset
+            }
+            var parsed = [[Double]?]()
+            for slots in layout.featureSlots {
+                guard let slots else { parsed.append(nil); continue }
+                if slots.allSatisfy({ isNumber[$0] }) {
+                    parsed.append(slots.map { numbers[$0] })
+                    continue
+                }
+                // A cell did not parse: the decoder reads this feature (and reports the cell),
+                // so it sees the parsed cells as numbers.
+                for s in slots where isNumber[s] { values[s] = .number(numbers[s]) }
+                parsed.append(nil)
+            }
+            let o = DataObject(uniqueKeys: layout.keys, values: values, offsets: offsets)
+            try add(o, recordOffset: record.start, line: record.line, parsed: parsed, locate: at)
         }
     }
 }

@@ -91,12 +91,13 @@ public enum DataLoader {
             return true
         }
 
-        mutating func add(_ o: DataObject, recordOffset: Int, line: Int, locate: (Int) -> DataLocation) throws(LoadFailure) {
+        mutating func add(_ o: DataObject, recordOffset: Int, line: Int, parsed: [[Double]?] = [],
+                          locate: (Int) -> DataLocation) throws(LoadFailure) {
             decoder.object = o
             decoder.recordOffset = recordOffset
             let d = decoder
             do {
-                try builder.add(d, line: line)
+                try builder.add(d, line: line, parsed: parsed)
             } catch {
                 try reject(LoadFailure(message: error.message, hint: error.hint, location: locate(error.offset)))
             }

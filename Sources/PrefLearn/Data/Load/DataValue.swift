@@ -47,6 +47,13 @@ public struct DataObject: Sendable, Equatable {
         for (k, v) in fields { append(k, v, offset: 0) }
     }
 
+    /// Fields as they are: `keys` must hold no repeats and the three arrays one entry per field.
+    init(uniqueKeys keys: [String], values: [DataValue], offsets: [Int]) {
+        self.keys = keys
+        self.values = values
+        self.offsets = offsets
+    }
+
     public mutating func append(_ key: String, _ value: DataValue, offset: Int) {
         // A repeated key keeps the last value, as Python's json does.
         if let i = keys.firstIndex(of: key) {

@@ -22,10 +22,13 @@ struct RowBuilder {
     var count: Int { lines.count }
 
     /// Decodes the decoder's current object and appends it, or throws without changing anything.
-    mutating func add(_ d: RowDecoder, line: Int) throws(RowDecoder.Failure) {
+    /// `parsed[k]`, when given, is feature k's vector already read by the loader (CSV numeric
+    /// columns); nil leaves it to the decoder.
+    mutating func add(_ d: RowDecoder, line: Int, parsed: [[Double]?] = []) throws(RowDecoder.Failure) {
         var vectors = [[Double]]()
         for (k, f) in features.enumerated() {
-            let v = try vector(d, f.source)
+            let v: [Double]
+            if k < parsed.count, let given = parsed[k] { v = given } else { v = try vector(d, f.source) }
             if let dim = featureDims[k], dim != v.count {
                 let field = if case .array(let name) = f.source { name } else { f.name }
                 throw RowDecoder.Failure(message: "feature '\(f.name)' has \(v.count) values in this row, \(dim) in earlier rows",

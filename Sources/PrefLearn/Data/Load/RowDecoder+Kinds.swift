@@ -1,5 +1,15 @@
 /// One decoder per row kind, with TRL's field names (DESIGN.md §3 Data).
 extension RowDecoder {
+    /// Every field name the decoders below read (for any kind), before `columns:` mapping. The
+    /// CSV loader parses a feature column from its bytes only when the decoder never reads it
+    /// (`CSVLayout`): keep this list in step with the decoders.
+    static let fieldNames: Set<String> = [
+        "prompt", "chosen", "rejected", "score_chosen", "score_rejected", "margin", "weight", "annotator", "aspect",
+        "completion", "label", "responses", "scores", "ranks", "response", "score", "winner", "loser", "tie", "count",
+        "home", "policy_logps", "ref_logps", "policy_kl_logps", "ref_kl_logps", "policy_chosen_logps",
+        "policy_rejected_logps", "ref_chosen_logps", "ref_rejected_logps", "chosen_length", "rejected_length",
+    ]
+
     func pair() throws(Failure) -> PairRow {
         var chosen = try requiredText("chosen"), rejected = try requiredText("rejected")
         let prompt: PrefText

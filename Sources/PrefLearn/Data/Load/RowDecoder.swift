@@ -18,6 +18,9 @@ struct RowDecoder {
     let textual: Bool
 
     var object = DataObject()
+    /// Key → index in `object.keys`, when every object has the same keys (a CSV header): a
+    /// lookup instead of a scan of the header for every field of every row.
+    var keyIndex: [String: Int]?
     var recordOffset = 0
     /// Decoding a file's rows (hints may suggest `columns:`), not records returned by `map`.
     var fromFile = true
@@ -34,7 +37,8 @@ struct RowDecoder {
     /// The raw value of a field; nil when absent, null, or an empty CSV cell.
     func raw(_ field: String) -> (DataValue, Int)? {
         let key = name(field)
-        guard let i = object.keys.firstIndex(of: key) else { return nil }
+        let found = if let keyIndex { keyIndex[key] } else { object.keys.firstIndex(of: key) }
+        guard let i = found, i < object.values.count else { return nil }
         let v = object.values[i]
         if case .null = v { return nil }
         if textual, case .string(let s) = v, s.isEmpty { return nil }
