@@ -17,8 +17,10 @@ import PrefCore
 public struct LinearBradleyTerryProblem: Sendable {
     /// Pairs and features.
     public let n: Int, p: Int
-    /// D, [n, p] f64.
-    let diff: Tensor
+    /// D, n×p row-major. A Swift array, not a Tensor: tensor storage asks for transparent huge
+    /// pages, and first-touching 512 MB of them in a fresh process cost ~1.1 s of CPU (page
+    /// zeroing and compaction) in the benchmark, more than the whole solve.
+    let diff: [Double]
     let margins: [Double]?
     /// (2c/n)·SᵀS, full p×p; nil without centring.
     let centring: [Double]?
@@ -58,11 +60,15 @@ public struct LinearBradleyTerryProblem: Sendable {
         // D is written once, without a zero fill first, with the finiteness check fused.
         let bothF32 = chosen.dtype == .f32 && rejected.dtype == .f32
         let c = bothF32 || chosen.dtype == .f64 ? chosen : chosen.to(.f64), r = bothF32 || rejected.dtype == .f64 ? rejected : rejected.to(.f64)
-        let diff = Tensor(uninitialized: [n, p], dtype: .f64), d = diff.pointer(Double.self)
-        let finite = bothF32
-            ? BradleyTerryKernel.difference(c.pointer(Float.self), r.pointer(Float.self), count: n * p, into: d)
-            : BradleyTerryKernel.difference(c.pointer(Double.self), r.pointer(Double.self), count: n * p, into: d)
-        if !finite, let bad = (0..<(n * p)).first(where: { !d[$0].isFinite }) {
+        var finite = true
+        let diff = [Double](unsafeUninitializedCapacity: n * p) { d, count in
+            guard let out = d.baseAddress else { return }
+            finite = bothF32
+                ? BradleyTerryKernel.difference(c.pointer(Float.self), r.pointer(Float.self), count: n * p, into: out)
+                : BradleyTerryKernel.difference(c.pointer(Double.self), r.pointer(Double.self), count: n * p, into: out)
+            count = n * p
+        }
+        if !finite, let bad = diff.firstIndex(where: { !$0.isFinite }) {
             throw TensorError(op: "fit", "pair \(bad / p + 1) has a non-finite feature \(bad % p)")
         }
         let centred = (center ?? 0) > 0
@@ -125,10 +131,11 @@ public struct LinearBradleyTerryProblem: Sendable {
         failures.initialize(repeating: nil, count: parts)
         defer { failures.deinitialize(count: parts); failures.deallocate() }
         let failed = FailureSlots(base: failures)
+        diff.withUnsafeBufferPointer { dAll in
         w.withUnsafeBufferPointer { wp in
             (margins ?? []).withUnsafeBufferPointer { mp in
-                guard let wb = wp.baseAddress else { return }
-                let dShared = ReadOnly(base: diff.pointer(Double.self)), wShared = ReadOnly(base: wb), mShared = margins == nil ? nil : mp.baseAddress.map { ReadOnly(base: $0) }
+                guard let db = dAll.baseAddress, let wb = wp.baseAddress else { return }
+                let dShared = ReadOnly(base: db), wShared = ReadOnly(base: wb), mShared = margins == nil ? nil : mp.baseAddress.map { ReadOnly(base: $0) }
                 let run: @Sendable (Int) -> Void = { part in
                     let mine = shared.base + part * partStride
                     let work = mine, grad = mine + 3 * block, sums = grad + p, hess = sums + 3, scaled = hess + hessStride
@@ -152,6 +159,7 @@ public struct LinearBradleyTerryProblem: Sendable {
                 }
                 if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
             }
+        }
         }
         for part in 0..<parts where failure == nil { failure = failures[part] }
         if let failure { throw failure }
