@@ -132,34 +132,34 @@ public struct LinearBradleyTerryProblem: Sendable {
         defer { failures.deinitialize(count: parts); failures.deallocate() }
         let failed = FailureSlots(base: failures)
         diff.withUnsafeBufferPointer { dAll in
-        w.withUnsafeBufferPointer { wp in
-            (margins ?? []).withUnsafeBufferPointer { mp in
-                guard let db = dAll.baseAddress, let wb = wp.baseAddress else { return }
-                let dShared = ReadOnly(base: db), wShared = ReadOnly(base: wb), mShared = margins == nil ? nil : mp.baseAddress.map { ReadOnly(base: $0) }
-                let run: @Sendable (Int) -> Void = { part in
-                    let mine = shared.base + part * partStride
-                    let work = mine, grad = mine + 3 * block, sums = grad + p, hess = sums + 3, scaled = hess + hessStride
-                    let blockSums = shared.base + parts * partStride
-                    let first = blocks * part / parts, last = blocks * (part + 1) / parts
-                    for b in first..<last {
-                        let start = b * block, rows = Swift.min(block, n - start)
-                        let m = mShared.map { $0.base + start }
-                        BradleyTerryKernel.block(d: dShared.base + start * p, margins: m, rows: rows, p: p, w: wShared.base,
-                                                 work: work, grad: grad, scaled: hessian ? scaled : nil, sums: sums)
-                        blockSums[b] = sums[0]
-                        if hessian {
-                            do throws(TensorError) {
-                                try BLAS.dsyrkTransposed(n: p, k: rows, alpha: 1, a: scaled, beta: 1, c: hess)
-                            } catch {
-                                failed.base[part] = error
-                                return
+            w.withUnsafeBufferPointer { wp in
+                (margins ?? []).withUnsafeBufferPointer { mp in
+                    guard let db = dAll.baseAddress, let wb = wp.baseAddress else { return }
+                    let dShared = ReadOnly(base: db), wShared = ReadOnly(base: wb), mShared = margins == nil ? nil : mp.baseAddress.map { ReadOnly(base: $0) }
+                    let run: @Sendable (Int) -> Void = { part in
+                        let mine = shared.base + part * partStride
+                        let work = mine, grad = mine + 3 * block, sums = grad + p, hess = sums + 3, scaled = hess + hessStride
+                        let blockSums = shared.base + parts * partStride
+                        let first = blocks * part / parts, last = blocks * (part + 1) / parts
+                        for b in first..<last {
+                            let start = b * block, rows = Swift.min(block, n - start)
+                            let m = mShared.map { $0.base + start }
+                            BradleyTerryKernel.block(d: dShared.base + start * p, margins: m, rows: rows, p: p, w: wShared.base,
+                                                     work: work, grad: grad, scaled: hessian ? scaled : nil, sums: sums)
+                            blockSums[b] = sums[0]
+                            if hessian {
+                                do throws(TensorError) {
+                                    try BLAS.dsyrkTransposed(n: p, k: rows, alpha: 1, a: scaled, beta: 1, c: hess)
+                                } catch {
+                                    failed.base[part] = error
+                                    return
+                                }
                             }
                         }
                     }
+                    if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
                 }
-                if parts == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: run) }
             }
-        }
         }
         for part in 0..<parts where failure == nil { failure = failures[part] }
         if let failure { throw failure }
