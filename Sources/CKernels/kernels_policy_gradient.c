@@ -18,30 +18,7 @@
 #include "CKernels.h"
 #include "kernels_common.h"
 #include "kernels_f32_math.h"
-
-/// exp(x) for x <= 0 in double precision (Cephes exp: x = n ln2 + r,
-/// exp(r) = 1 + 2 r P(r^2) / (Q(r^2) - r P(r^2)), relative error ~1e-16);
-/// 0 below -708 (where exp is subnormal). Branch-free so loops vectorise:
-/// n is rounded with the 1.5 * 2^52 shifter and 2^n built from its low bits.
-static inline double pk_exp_nonpos(double x) {
-  const double shifter = 6755399441055744.0;  // 1.5 * 2^52
-  double xc = x < -708.0 ? -708.0 : x;
-  double t = xc * 1.4426950408889634 + shifter;
-  double n = t - shifter;
-  double r = xc - n * 6.93145751953125e-1;
-  r = r - n * 1.42860682030941723212e-6;
-  double rr = r * r;
-  double px = r * ((1.26177193074810590878e-4 * rr + 3.02994407707441961300e-2) * rr + 9.99999999999999999910e-1);
-  double q = ((3.00198505138664455042e-6 * rr + 2.52448340349684104192e-3) * rr + 2.27265548208155028766e-1) * rr +
-             2.00000000000000000009e0;
-  double e = 1.0 + 2.0 * px / (q - px);
-  uint64_t tb;
-  memcpy(&tb, &t, sizeof tb);
-  uint64_t sb = (tb + 1023u) << 52;  // the low bits of t hold n; n + 1023 is in [1, 1023]
-  double scale;
-  memcpy(&scale, &sb, sizeof scale);
-  return x < -708.0 ? 0.0 : e * scale;
-}
+#include "kernels_f64_math.h"
 
 static inline float pk_exp_nonposf(float x) { return pk_expf(x); }
 

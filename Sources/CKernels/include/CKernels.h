@@ -180,6 +180,20 @@ void pk_loglinear_pg_f64(const double *psi_t, const double *theta, const double 
                          int64_t n, int64_t k, int64_t d, double beta, double ent, int32_t grpo, double eps,
                          double *work, double *grad, double *out);
 
+// MARK: linear Bradley-Terry objective, one block of rows
+
+// d is [rows, p] row-major (the differences x_c - x_r), m the margins of those rows or NULL (0),
+// work holds 3 rows doubles. With z_i = d_i . w and u_i = m_i - z_i:
+//   out[0] = sum_i softplus(u_i)            (the block's loss sum, overwritten)
+//   out[1] += #{i : z_i > 0}, out[2] += sum_i z_i
+//   grad[j] -= sum_i sigma(u_i) d_ij        (accumulates; unscaled by 1/n)
+//   scaled (NULL: skipped) [rows, p] = sqrt(sigma(u_i) sigma(-u_i)) d_i, for the Hessian's syrk.
+void pk_bradley_terry_block_f64(const double *d, const double *m, int64_t rows, int64_t p, const double *w,
+                                double *work, double *grad, double *scaled, double *out);
+/// out[i] = a[i] - b[i] in double (n elements); returns 1 when all are finite, else 0.
+int32_t pk_difference_f32_f64(const float *a, const float *b, int64_t n, double *out);
+int32_t pk_difference_f64(const double *a, const double *b, int64_t n, double *out);
+
 // MARK: interruption
 
 // Reads an interrupt flag that another thread or a signal handler may set

@@ -41,6 +41,8 @@ public enum LinearBradleyTerrySolver {
         /// The first row is the start, the last the returned point.
         public var history: [Iteration]
         public var converged: Bool
+        /// Passes over the data: the start, and every trial point of every line search.
+        public var evaluations: Int
         public var iterations: Int { history.count - 1 }
     }
 
@@ -53,15 +55,16 @@ public enum LinearBradleyTerrySolver {
         var w = start
         var current = try problem.evaluate(w, hessian: options.method == .newton)
         var history = [row(current, step: 0)]
+        var evaluations = 1
         var memory = [(s: [Double], y: [Double])]()
         for iteration in 1...options.maxIterations {
             try check(current, iteration - 1)
-            if current.gradientNorm <= options.tolerance { return Result(weights: w, history: history, converged: true) }
+            if current.gradientNorm <= options.tolerance { return Result(weights: w, history: history, converged: true, evaluations: evaluations) }
             let direction = options.method == .newton
                 ? try newtonDirection(current, p: problem.p)
                 : lbfgsDirection(current.gradient, memory: memory, first: iteration == 1)
-            guard let (t, next) = try lineSearch(problem, w, current, direction, hessian: options.method == .newton) else {
-                return Result(weights: w, history: history, converged: false)
+            guard let (t, next) = try lineSearch(problem, w, current, direction, hessian: options.method == .newton, evaluations: &evaluations) else {
+                return Result(weights: w, history: history, converged: false, evaluations: evaluations)
             }
             let s = direction.map { $0 * t }
             let y = zip(next.gradient, current.gradient).map { $0 - $1 }
@@ -79,7 +82,7 @@ public enum LinearBradleyTerrySolver {
             try onIteration?(iteration, current.loss)
         }
         try check(current, options.maxIterations)
-        return Result(weights: w, history: history, converged: current.gradientNorm <= options.tolerance)
+        return Result(weights: w, history: history, converged: current.gradientNorm <= options.tolerance, evaluations: evaluations)
     }
 
     private static func row(_ e: LinearBradleyTerryProblem.Evaluation, step: Double) -> Iteration {
@@ -136,13 +139,14 @@ public enum LinearBradleyTerrySolver {
     /// The first t in 1, ½, ¼, … (at most 50 halvings) with Armijo's sufficient decrease, and the
     /// evaluation there; nil when none decreases L (Δ is not a descent direction to rounding).
     static func lineSearch(_ problem: LinearBradleyTerryProblem, _ w: [Double], _ e: LinearBradleyTerryProblem.Evaluation,
-                           _ direction: [Double], hessian: Bool) throws -> (Double, LinearBradleyTerryProblem.Evaluation)? {
+                           _ direction: [Double], hessian: Bool, evaluations: inout Int) throws -> (Double, LinearBradleyTerryProblem.Evaluation)? {
         let slope = dot(e.gradient, direction)
         guard slope < 0 else { return nil }
         var t = 1.0
         for _ in 0..<50 {
             let trial = zip(w, direction).map { $0 + t * $1 }
             let next = try problem.evaluate(trial, hessian: hessian)
+            evaluations += 1
             if next.loss.isFinite, next.loss <= e.loss + 1e-4 * t * slope { return (t, next) }
             // Near the optimum the decrease (≈ ∇Lᵀ Δ) is below L's rounding: accept a step that
             // leaves L unchanged to rounding (1e-13 relative) and shrinks the gradient.

@@ -7,9 +7,18 @@ import PrefLearn
 /// with the plain Bradley–Terry loss is a convex problem (logistic regression on dᵢ = x_c − x_r),
 /// so it is solved to a gradient-norm tolerance by `LinearBradleyTerrySolver` (full batch, the
 /// features differenced once) instead of epochs of Adam. The run's history has one row per
-/// iteration: step, loss, accuracy, margin, grad_norm, step_size (the line search's t).
+/// iteration: step, loss, accuracy, margin, grad_norm, step_size (the line search's t); the run
+/// also has `iterations`, `grad_norm`, `evaluations` (passes over the data) and `cpu_seconds`.
 enum ConvexRewardFit {
     static let optimizers = LinearBradleyTerrySolver.Method.allCases.map(\.rawValue)
+
+    /// The process's CPU seconds (every thread's): `r.cpu_seconds` is the fit's share of it, which
+    /// a shared host does not inflate the way it inflates `r.elapsed`.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
 
     static func run(_ call: BuiltinCall, loss: LossObject, optimizer: String) throws -> Value {
         // Keywords by name: fit's parameter list grows (reference:), and a fixed index went stale.
@@ -36,7 +45,7 @@ enum ConvexRewardFit {
         guard case .pairs(let chosen, let rejected, let margins, .bradleyTerry(let c)) = try RewardBuiltins.examples(data, world: r.world, objective: .bradleyTerry(center: center), margin: margin, call) else {
             throw call.error("optimizer \"\(optimizer)\" fits pairs; this is \(data.kind.rawValue) data")
         }
-        let start = Date()
+        let start = Date(), startCPU = processCPUSeconds()
         let options = LinearBradleyTerrySolver.Options(method: method, tolerance: tolerance, maxIterations: cap)
         let result: LinearBradleyTerrySolver.Result
         do {
@@ -45,7 +54,9 @@ enum ConvexRewardFit {
                 if model.view == .q, x.features.rank == 2, x.features.shape[1] == model.inputDim, x.features.dtype == .f32 { return x.features }
                 return try model.inputMatrix(x)
             }
-            let problem = try LinearBradleyTerryProblem(chosen: try phi(chosen), rejected: try phi(rejected), margins: margins, center: c)
+            var problem = try LinearBradleyTerryProblem(chosen: try phi(chosen), rejected: try phi(rejected), margins: margins, center: c)
+            // As many threads as BLAS may use (OPENBLAS_NUM_THREADS; the CLI's default is 1).
+            problem.threads = BLAS.threadCount
             result = try LinearBradleyTerrySolver.solve(problem, start: model.parameters[0].value.to(.f64).scalars, options: options) { _, _ in
                 if call.interpreter.interruptFlag.pointee != 0 {
                     call.interpreter.interruptFlag.pointee = 0
@@ -69,7 +80,9 @@ enum ConvexRewardFit {
         let history = Table(columns: ["step", "loss", "accuracy", "margin", "grad_norm", "step_size"], rows: rows)
         call.session?.runLog?.noteFit(history: history)
         return .native(NativeBox(RunObject(history: history, evals: Table(columns: [], rows: []), model: call[0], loss: loss,
-                                           extras: [("iterations", .number(Double(result.iterations))), ("grad_norm", .number(last.gradientNorm))],
+                                           extras: [("iterations", .number(Double(result.iterations))), ("grad_norm", .number(last.gradientNorm)),
+                                                   ("evaluations", .number(Double(result.evaluations))),
+                                                   ("cpu_seconds", .number(processCPUSeconds() - startCPU))],
                                            elapsed: Date().timeIntervalSince(start), interrupted: false)))
     }
 }
