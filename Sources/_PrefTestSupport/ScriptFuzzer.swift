@@ -1,25 +1,8 @@
 import Foundation
 import PrefRuntime
 
-/// SplitMix64: tiny, fast and the same on every platform, so a (seed, case) pair names one
-/// script forever; `SystemRandomNumberGenerator` could not replay a failure.
-public struct FuzzRandom: Sendable {
-    public private(set) var state: UInt64
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// 0..<n (0 when n <= 0).
-    public mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-    public mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-    public mutating func pick<T>(_ xs: [T]) -> T { xs[below(xs.count)] }
-}
+/// The fuzzer's generator: a (seed, case) pair names one script forever.
+public typealias FuzzRandom = SplitMix64
 
 /// The three families of generated scripts.
 public enum FuzzKind: String, CaseIterable, Sendable {

@@ -14,6 +14,7 @@
 import CKernels
 import Foundation
 import Testing
+import _PrefTestSupport
 
 // MARK: - Helpers
 
@@ -80,25 +81,13 @@ struct CKKernel64: CustomStringConvertible, Sendable {
     var description: String { name }
 }
 
-/// Deterministic generator (SplitMix64) so failures reproduce.
-private struct CKSplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// n points evenly spaced over [lo, hi] plus m uniform random points.
 private func ckLinGrid(_ lo: Float, _ hi: Float, n: Int = 200_000, random m: Int = 20_000, seed: UInt64 = 1) -> [Float] {
     var out = [Float]()
     out.reserveCapacity(n + m)
     let (dlo, dhi) = (Double(lo), Double(hi))
     for i in 0..<n { out.append(Float(dlo + (dhi - dlo) * Double(i) / Double(n - 1))) }
-    var g = CKSplitMix(state: seed)
+    var g = SplitMix64(seed: seed)
     for _ in 0..<m { out.append(Float.random(in: lo...hi, using: &g)) }
     return out
 }
@@ -237,7 +226,7 @@ private func ckOne(_ k: CKFwd64, _ x: Double) -> Double { ckApply(k, [x])[0] }
 
     @Test("f32 random bit patterns: every float, including NaN/inf/denormal inputs", arguments: ckKernels32)
     func f32RandomBits(_ k: CKKernel32) {
-        var g = CKSplitMix(state: 42)
+        var g = SplitMix64(seed: 42)
         let xs = (0..<100_000).map { _ in Float(bitPattern: UInt32(truncatingIfNeeded: g.next())) }
         let rep = ckMeasure(k, xs)
         #expect(rep.failures.isEmpty, "\(rep.failures)")
@@ -439,7 +428,7 @@ private func ckOne(_ k: CKFwd64, _ x: Double) -> Double { ckApply(k, [x])[0] }
         default: xs = ckLinGrid(-30, 30, n: 20_000, random: 2_000)
         }
         let ys = ckApply(k.fwd, xs)
-        var g = CKSplitMix(state: 7)
+        var g = SplitMix64(seed: 7)
         let gy = xs.map { _ in Float.random(in: -2...2, using: &g) }
         let gx = ckApplyGrad(k.grad, x: xs, y: ys, gy: gy, gx: [Float](repeating: 0, count: xs.count))
         // y-based derivatives (sigmoid, tanh) lose relative accuracy where y
@@ -491,7 +480,7 @@ private func ckOne(_ k: CKFwd64, _ x: Double) -> Double { ckApply(k, [x])[0] }
     @Test("in-place forward (x == y) matches out-of-place, f32 and f64")
     func inPlace() {
         let n = 1_000_003
-        var g = CKSplitMix(state: 3)
+        var g = SplitMix64(seed: 3)
         let base32 = (0..<n).map { _ in Float.random(in: -20...20, using: &g) }
         for k in ckKernels32 {
             let xs = k.name.hasPrefix("log") && !k.name.hasPrefix("log_") ? base32.map { abs($0) } : base32
@@ -515,7 +504,7 @@ private func ckOne(_ k: CKFwd64, _ x: Double) -> Double { ckApply(k, [x])[0] }
     @Test("n = 0 touches nothing; odd n writes exactly n elements and tails match the bulk")
     func tailsAndEmpty() {
         let sentinel = Float(bitPattern: 0x7FC0_1234)
-        var g = CKSplitMix(state: 9)
+        var g = SplitMix64(seed: 9)
         let big = 1_000_003
         let src = (0..<big).map { _ in Float.random(in: 0.01...30, using: &g) }
         for k in ckKernels32 {

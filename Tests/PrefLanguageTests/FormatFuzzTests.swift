@@ -29,7 +29,7 @@ import Testing
     func commentsAnywhere(_ relative: String) throws {
         let text = FormatCorpusTests.source(relative)
         guard parse(SourceFile(path: relative, text: text)).diagnostics.isEmpty else { return }
-        var random = FuzzGenerator(state: UInt64(truncatingIfNeeded: relative.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
+        var random = FuzzGenerator(seed: UInt64(truncatingIfNeeded: relative.utf8.reduce(5381) { $0 &* 33 &+ Int($1) }))
         for _ in 0..<6 {
             let variant = Self.withComments(text, &random)
             guard parse(SourceFile(path: relative, text: variant)).diagnostics.isEmpty else { continue }

@@ -65,7 +65,7 @@ import Testing
     }
 
     @Test func tokenSoup() {
-        var random = FuzzGenerator(state: 0x5EED)
+        var random = FuzzGenerator(seed: 0x5EED)
         for _ in 0..<1000 {
             let count = Int.random(in: 1...60, using: &random)
             let soup = (0..<count).map { _ in Self.vocabulary.randomElement(using: &random) ?? "" }
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func mutationsOfAValidScript() {
-        var random = FuzzGenerator(state: 0xF00D)
+        var random = FuzzGenerator(seed: 0xF00D)
         let original = Array(Self.script)
         for _ in 0..<1000 {
             var chars = original

@@ -1,4 +1,5 @@
 import Testing
+import _PrefTestSupport
 @testable import PrefLanguage
 
 /// Shared helpers for the lexer and parser tests.
@@ -24,15 +25,5 @@ enum ParseFixture {
     }
 }
 
-/// A small seeded generator (SplitMix64) so fuzz cases are the same on every run.
-struct FuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator of the parser and formatter fuzz cases.
+typealias FuzzGenerator = SplitMix64

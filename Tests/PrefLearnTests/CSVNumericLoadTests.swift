@@ -18,14 +18,8 @@ import _PrefTestSupport
                      "2.2250738585072011e-308", "1.7976931348623157e308", "0.000000000000000000000000001", "100000000000000000000000",
                      "3.14159265358979323846264338327950288", "1e-400", "0e500", "0.0", "10.50", "5e-324"]
         // Seeded random decimal strings: mantissas of 1 to 20 digits, exponents across the range.
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { random.next() }
         func digits(_ n: Int) -> String { String((0..<n).map { _ in Character(String(next() % 10)) }) }
         for _ in 0..<20_000 {
             var s = next() % 2 == 0 ? "-" : ""

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _PrefTestSupport
 import PrefCore
 @testable import PrefLearn
 
@@ -8,29 +9,15 @@ import PrefCore
 /// inverse, Newton steps by conjugate gradients against Cholesky steps, and the log-odds start
 /// against starting from zeros.
 @Suite("Leaderboard solver") struct LeaderboardSolverTests {
-    /// A deterministic generator for the synthetic comparisons (SplitMix64).
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-        mutating func index(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// `rows` comparisons of uniformly drawn distinct pairs among `items` items with log-strengths
     /// ~ uniform(−2, 2), winners drawn from σ(θᵢ − θⱼ); every `tieEvery`-th row a tie, a home side
     /// on every third row when `home`.
     static func arena(items: Int, rows: Int, seed: UInt64, home: Bool = false, tieEvery: Int = 0) -> [ComparisonRow] {
-        var random = SplitMix(state: seed)
+        var random = SplitMix64(seed: seed)
         let theta = (0..<items).map { _ in 4 * random.uniform() - 2 }
         let name = { (i: Int) in "item\(i)" }
         return (0..<rows).map { r in
-            let a = random.index(items), b = (a + 1 + random.index(items - 1)) % items
+            let a = random.below(items), b = (a + 1 + random.below(items - 1)) % items
             let first = random.uniform() < 1 / (1 + exp(theta[b] - theta[a]))
             let (w, l) = first ? (a, b) : (b, a)
             return ComparisonRow(winner: name(w), loser: name(l), tie: tieEvery > 0 && r % tieEvery == 0,
@@ -113,7 +100,7 @@ import PrefCore
     @Test func conjugateGradientSolvesAndRefuses() throws {
         // A = BᵀB + I (upper triangle only, the lower left garbage), b random.
         let n = 40
-        var random = SplitMix(state: 5)
+        var random = SplitMix64(seed: 5)
         let m = (0..<n * n).map { _ in random.uniform() - 0.5 }
         var a = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
