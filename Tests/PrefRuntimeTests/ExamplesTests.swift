@@ -76,8 +76,8 @@ import PrefLanguage
         #expect(shrink.count >= 3 && shrink[2] > 0.6 && shrink[2] < 0.95, "\(shrink)")
     }
 
-    /// examples/constrained_rlhf.pref (spec §1.5), small: the joint proxy point differs from the
-    /// independent one and moves further from it as ρ grows; fixed weights overoptimise (the
+    /// examples/constrained_rlhf.pref (spec §1.5), small: the joint proxy point moves away from
+    /// the independent one, along r1, once ρ is high (0.9 against 0 and 0.5); fixed weights overoptimise (the
     /// evaluation score peaks, then falls) while μ and ξ end within 2% of the joint optimum's
     /// evaluation score at lower KL; the threshold ablation ×0.9/×1.0/×1.1 is best at ×1.0;
     /// NM-PPO tries thresholds and ends above the fixed weights' peak.
@@ -92,8 +92,13 @@ import PrefLanguage
             return line.dropFirst(prefix.count).split(whereSeparator: { " ,()%:".contains($0) }).compactMap { Double($0) }
         }
         let shifts = ["0", "0.5", "0.9"].map { numbers("rho \($0):").last ?? 0 }
-        for shift in shifts { #expect(shift > 0.05, "the joint point sits on the independent one: \(shifts)") }
-        #expect(shifts[0] < shifts[1] && shifts[1] < shifts[2], "the shift does not grow with ρ: \(shifts)")
+        // In the Gaussian large-K limit the least-KL tilts give joint = independent while P·w* lies
+        // inside the cone of the sweep's weights (ρ = 0 and 0.5 here) and a shift along r1 once it
+        // leaves it (ρ = 0.9); the finite candidate sets add a floor of ~0.2 at every ρ (design.md).
+        #expect(shifts[2] > shifts[0] + 0.05 && shifts[2] > shifts[1] + 0.05, "the shift does not grow with ρ: \(shifts)")
+        let high = numbers("rho 0.9:")          // independent (r1, r2), joint (r1, r2), shift
+        #expect(high.count == 5 && high[2] - high[0] > 0.25 && abs(high[3] - high[1]) < 0.1,
+                "at ρ = 0.9 the joint point should move along r1 only: \(high)")
         let best = try #require(numbers("joint optimum eval").first)
         let fixed = numbers("fixed:")            // peak, step, final, kl
         #expect(fixed.count == 4)
