@@ -29,12 +29,7 @@ struct ConstrainedRun {
         if case .none = evaluation, let w = policy.world { evaluation = RewardObject.value(GoldReward(w), world: w) }
         if case .none = evaluation { throw call.error("the policy has no toy world, so there is no gold to evaluate", hint: "pass evaluate: a reward") }
         let gold = try RewardMatrix.evaluate(evaluation, argument: Arg.evaluate, policy: policy, prompts: prompts, split: args.split, call: call)
-        let params = policy.policy.parameters
-        let optimizer: any Optimizer = switch args.optimizerName {
-        case "adam": try Adam(params, learningRate: args.lr)
-        case "adamw": try AdamW(params, learningRate: args.lr)
-        default: try SGD(params, learningRate: args.lr)
-        }
+        let optimizer = try RLHFRun.optimizer(args.optimizerName, policy.policy.parameters, lr: args.lr)
         let core = try PolicyGradientTrainer(policy: policy.policy, reference: policy.initial, prompts: prompts, rewards: components[0], gold: gold,
                                              config: args.config, optimizer: optimizer, seed: args.seed)
         return try ConstrainedTrainer(core: core, kind: args.kind, components: components, relations: args.constraints.map(\.constraint.relation),

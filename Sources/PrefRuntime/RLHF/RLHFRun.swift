@@ -8,23 +8,17 @@ import PrefLearn
 struct RLHFRun {
     let call: BuiltinCall
     let policy: PolicyObject
-    let config: PolicyGradientConfig
-    let steps: Int
-    let lr: Double
-    let optimizerName: String
-    let seed: UInt64
-    let split: ToyWorld.Split
+    let settings: RLHFSettings
+    var config: PolicyGradientConfig { settings.config }
 
     init(_ call: BuiltinCall) throws {
         self.call = call
         policy = try Self.policy(call, 0)
-        let s = try RLHFSettings(call)
-        let c = s.config
+        settings = try RLHFSettings(call)
+        let c = settings.config
         if !c.exact, c.algorithm == .rloo || c.algorithm == .grpo, c.samples < 2 {
             throw call.error("\(c.algorithm.rawValue) needs samples ≥ 2 per prompt (a group), got \(c.samples)")
         }
-        config = c
-        (steps, lr, optimizerName, seed, split) = (s.steps, s.lr, s.optimizerName, s.seed, s.split)
     }
 
     /// A candidate-policy argument; other values are refused (`rlhf` takes token policies before this).
@@ -55,6 +49,7 @@ struct RLHFRun {
 
     /// The trainer over the split's prompts, with the reward (argument 1) and gold (14) matrices.
     func trainer(reward: Int = 1, gold: Int = 14) throws -> PolicyGradientTrainer {
+        let split = settings.split
         let prompts = policy.policy.prompts(split)
         guard !prompts.isEmpty else { throw call.error("the \(split.rawValue) split has no prompts") }
         let r = try RewardMatrix.evaluate(call[reward], argument: reward, policy: policy, prompts: prompts, split: split, call: call)
@@ -66,7 +61,7 @@ struct RLHFRun {
             g = try RewardMatrix.evaluate(call[gold], argument: gold, policy: policy, prompts: prompts, split: split, call: call)
         }
         return try PolicyGradientTrainer(policy: policy.policy, reference: policy.initial, prompts: prompts, rewards: r, gold: g,
-                                         config: config, optimizer: try Self.optimizer(optimizerName, policy.policy.parameters, lr: lr), seed: seed)
+                                         config: config, optimizer: try Self.optimizer(settings.optimizerName, policy.policy.parameters, lr: settings.lr), seed: settings.seed)
     }
 
     /// One trainer step; a core error becomes a located one naming the step.
@@ -90,13 +85,13 @@ struct RLHFRun {
         var rows = [[Value]](), interrupted = false
         // One unit of work per 8 candidate evaluations of a step (the fuzzer's step budget).
         let work = trainer.prompts.count * policy.policy.source.candidates * (config.algorithm == .ppo ? config.epochs : 1) / 8
-        for step in 0..<steps {
+        for step in 0..<settings.steps {
             try call.interpreter.chargeWork(work)
             var m = try stepped(trainer, step, bar)
             m["step"] = Double(step + 1)
-            m["lr"] = lr
+            m["lr"] = settings.lr
             rows.append(columns.map { .number(m[$0] ?? .nan) })
-            bar.update(step + 1, steps, m["reward"] ?? .nan)
+            bar.update(step + 1, settings.steps, m["reward"] ?? .nan)
             if call.interpreter.interruptFlag.pointee != 0 {
                 call.interpreter.interruptFlag.pointee = 0
                 interrupted = true
