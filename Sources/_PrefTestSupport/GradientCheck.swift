@@ -74,3 +74,20 @@ public func randomTensor(_ shape: Shape, seed: UInt64, scale: Double = 1, offset
     (try? Tensor(pseudoRandom(count: shape.count, seed: seed, scale: scale, offset: offset), shape: shape, dtype: .f64))
         ?? Tensor(zeros: shape, dtype: .f64)
 }
+
+/// Central differences of `objective` in every element of `parameter`, each element moved by ±h
+/// in place and restored afterwards: the numeric gradient of a model whose parameters live inside
+/// an object (policies, reward models), to compare with the tape's `parameter.grad`.
+public func numericGradient(of parameter: Parameter, step h: Double = 1e-6, _ objective: () throws -> Double) throws -> [Double] {
+    let base = parameter.value.scalars, shape = parameter.shape, dtype = parameter.dtype
+    defer { parameter.value = (try? Tensor(base, shape: shape, dtype: dtype)) ?? parameter.value }
+    return try (0..<base.count).map { i in
+        var plus = base; plus[i] += h
+        var minus = base; minus[i] -= h
+        parameter.value = try Tensor(plus, shape: shape, dtype: dtype)
+        let fp = try objective()
+        parameter.value = try Tensor(minus, shape: shape, dtype: dtype)
+        let fm = try objective()
+        return (fp - fm) / (2 * h)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _PrefTestSupport
 import PrefCore
 @testable import PrefLearn
 
@@ -99,16 +100,8 @@ import PrefCore
         try tape.backward(f)
         for q in p.parameters {
             let grad = try #require(q.grad).scalars
-            for i in 0..<q.value.count {
-                let base = q.value.scalars, h = 1e-6
-                var plus = base; plus[i] += h
-                var minus = base; minus[i] -= h
-                q.value = try Tensor(plus, shape: q.shape, dtype: .f64)
-                let fp = try objective()
-                q.value = try Tensor(minus, shape: q.shape, dtype: .f64)
-                let fm = try objective()
-                q.value = try Tensor(base, shape: q.shape, dtype: .f64)
-                #expect(abs((fp - fm) / (2 * h) - grad[i]) < 1e-7, "\(q.name)[\(i)]")
+            for (i, numeric) in try numericGradient(of: q, objective).enumerated() {
+                #expect(abs(numeric - grad[i]) < 1e-7, "\(q.name)[\(i)]")
             }
         }
         // The frozen copy takes no gradient: its log-probs are constants.

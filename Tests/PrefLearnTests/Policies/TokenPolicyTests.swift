@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _PrefTestSupport
 import PrefCore
 @testable import PrefLearn
 
@@ -102,16 +103,8 @@ import PrefCore
         try tape.backward(try objective(tape))
         for q in p.parameters {
             let grad = try #require(q.grad).scalars
-            let base = q.value.scalars, h = 1e-6
-            for i in 0..<q.value.count {
-                var plus = base; plus[i] += h
-                var minus = base; minus[i] -= h
-                q.value = try Tensor(plus, shape: q.shape, dtype: .f64)
-                let fp = try p.evaluate(objective).item()
-                q.value = try Tensor(minus, shape: q.shape, dtype: .f64)
-                let fm = try p.evaluate(objective).item()
-                q.value = try Tensor(base, shape: q.shape, dtype: .f64)
-                #expect(abs((fp - fm) / (2 * h) - grad[i]) < 1e-7, "\(q.name)[\(i)]")
+            for (i, numeric) in try numericGradient(of: q, { try p.evaluate(objective).item() }).enumerated() {
+                #expect(abs(numeric - grad[i]) < 1e-7, "\(q.name)[\(i)]")
             }
             q.zeroGrad()
         }
