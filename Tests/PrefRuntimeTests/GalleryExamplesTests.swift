@@ -163,7 +163,8 @@ import PrefLanguage
 
     /// E15: DPO drifts to long responses under length-biased labels and SimPO does not, because
     /// of its length normalisation; SimPO's margin helps its win rate; ORPO separates chosen and
-    /// rejected log-probs more than SFT; from a mismatched reference MaPO beats SFT on the chosen.
+    /// rejected log-probs more than SFT; MaPO's win rate does not depend on the reference and beats SFT
+    /// on the chosen, DPO's learned log-ratio is the same from every reference (and stays ahead).
     @Test func simpoAvoidsLengthHackingAndOrpoSeparates() throws {
         let lines = try Self.run("length_and_reference.pref")
         // "name: win rate w, gold g, mean length l"
@@ -184,12 +185,19 @@ import PrefLanguage
         #expect(sft.count == 5 && orpo.count == 5, "\(sft) \(orpo)")
         guard sft.count == 5, orpo.count == 5 else { return }
         #expect(orpo[4] > sft[4] && orpo[4] > 0, "ORPO separates more: \(orpo) vs \(sft)")
-        // "name from the mismatched reference: win rate by epoch [a, b, c]"
-        func last(_ name: String) throws -> Double { try Self.numbers(lines, "\(name) from the mismatched reference:").last ?? .nan }
-        let start = try Self.numbers(lines, "mismatched reference: win rate")
-        #expect(start.count == 1 && start[0] < 0.5, "the first stage learned the dispreferred style: \(start)")
-        #expect(try last("mapo") > (try last("sft_chosen")), "MaPO beats SFT on the chosen")
-        #expect(try last("dpo") > 0.6 && (try last("mapo")) > 0.55)
+        // "kind reference: win rate r; from it dpo a, mapo b, sft_chosen c"
+        let uniform = try Self.numbers(lines, "uniform reference: win rate")
+        let mismatched = try Self.numbers(lines, "mismatched reference: win rate")
+        guard uniform.count == 4, mismatched.count == 4 else { throw Pref.Mismatch("\(uniform) \(mismatched)") }
+        #expect(mismatched[0] < 0.3, "the first stage puts little mass on the preferred responses: \(mismatched)")
+        #expect(abs(mismatched[2] - uniform[2]) < 0.02, "MaPO is not held back by the reference: \(mismatched) vs \(uniform)")
+        for r in [uniform, mismatched] {
+            #expect(r[2] > r[3], "MaPO beats SFT on the chosen: \(r)")
+            #expect(r[1] > r[2] + 0.05, "in this world DPO stays ahead of MaPO: \(r)")
+        }
+        // "dpo log-ratio: largest difference between the two references d, largest log-ratio m"
+        let ratio = try Self.numbers(lines, "dpo log-ratio:")
+        #expect(ratio.count == 2 && ratio[0] < 1e-9 && ratio[1] > 10, "DPO learns the same log-ratio from either reference: \(ratio)")
     }
 
     /// E17, DOVE: at the same annotation budget, DOVE on conditional + joint pairs beats DPO on the
