@@ -6,11 +6,11 @@ import PrefLanguage
 /// The teaching gallery (issue 10, spec §9.6 E11–E16): each example runs small (quick = true)
 /// and its printed numbers have the shape its paper reports.
 @Suite("gallery examples") struct GalleryExamplesTests {
-    /// The printed lines of `examples/<name>` run with quick = true.
-    static func run(_ name: String) throws -> [String] {
+    /// The printed lines of `examples/<name>` run with quick = true (and `overrides`, "name=value").
+    static func run(_ name: String, overrides: [String] = []) throws -> [String] {
         var out = "", err = ""
         let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
-        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent(name).path, overrides: ["quick=true"])
+        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent(name).path, overrides: ["quick=true"] + overrides)
         guard code == 0 else { throw Pref.Mismatch("\(name) failed:\n\(err)") }
         return out.split(separator: "\n").map(String.init)
     }
@@ -95,24 +95,24 @@ import PrefLanguage
         #expect(shifted[1] > shifted[0] - 0.01, "UDM under shift: \(shifted)")
     }
 
-    /// E16: listwise and all-pairs both beat best-vs-worst on win rate and NDCG, and are close to
-    /// each other; every method ranks far better than the reference.
-    @Test func listwiseAndAllPairsBeatBestVsWorst() throws {
-        let lines = try Self.run("listwise.pref")
+    /// E16: on two draws of the training lists every method (Plackett–Luce, LiPO-λ, all-pairs and
+    /// best-vs-worst DPO) ranks far better than the reference and wins against it, and the four
+    /// land within 0.02 NDCG of each other — no ordering between them holds across draws (header).
+    @Test(arguments: ["1", "7"]) func listwiseAndPairwiseReachTheSameRanking(_ seed: String) throws {
+        let lines = try Self.run("listwise.pref", overrides: ["seed=\(seed)"])
         func metrics(_ name: String) throws -> (ndcg: Double, win: Double) {
             let n = try Self.numbers(lines, "\(name): ndcg")
             guard n.count == 3 else { throw Pref.Mismatch("\(name): \(n)") }
             return (n[0], n[1])
         }
-        let bvw = try metrics("best_vs_worst"), all = try metrics("all_pairs")
         let reference = try Self.numbers(lines, "reference: ndcg")
-        for name in ["plackett_luce", "lipo", "all_pairs"] {
-            let m = try metrics(name)
-            #expect(m.win > bvw.win + 0.015, "\(name) \(m) vs best-vs-worst \(bvw)")
-            #expect(m.ndcg > bvw.ndcg, "\(name) \(m) vs best-vs-worst \(bvw)")
-            #expect(abs(m.ndcg - all.ndcg) < 0.015, "\(name) \(m) vs all-pairs \(all)")
+        guard reference.count == 1 else { throw Pref.Mismatch("\(reference)") }
+        let all = try ["plackett_luce", "lipo", "all_pairs", "best_vs_worst"].map(metrics)
+        for m in all {
+            #expect(m.ndcg > reference[0] + 0.1 && m.win > 0.7, "seed \(seed): \(m) vs reference \(reference)")
         }
-        #expect(reference.count == 1 && bvw.ndcg > reference[0] + 0.1, "\(reference) \(bvw)")
+        let ndcgs = all.map(\.ndcg)
+        #expect((ndcgs.max() ?? 0) - (ndcgs.min() ?? 1) < 0.02, "seed \(seed): \(ndcgs)")
     }
 
     /// E11: DPO's points sit on the exact KL-tilted frontier π* ∝ π_ref·exp(r*/β) (gold within 0.06
