@@ -163,12 +163,12 @@ import PrefLanguage
         #expect(cosine.count == 1 && abs(cosine[0] - 0.9) < 0.05)
     }
 
-    /// E15: DPO drifts to long responses under length-biased labels and SimPO does not, because
+    /// E15, on two draws of the pairs: DPO drifts to long responses under length-biased labels and SimPO does not, because
     /// of its length normalisation; SimPO's margin helps its win rate; ORPO separates chosen and
     /// rejected log-probs more than SFT; MaPO's win rate does not depend on the reference and beats SFT
     /// on the chosen, DPO's learned log-ratio is the same from every reference (and stays ahead).
-    @Test func simpoAvoidsLengthHackingAndOrpoSeparates() throws {
-        let lines = try Self.run("length_and_reference.pref")
+    @Test(arguments: ["1", "2"]) func simpoAvoidsLengthHackingAndOrpoSeparates(_ seed: String) throws {
+        let lines = try Self.run("length_and_reference.pref", overrides: ["seed=\(seed)"])
         // "name: win rate w, gold g, mean length l"
         func run(_ name: String) throws -> (win: Double, length: Double) {
             let n = try Self.numbers(lines, "\(name): win rate")
@@ -186,7 +186,7 @@ import PrefLanguage
         let sft = try Self.numbers(lines, "sft: logps chosen"), orpo = try Self.numbers(lines, "orpo: logps chosen")
         #expect(sft.count == 5 && orpo.count == 5, "\(sft) \(orpo)")
         guard sft.count == 5, orpo.count == 5 else { return }
-        #expect(orpo[4] > sft[4] && orpo[4] > 0, "ORPO separates more: \(orpo) vs \(sft)")
+        #expect(orpo[4] > sft[4] + 0.05 && sft[4] > 0, "ORPO separates more: \(orpo) vs \(sft)")
         // "kind reference: win rate r; from it dpo a, mapo b, sft_chosen c"
         let uniform = try Self.numbers(lines, "uniform reference: win rate")
         let mismatched = try Self.numbers(lines, "mismatched reference: win rate")
