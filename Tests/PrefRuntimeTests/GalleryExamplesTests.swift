@@ -103,8 +103,9 @@ import PrefLanguage
     @Test(arguments: ["1", "7"]) func listwiseAndPairwiseReachTheSameRanking(_ seed: String) throws {
         let lines = try Self.run("listwise.pref", overrides: ["seed=\(seed)"])
         func metrics(_ name: String) throws -> (ndcg: Double, win: Double) {
+            // "name: ndcg n, win rate w, gold g; on the training prompts ndcg t"
             let n = try Self.numbers(lines, "\(name): ndcg")
-            guard n.count == 3 else { throw Pref.Mismatch("\(name): \(n)") }
+            guard n.count == 4 else { throw Pref.Mismatch("\(name): \(n)") }
             return (n[0], n[1])
         }
         let reference = try Self.numbers(lines, "reference: ndcg")
