@@ -167,7 +167,8 @@ import PrefLanguage
     /// E15, on two draws of the pairs: DPO drifts to long responses under length-biased labels and SimPO does not, because
     /// of its length normalisation; SimPO's margin helps its win rate; ORPO separates chosen and
     /// rejected log-probs more than SFT; MaPO's win rate does not depend on the reference and beats SFT
-    /// on the chosen, DPO's learned log-ratio is the same from every reference (and stays ahead).
+    /// on the chosen; from the mismatched reference MaPO leads DPO after one epoch, but DPO's learned
+    /// log-ratio is the same from every reference and it ends ahead.
     @Test(arguments: ["1", "2"]) func simpoAvoidsLengthHackingAndOrpoSeparates(_ seed: String) throws {
         let lines = try Self.run("length_and_reference.pref", overrides: ["seed=\(seed)"])
         // "name: win rate w, gold g, mean length l"
@@ -198,6 +199,17 @@ import PrefLanguage
             #expect(r[2] > r[3], "MaPO beats SFT on the chosen: \(r)")
             #expect(r[1] > r[2] + 0.05, "in this world DPO stays ahead of MaPO: \(r)")
         }
+        // "kind reference, name by epoch: [a, b, c]": MaPO learns faster from the mismatched
+        // reference (ahead after the first epoch), not from the uniform one.
+        func curve(_ kind: String, _ name: String) throws -> [Double] {
+            let c = try Self.numbers(lines, "\(kind) reference, \(name) by epoch:")
+            guard c.count >= 2 else { throw Pref.Mismatch("\(kind) \(name): \(c)") }
+            return c
+        }
+        let early = try (curve("mismatched", "mapo")[0], curve("mismatched", "dpo")[0])
+        #expect(early.0 > early.1 + 0.05, "MaPO ahead of DPO after one epoch from the mismatched reference: \(early)")
+        let control = try (curve("uniform", "mapo")[0], curve("uniform", "dpo")[0])
+        #expect(control.1 > control.0, "DPO ahead after one epoch from the uniform reference: \(control)")
         // "dpo log-ratio: largest difference between the two references d, largest log-ratio m"
         let ratio = try Self.numbers(lines, "dpo log-ratio:")
         #expect(ratio.count == 2 && ratio[0] < 1e-9 && ratio[1] > 10, "DPO learns the same log-ratio from either reference: \(ratio)")
