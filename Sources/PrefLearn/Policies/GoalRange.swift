@@ -48,7 +48,7 @@ public struct GoalRange: Sendable, Equatable, CustomStringConvertible {
         case .linear: return [(g - low) / (high - low)]
         case .onehot:
             guard g == g.rounded() else {
-                throw TensorError(op: "goal", "goal \(g) is not a whole number: a one-hot goal is one of \(self)",
+                throw TensorError(op: "goal", "goal \(g) is not a whole number, and the goal range is \(self)",
                                   hint: "use whole-number scores (e.g. grades), or goal_encoding: \"linear\"")
             }
             var c = [Double](repeating: 0, count: width)

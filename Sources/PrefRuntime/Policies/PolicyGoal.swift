@@ -55,7 +55,7 @@ enum PolicyGoal {
                              hint: "build the policy with a goal range covering the data's scores, e.g. goal: [min, max]")
         }
         if range.encoding == .onehot, let r = goals.firstIndex(where: { $0 != $0.rounded() }) {
-            throw call.error("row \(r): goal \(Value.format(number: goals[r])) is not a whole number, and the policy's goals are one-hot \(range)",
+            throw call.error("row \(r): goal \(Value.format(number: goals[r])) is not a whole number, and the policy's goal range is \(range)",
                              hint: "relabel whole-number scores (scores: \"grade\"), or build the policy with goal_encoding: \"linear\"")
         }
         return goals

@@ -76,7 +76,7 @@ enum PolicyMethods {
                     throw call.error("goal \(Value.format(number: g)) is outside the policy's goal range \(range)", hint: "at inference condition on the highest goal: pi.at(goal: \(Value.format(number: range.high)))")
                 }
                 guard range.encoding == .linear || g == g.rounded() else {
-                    throw call.error("goal \(Value.format(number: g)) is not a whole number, and the policy's goals are one-hot \(range)",
+                    throw call.error("goal \(Value.format(number: g)) is not a whole number, and the policy's goal range is \(range)",
                                      hint: "pick one of its target scores, e.g. pi.at(goal: \(Value.format(number: range.high)))")
                 }
                 return .native(NativeBox(PolicyObject(o, atGoal: g)))
