@@ -79,6 +79,22 @@ import PrefLanguage
         #expect(try run(", resume: \"\(dir)/ck\"", epochs: 2) == whole)
     }
 
+    @Test func fixedMaskTokensAreTheGivenIndicator() throws {
+        func parameters(_ loss: String) throws -> [UInt64] {
+            let s = try Self.session()
+            _ = try Pref.eval("fit(tp, data, \(loss), epochs: 1, batch: 100, lr: 0.02, seed: 5, optimizer: \"adam\")\n", in: s)
+            return try Self.policy(s).policy.parameters.flatMap { $0.value.scalars }.map(\.bitPattern)
+        }
+        let initial = try Self.policy(try Self.session()).policy.parameters.flatMap { $0.value.scalars }.map(\.bitPattern)
+        // Every output fixed (tokens 0…15 and EOS 16) is the m = 1 path, bit for bit.
+        #expect(try parameters("sparse_po(mask_tokens: range(0, 17))") == parameters("sparse_po()"))
+        // No token: u = d = 0, the loss is constant and the policy does not move (Adam, no weight decay).
+        #expect(try parameters("sparse_po(mask_tokens: [])") == initial)
+        // The sentiment tokens only: the policy moves, and differently from m = 1.
+        let sentiment = try parameters("sparse_po(mask_tokens: [0, 1])"), unit = try parameters("sparse_po()")
+        #expect(sentiment != initial && sentiment != unit)
+    }
+
     @Test func goldKLOfTheReferenceIsExact() throws {
         let s = try Self.session()
         _ = try Pref.eval("let g = tp.gold_kl(3, split: \"test\", seed: 4)\n", in: s)
@@ -123,7 +139,12 @@ import PrefLanguage
     @Test func errorsAreLocated() throws {
         for (code, message) in [("tp.masks(held)", "no mask network"), ("sparse_po(mask: \"indp\")", "unknown mask"),
                                 ("fit(tp, data, sparse_po(mask: \"common\") + sparse_po(mask: \"independent\"))", "different masks"),
-                                ("tp.gold_kl(0)", "n must be")] {
+                                ("tp.gold_kl(0)", "n must be"),
+                                ("sparse_po(mask: \"common\", mask_tokens: [0])", "fixes the masks"),
+                                ("sparse_po(mask_tokens: [0, -1])", "≥ 0"), ("sparse_po(mask_tokens: 3)", "a list of token ids"),
+                                ("sparse_po(mask_tokens: [0.5])", "whole number"),
+                                ("fit(tp, data, sparse_po(mask_tokens: [17]))", "is not one of the policy"),
+                                ("fit(tp, data, sparse_po(mask_tokens: [0]) + sparse_po(mask_tokens: [1]))", "different mask tokens")] {
             let s = try Self.session()
             #expect(throws: (any Error).self, "\(code)") { try Pref.eval(code + "\n", in: s) }
             do { _ = try Pref.eval(code + "\n", in: s) } catch {

@@ -7,22 +7,27 @@ public struct SparsePOConfig: Sendable, Codable {
     public var lambdaU: Double
     public var lambdaD: Double
     public var mask: SparseMaskKind
-    public init(beta: Double = 0.1, lambdaU: Double = 0.001, lambdaD: Double = 0.001, mask: SparseMaskKind = .none) {
+    /// A fixed mask instead of a learned one (mask "none" only): m^u = m^d = 1 on these token ids
+    /// (V for EOS) and 0 on every other token — the oracle that tests the paper's mechanism.
+    public var maskTokens: [Int]?
+    public init(beta: Double = 0.1, lambdaU: Double = 0.001, lambdaD: Double = 0.001, mask: SparseMaskKind = .none, maskTokens: [Int]? = nil) {
         self.beta = beta
         self.lambdaU = lambdaU
         self.lambdaD = lambdaD
         self.mask = mask
+        self.maskTokens = maskTokens
     }
 
-    enum CodingKeys: String, CodingKey { case beta, lambdaU, lambdaD, mask }
+    enum CodingKeys: String, CodingKey { case beta, lambdaU, lambdaD, mask, maskTokens }
 
-    /// Configs stored before masks existed decode with mask "none".
+    /// Configs stored before masks existed decode with mask "none" and no fixed tokens.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         beta = try c.decode(Double.self, forKey: .beta)
         lambdaU = try c.decode(Double.self, forKey: .lambdaU)
         lambdaD = try c.decode(Double.self, forKey: .lambdaD)
         mask = try c.decodeIfPresent(SparseMaskKind.self, forKey: .mask) ?? .none
+        maskTokens = try c.decodeIfPresent([Int].self, forKey: .maskTokens)
     }
 }
 

@@ -31,7 +31,10 @@ public enum SparseMaskKind: String, Sendable, Codable, CaseIterable {
 /// network has 2·H·K + 5K weights, nothing to regularise beyond the L1 term.
 /// Init: W_l ~ N(0, 0.01/H), b_l = 1, α_l = 1/L, c = 0, so every mask starts at ≈ 1 (plain
 /// TDPO-style DPO) and training moves it. Spec §6.12; the layer-norm → linear → ReLU → mixer →
-/// ReLU structure follows the paper's `mask_models.py` as the spec summarises it.
+/// ReLU structure follows the paper's `mask_models.py`. The layers it reads are the reference
+/// policy's (`TokenPolicy.sparsePOSides`), as the released trainer passes the reference model's
+/// hidden states; the released code's fresh mask modules start near 0 instead (new-module init),
+/// which in the toy lets any λ > 0 zero every mask within the first steps (docs/design.md).
 public final class SparseMaskNetwork: @unchecked Sendable {
     public let kind: SparseMaskKind
     /// [W_embed (H×K), W_hidden (H×K), b (L×K), α (L×K), c (K)].

@@ -14,4 +14,14 @@ extension TokenPolicy {
         let pre = try x.matmul(w[0]) + (context == 1 ? e : try e.reshaped([n, context, h]).sum(axis: 1)) + w[2]
         return [pre, try pre.tanh()]
     }
+
+    /// The reading layers' values (no gradient): SparsePO's masks read the reference's, as the
+    /// released code feeds its mask network the reference model's hidden states under no_grad.
+    public func readingLayerValues(_ batch: TokenBatch) throws(TensorError) -> [Tensor] {
+        let tape = Tape()
+        tape.isRecording = false
+        var out = [Tensor]()
+        for v in try readingLayers(batch, tape: tape) { out.append(try v.value()) }
+        return out
+    }
 }

@@ -73,17 +73,32 @@ extension LossBuiltins {
                               BuiltinParameter("lambda_d", .number, default: .number(0.001), doc: "λ_d, L1 weight of the KL masks"),
                               BuiltinParameter("mask", .string, default: .str("none"),
                                                doc: "what fit learns for a token policy: \"none\" (m = 1), \"common\" (one mask network for m^u = m^d, "
-                                                   + "the paper's sparse-common) or \"independent\" (m^u and m^d, sparse-indp)")],
+                                                   + "the paper's sparse-common) or \"independent\" (m^u and m^d, sparse-indp)"),
+                              BuiltinParameter("mask_tokens", default: Value.none,
+                                               doc: "a list of token ids (V for EOS): fit uses the fixed mask m^u = m^d = 1 on them and 0 on "
+                                                   + "every other token (an oracle for the paper's mechanism; with mask: \"none\" only)")],
                 category: "losses",
                 doc: "SparsePO (Christopoulou et al., 2024), token-level masks: u = Σ_t m^u_t(y_w)Δ_t(y_w) − Σ_t m^u_t(y_l)Δ_t(y_l) with "
                     + "Δ_t = log π_θ − log π_ref per token, d = Σ_t m^d_t(y_w)δ_t(y_w) − Σ_t m^d_t(y_l)δ_t(y_l) with δ_t = −KL_t(π_ref‖π_θ), "
                     + "ℓ = −log σ(β(u − d)) + λ_u(‖m^u_w‖₁ + ‖m^u_l‖₁) + λ_d(‖m^d_w‖₁ + ‖m^d_l‖₁). With mask: \"common\" or \"independent\", "
                     + "fit(tp, pairs, l) trains a mask network m_t = ReLU(Σ_l α_l·ReLU(LN(layer_l,t)·W_l + b_l) + c) on the token policy's "
-                    + "embedding and hidden layers jointly with the policy (read the masks with tp.masks(data)). " + LossObject.tokenHint + ".",
+                    + "embedding and hidden layers, as the reference policy computes them (the masks' inputs are constants), jointly "
+                    + "with the policy (read the masks with tp.masks(data)). " + LossObject.tokenHint + ".",
                 example: "let l = sparse_po(beta: 0.1, lambda_u: 0.001, mask: \"common\")") { call in
             let mask = SparseMaskKind(rawValue: try call.choice(3, SparseMaskKind.allCases.map(\.rawValue))) ?? .none
+            var tokens: [Int]?
+            switch call[4] {
+            case .none: tokens = nil
+            case .list(let l):
+                tokens = try l.items.enumerated().map { try call.whole($1, "mask_tokens entry \($0)") }
+                if let bad = tokens?.first(where: { $0 < 0 }) { throw call.error("mask_tokens entries must be token ids ≥ 0, got \(bad)") }
+                guard mask == .none else {
+                    throw call.error("mask_tokens fixes the masks, mask: \"\(mask.rawValue)\" learns them", hint: "drop one of the two arguments")
+                }
+            default: throw call.typeError(4, expected: "a list of token ids or none")
+            }
             return wrap(.sparsePO(SparsePOConfig(beta: try hyper(call, 0), lambdaU: try hyper(call, 1, positive: false),
-                                                 lambdaD: try hyper(call, 2, positive: false), mask: mask)))
+                                                 lambdaD: try hyper(call, 2, positive: false), mask: mask, maskTokens: tokens)))
         }
     }
 

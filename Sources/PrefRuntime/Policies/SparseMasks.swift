@@ -3,7 +3,7 @@ import PrefLanguage
 import PrefLearn
 
 /// SparsePO's mask network in the runtime. The network belongs to the token policy object: the
-/// masks are a function of the policy's hidden states, they are read after training
+/// masks are a function of its reference's (the policy as built) hidden states, they are read after training
 /// (`tp.masks(data)`), and a later `fit` with the same mask kind keeps training them. A fit with
 /// another kind makes a fresh network (seed 0, stream "sparse_po/masks": deterministic).
 enum SparseMasks {
@@ -18,6 +18,23 @@ enum SparseMasks {
                                hint: "give every sparse_po term the same mask: argument")
         }
         return kinds.first ?? .none
+    }
+
+    /// The fixed mask tokens `loss` asks for (sparse_po(mask_tokens:)), checked against the
+    /// policy's V + 1 outputs (V is EOS); nil when no term fixes its masks.
+    static func fixedTokens(of loss: LossObject, vocabulary v: Int) throws -> [Int]? {
+        var lists = [[Int]?]()
+        for (_, term) in loss.terms {
+            if case .sparsePO(let c) = term.kind { lists.append(c.maskTokens) }
+        }
+        guard let first = lists.first else { return nil }
+        guard lists.allSatisfy({ $0 == first }) else {
+            throw RuntimeError("the loss's sparse_po terms fix different mask tokens", hint: "give every sparse_po term the same mask_tokens")
+        }
+        if let bad = first?.first(where: { !(0...v).contains($0) }) {
+            throw RuntimeError("mask token \(bad) is not one of the policy's outputs 0…\(v) (\(v) is the end of sequence)")
+        }
+        return first
     }
 
     /// The network a fit of `o` with `loss` trains, made and kept on `o` when new; nil for m = 1.
@@ -45,8 +62,9 @@ extension TokenPolicyMethods {
             let pairs = try TokenPairs(try call.dataset(0), policy: o, call: call)
             guard pairs.count > 0 else { throw call.error("the data has no pairs") }
             let p = o.policy, batch = try pairs.batch(vocabulary: p.vocabulary)
+            let layers = try o.initial.readingLayerValues(batch)
             let m = try p.evaluate { t throws(TensorError) in
-                try net.masks(try p.readingLayers(batch, tape: t), leaves: try net.leaves(t))
+                try net.masks(layers.map { t.constant($0) }, leaves: try net.leaves(t))
             }.to(.f64).scalars
             let k = net.kind.outputs, n = batch.positions, v1 = p.vocabulary + 1
             let targets = batch.targets.values.map(Int.init)

@@ -17,10 +17,13 @@ final class TokenPairsTask: TokenTaskBase, TrainingTask {
 
     /// SparsePO's mask network (the policy object's), trained with the policy; nil: m = 1.
     let maskNetwork: SparseMaskNetwork?
+    /// sparse_po(mask_tokens:): a fixed 0/1 mask on these token ids instead of a network.
+    let fixedMaskTokens: [Int]?
 
     init(policy o: TokenPolicyObject, loss: LossObject, pairs: TokenPairs, interpreter: Interpreter) throws {
         self.pairs = pairs
         maskNetwork = try SparseMasks.network(for: o, loss: loss)
+        fixedMaskTokens = try SparseMasks.fixedTokens(of: loss, vocabulary: o.policy.vocabulary)
         super.init(policy: o, loss: loss, interpreter: interpreter)
         try restored()
     }
@@ -63,7 +66,7 @@ final class TokenPairsTask: TokenTaskBase, TrainingTask {
     /// sparse_po on the per-token log-probs of the batch (chosen rows 0..<b, rejected b..<2b),
     /// with the mask network's m_t when the run has one.
     func tokenLoss(_ term: LossObject, _ batch: TokenBatch, b: Int, tape: Tape) throws -> (LossResult, Var) {
-        let sides = try policy.sparsePOSides(batch, half: b, reference: reference, masks: maskNetwork, tape: tape)
+        let sides = try policy.sparsePOSides(batch, half: b, reference: reference, masks: maskNetwork, tape: tape, fixedTokens: fixedMaskTokens)
         return (try term.evaluateTokens(sides.chosen, sides.rejected), try sides.tokenLogps.sum(axis: 1))
     }
 

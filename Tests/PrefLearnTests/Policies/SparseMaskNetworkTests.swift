@@ -5,8 +5,9 @@ import PrefCore
 import _PrefTestSupport
 
 /// SparsePO's mask network on a token policy (spec §6.12): the network against a scalar
-/// re-implementation, finite-difference gradients of the loss w.r.t. the mask network's and the
-/// policy's parameters, unit masks reproduce the m = 1 path exactly, the L1 term, determinism.
+/// re-implementation, the masks read the reference's layers, finite-difference gradients of the
+/// loss w.r.t. the mask network's and the policy's parameters, unit masks reproduce the m = 1
+/// path exactly, fixed mask tokens, the L1 term, determinism.
 @Suite("SparsePO mask network") struct SparseMaskNetworkTests {
     static let seqs = [[2, 0, 1], [1], [0, 0, 2, 1], [2]], prompts = [1, 0, 1, 0]
 
@@ -85,6 +86,55 @@ import _PrefTestSupport
         for v in vars.suffix(net.parameters.count) { #expect(try v.gradient()?.scalars.contains { $0 != 0 } == true) }
     }
 
+    @Test func theMasksReadTheReferencesLayersNotThePolicys() throws {
+        // The released code feeds its mask network the reference model's hidden states (no_grad):
+        // the masks of a batch are the network on the reference's layers, whatever the policy's weights.
+        let (p, ref, net, batch) = try Self.setup(.common)
+        let tape = Tape()
+        let sides = try p.sparsePOSides(batch, half: 2, reference: ref, masks: net, tape: tape)
+        let got = try sides.chosen.rewardMask.value().scalars + sides.rejected.rewardMask.value().scalars
+        let expected = try ref.evaluate { t throws(TensorError) in try net.masks(try ref.readingLayers(batch, tape: t), leaves: try net.leaves(t)) }.scalars
+        let padding = sides.chosen.padding + sides.rejected.padding
+        for i in got.indices where padding[i] != 0 { #expect(abs(got[i] - expected[i]) <= 1e-12 * max(1, expected[i]), "position \(i)") }
+        let own = try p.evaluate { t throws(TensorError) in try net.masks(try p.readingLayers(batch, tape: t), leaves: try net.leaves(t)) }.scalars
+        #expect(zip(own, expected).contains { abs($0 - $1) > 1e-3 }, "policy and reference differ, so the test can tell them apart")
+    }
+
+    @Test func fixedMaskTokensWeighOnlyThoseTokens() throws {
+        // mask_tokens S: m^u = m^d = 1 on the real positions whose token is in S, 0 elsewhere, so
+        // u = Σ_{t: y_t ∈ S} Δ_t(y_w) − Σ_{t: y_t ∈ S} Δ_t(y_l) and d likewise with δ_t.
+        let (p, ref, _, batch) = try Self.setup(.common)
+        let cfg = SparsePOConfig(beta: 0.7, lambdaU: 0.01, lambdaD: 0.02)
+        let tape = Tape()
+        let fixed = try p.sparsePOSides(batch, half: 2, reference: ref, masks: nil, tape: tape, fixedTokens: [0, 3])
+        let plain = try p.sparsePOSides(batch, half: 2, reference: ref, masks: nil, tape: tape)
+        let out = try sparsePOLoss(chosen: fixed.chosen, rejected: fixed.rejected, config: cfg).perExample.value().scalars
+        let w = batch.width
+        func values(_ v: Var) throws -> [Double] { try v.value().scalars }
+        let lp = try values(plain.chosen.logps) + values(plain.rejected.logps)
+        let lr = try values(plain.chosen.refLogps) + values(plain.rejected.refLogps)
+        let kl = try values(try #require(plain.chosen.kl)) + values(try #require(plain.rejected.kl))
+        for pair in 0..<2 {
+            var z = 0.0, mass = 0.0
+            for (r, sign) in [(pair, 1.0), (pair + 2, -1.0)] {
+                let s = Self.seqs[r]
+                for t in 0...s.count where t == s.count ? true : [0].contains(s[t]) {   // token 0, or EOS (id 3)
+                    let i = r * w + t
+                    z += sign * ((lp[i] - lr[i]) - kl[i])
+                    mass += 1
+                }
+            }
+            let expected = log1p(exp(-0.7 * z)) + (0.01 + 0.02) * mass
+            #expect(abs(out[pair] - expected) <= 1e-10 * max(1, expected), "pair \(pair): \(out[pair]) vs \(expected)")
+        }
+        // Gradients: the fixed mask is a constant; the policy's gradient matches finite differences.
+        let check = try checkGradient(p.parameters.map { $0.value }) { t, v in
+            let sides = try p.sparsePOSides(batch, half: 2, reference: ref, masks: nil, tape: t, leaves: v, fixedTokens: [0, 3])
+            return try sparsePOLoss(chosen: sides.chosen, rejected: sides.rejected, config: cfg).perExample
+        }
+        #expect(check.maxError < 1e-6, "\(check)")
+    }
+
     @Test func unitMasksAreTheMEqualsOnePath() throws {
         for kind in [SparseMaskKind.common, .independent] {
             let (p, ref, net, batch) = try Self.setup(kind)
@@ -108,7 +158,8 @@ import _PrefTestSupport
             let cfg = SparsePOConfig(beta: 0, lambdaU: 0.01, lambdaD: 0.02)
             let out = try Self.loss(kind, p.parameters.map { tape.variable($0.value) } + net.parameters.map { tape.variable($0.value) },
                                     tape: tape, p: p, ref: ref, net: net, batch: batch, config: cfg)
-            let m = try p.evaluate { t throws(TensorError) in try net.masks(try p.readingLayers(batch, tape: t), leaves: try net.leaves(t)) }.scalars
+            // The masks read the reference's layers.
+            let m = try ref.evaluate { t throws(TensorError) in try net.masks(try ref.readingLayers(batch, tape: t), leaves: try net.leaves(t)) }.scalars
             let k = kind.outputs, w = batch.width
             let expected = (0..<2).map { pair in
                 [pair, pair + 2].reduce(0.0) { acc, r in
