@@ -1,30 +1,48 @@
 import Testing
+import PrefLanguage
 @testable import PrefRuntime
 
-/// E17's TPO part (examples/tpo.pref, Liao et al. ICLR 2025) in quick mode: on annotator-ranked
-/// preference trees the list losses beat DPO on sampled pairs at equal compute; TPO's adaptive
-/// step weights only tie the list loss without them (shared steps already cancel between siblings
-/// under uniform weights) and drive the listed responses' log-ratios down faster (the weights
-/// reward pushing the shared prefix down; in full mode this costs TPO its lead, see the header).
+/// E17's TPO part (examples/tpo.pref, Liao et al. ICLR 2025) in quick mode, over three world
+/// seeds so that no claim rests on one draw. What holds on identical-prefix trees under the
+/// released code's weighted token sum: the shared steps cancel, so TPO at the scale-matched β ties
+/// the list loss without step weights (it is that loss with the rejected leaves' divergent step
+/// discounted by (1 + c)/2), and the discount shows as less drift of the top responses' reward.
+/// Whether the list losses beat DPO on sampled pairs depends on the seed (see the header), so it
+/// is printed, not asserted.
 @Suite("tpo example") struct TPOExampleTests {
-    @Test func listLossesBeatSampledPairsAndTPOOnlyTiesTheUnweightedList() throws {
-        let lines = try GalleryExamplesTests.run("tpo.pref")
-        func run(_ name: String) throws -> (probability: Double, gold: Double, reward: Double) {
+    typealias Run = (probability: Double, gold: Double, reward: Double)
+
+    static func lines(worldSeed: Int) throws -> [String] {
+        var out = "", err = ""
+        let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
+        let path = ExamplesTests.directory.appendingPathComponent("tpo.pref").path
+        let code = ScriptRunner(session: session).run(path: path, overrides: ["quick=true", "world_seed=\(worldSeed)"])
+        guard code == 0 else { throw Pref.Mismatch("tpo.pref (world seed \(worldSeed)) failed:\n\(err)") }
+        return out.split(separator: "\n").map(String.init)
+    }
+
+    @Test(arguments: [7, 11, 13]) func tpoTiesTheListLossAndDriftsLess(_ worldSeed: Int) throws {
+        let lines = try Self.lines(worldSeed: worldSeed)
+        func run(_ name: String) throws -> Run {
             let n = try GalleryExamplesTests.numbers(lines, "\(name): best leaf probability")
             guard n.count == 3 else { throw Pref.Mismatch("\(name): \(n)") }
             return (n[0], n[1], n[2])
         }
         let before = try run("before training"), dpo = try run("dpo on sampled pairs")
         let list = try run("list loss without step weights"), tpo = try run("tpo")
-        // Four leaves: an untrained policy is near 1/4.
+        // Four leaves: an untrained policy is near 1/4; every loss learns.
         #expect(abs(before.probability - 0.25) < 0.05, "\(before)")
-        #expect(dpo.probability > before.probability + 0.05, "\(dpo) vs \(before)")
-        #expect(list.probability > dpo.probability + 0.02, "\(list) vs \(dpo)")
-        #expect(tpo.probability > dpo.probability + 0.02, "\(tpo) vs \(dpo)")
-        #expect(abs(tpo.probability - list.probability) < 0.02, "\(tpo) vs \(list)")
-        #expect(list.gold > dpo.gold && tpo.gold > dpo.gold, "\(list), \(tpo) vs \(dpo)")
-        #expect(tpo.reward < list.reward - 0.05 && list.reward < 0, "the drift: \(tpo) vs \(list)")
+        for r in [dpo, list, tpo] { #expect(r.probability > before.probability + 0.08, "\(r) vs \(before)") }
+        // The tie (observed |Δ| ≤ 0.003 over the three seeds).
+        #expect(abs(tpo.probability - list.probability) < 0.015, "\(tpo) vs \(list)")
+        // The discount (1 + c)/2 on the rejected leaves: the top responses' reward drifts less
+        // (observed 0.10 to 0.28 higher).
+        #expect(tpo.reward > list.reward + 0.05 && list.reward < 0, "the drift: \(tpo) vs \(list)")
+        // The divergent step's weight: below the top's 2 (its second token sees a different
+        // context), above 1 (its first token's state is the top's).
+        let w = try GalleryExamplesTests.numbers(lines, "tpo divergent-step weight of the non-top leaves")
+        #expect(w.count == 2 && w[0] > 1.5 && w[0] < 1.99 && w[1] == 2, "\(w)")
         let gold = try GalleryExamplesTests.numbers(lines, "best leaf gold")
-        #expect(gold.count == 2 && tpo.gold < gold[0] && tpo.gold > gold[1], "\(gold)")
+        #expect(gold.count == 2 && tpo.gold < gold[0] && tpo.gold > gold[1] && list.gold > gold[1], "\(gold)")
     }
 }
