@@ -41,6 +41,23 @@ import PrefLearn
         #expect(try Pref.eval("w.config.shared_steps", in: s).reprText == "\"paraphrased\"")
     }
 
+    /// TPO's weight on the non-top leaves' shared steps: exactly 2 when the steps are identical
+    /// (identical hidden states), 1 + cos < 2 when they are paraphrased (other tokens, other states).
+    @Test func sharedStepWeightsSeeParaphrases() throws {
+        for (form, paraphrased) in [("paraphrased", true), ("identical", false)] {
+            let s = Pref.session()
+            let source = Self.world.replacingOccurrences(of: "shared_steps: \"paraphrased\"", with: "shared_steps: \"\(form)\"")
+            _ = try Pref.eval(source + "let r = fit(tp, w.trees(40, seed: 1), tpo(beta: 0.1), epochs: 1, batch: 8, lr: 0.02, seed: 3)\n", in: s)
+            let shared = try TokenPolicyRuntimeTests.column("step_weights/shared", in: s)
+            #expect(shared.count == 5)
+            if paraphrased {
+                #expect(shared.allSatisfy { $0 > 1 && $0 < 1.99 }, "\(shared)")
+            } else {
+                #expect(shared.allSatisfy { abs($0 - 2) < 1e-12 }, "\(shared)")
+            }
+        }
+    }
+
     @Test func paraphrasedStepsNeedTrees() {
         let e = Pref.failure("toy_world(view: \"token\", shared_steps: \"paraphrased\")")
         #expect(e?.message.contains("needs preference trees") == true && e?.range != nil, "\(String(describing: e))")

@@ -78,6 +78,14 @@ import PrefLanguage
             for y in 0..<4 where y != top { last.append(weights[(n * 4 + y) * steps + 2]) }
         }
         #expect(abs(TokenTreeTask.lastStepWeight(weights, labels: Self.labels, steps: steps) - last.reduce(0, +) / 9) < 1e-12)
+        // step_weights/shared: the mean weight of the non-top leaves' steps 1–2, here all 2.
+        var earlier = [Double]()
+        for (n, l) in Self.labels.enumerated() {
+            let top = l.firstIndex(of: l.max()!)!
+            for y in 0..<4 where y != top { earlier += [weights[(n * 4 + y) * steps], weights[(n * 4 + y) * steps + 1]] }
+        }
+        let shared = TokenTreeTask.earlierStepWeight(weights, labels: Self.labels, steps: steps)
+        #expect(abs(shared - earlier.reduce(0, +) / 18) < 1e-12 && abs(shared - 2) < 1e-12)
         // step_weights: "uniform" is the list loss without step weights: every present step 1.
         let (plain, _) = try Self.task("tpo(step_weights: \"uniform\")", in: s, lists: Self.lists, labels: Self.labels)
         #expect(try plain.steps([0, 1, 2], on: Tape()).1 == [Double](repeating: 1, count: 36))

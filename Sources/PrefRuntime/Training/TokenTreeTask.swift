@@ -29,7 +29,7 @@ final class TokenTreeTask: TokenTaskBase, TrainingTask {
 
     var count: Int { lists.count }
     var columns: [String] {
-        ["step", "epoch", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "ndcg", "step_weights/last", "grad_norm", "lr"]
+        ["step", "epoch", "loss", "rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "ndcg", "step_weights/last", "step_weights/shared", "grad_norm", "lr"]
     }
 
     /// The [B, m, S] step log-ratios of the lists `rows` on `tape` (summed or mean, as the loss's
@@ -66,31 +66,45 @@ final class TokenTreeTask: TokenTaskBase, TrainingTask {
         try evaluateWithWeights(term, rows, on: tape).0
     }
 
-    func evaluateWithWeights(_ term: LossObject, _ rows: [Int], on tape: Tape) throws -> (LossResult, Double) {
+    func evaluateWithWeights(_ term: LossObject, _ rows: [Int], on tape: Tape) throws -> (LossResult, (last: Double, shared: Double)) {
         let (r, weights) = try steps(rows, on: tape)
         let scores = rows.map { self.labels[$0] }
-        return (try term.evaluateTree(r, weights: weights, labels: scores), Self.lastStepWeight(weights, labels: scores, steps: r.shape.dims[2]))
+        let s = r.shape.dims[2]
+        return (try term.evaluateTree(r, weights: weights, labels: scores),
+                (Self.lastStepWeight(weights, labels: scores, steps: s), Self.earlierStepWeight(weights, labels: scores, steps: s)))
     }
 
     /// The mean weight of the last present step of every response but its list's top (in a tree,
     /// the divergent step of the non-top leaves): how much TPO's weights discount it.
     static func lastStepWeight(_ w: [Double], labels: [[Double]], steps s: Int) -> Double {
+        nonTopStepWeight(w, labels: labels, steps: s) { present in present.last.map { [$0] } ?? [] }
+    }
+
+    /// The mean weight of the present steps before the last of every response but its list's top
+    /// (in a tree, the shared steps: 2 when identical to the top's, 1 + cos when paraphrased).
+    static func earlierStepWeight(_ w: [Double], labels: [[Double]], steps s: Int) -> Double {
+        nonTopStepWeight(w, labels: labels, steps: s) { present in Array(present.dropLast()) }
+    }
+
+    /// The mean of w over the steps `pick` chooses among each non-top response's present steps.
+    static func nonTopStepWeight(_ w: [Double], labels: [[Double]], steps s: Int, pick: ([Int]) -> [Int]) -> Double {
         var total = 0.0, count = 0
         for (n, l) in labels.enumerated() {
             let top = l.indices.max { l[$0] != l[$1] ? l[$0] < l[$1] : $0 > $1 } ?? 0
             for y in l.indices where y != top {
                 let o = (n * l.count + y) * s
-                if let last = (0..<s).last(where: { w[o + $0] > 0 }) { total += w[o + last]; count += 1 }
+                for k in pick((0..<s).filter { w[o + $0] > 0 }) { total += w[o + k]; count += 1 }
             }
         }
         return count > 0 ? total / Double(count) : .nan
     }
 
     func record(_ rows: [Int], on tape: Tape) throws -> TaskStep {
-        let (out, last) = try evaluateWithWeights(loss, rows, on: tape)
+        let (out, weights) = try evaluateWithWeights(loss, rows, on: tape)
         var m = out.metrics
         m["loss"] = try out.loss.value().to(.f64).scalars[0]
-        m["step_weights/last"] = last
+        m["step_weights/last"] = weights.last
+        m["step_weights/shared"] = weights.shared
         return TaskStep(loss: out.loss, metrics: m)
     }
 
