@@ -62,6 +62,7 @@ public struct ScriptRunner {
         guard let data = FileManager.default.contents(atPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             session.errorOutput("error: \(exists ? "cannot read" : "no such file") '\(path)'\n")
+            if !exists, let near = ScriptRunner.nearbyScript(to: path) { session.errorOutput("  = hint: did you mean '\(near)'?\n") }
             return nil
         }
         guard let text = String(data: data, encoding: .utf8) else {
@@ -69,6 +70,16 @@ public struct ScriptRunner {
             return nil
         }
         return text
+    }
+
+    /// A .pref file in the same directory whose name is a plausible typo of `path`'s.
+    static func nearbyScript(to path: String) -> String? {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path),
+              let near = Suggestion.closest(to: url.lastPathComponent, in: names.filter { $0.hasSuffix(".pref") }) else { return nil }
+        let prefix = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)]) + "/" : ""
+        return prefix + near
     }
 
     /// `--set name=value`: the value is a pref literal (number, string, bool, list…); a bare word
@@ -110,7 +121,7 @@ public struct ScriptRunner {
             guard let d = try? probe.evaluate(source, path: "--set", displayTopLevel: false),
                   d.typeName != given.typeName else { continue }
             var e = RuntimeError("--set \(n.text): expected a \(d.typeName) like the default \(d.reprText), got \(given.typeName) \(given.reprText)",
-                                 file: file, range: range)
+                                 hint: OverrideHint.text(name: n.text, default: d), file: file, range: range)
             e.isUsageError = true
             throw e
         }

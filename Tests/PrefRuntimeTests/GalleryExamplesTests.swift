@@ -6,11 +6,11 @@ import PrefLanguage
 /// The teaching gallery (issue 10, spec §9.6 E11–E16): each example runs small (quick = true)
 /// and its printed numbers have the shape its paper reports.
 @Suite("gallery examples") struct GalleryExamplesTests {
-    /// The printed lines of `examples/<name>` run with quick = true.
-    static func run(_ name: String) throws -> [String] {
+    /// The printed lines of `examples/<name>` run with quick = true (and `overrides`, "name=value").
+    static func run(_ name: String, overrides: [String] = []) throws -> [String] {
         var out = "", err = ""
         let session = Session(output: { out += $0 }, errorOutput: { err += $0 })
-        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent(name).path, overrides: ["quick=true"])
+        let code = ScriptRunner(session: session).run(path: ExamplesTests.directory.appendingPathComponent(name).path, overrides: ["quick=true"] + overrides)
         guard code == 0 else { throw Pref.Mismatch("\(name) failed:\n\(err)") }
         return out.split(separator: "\n").map(String.init)
     }
@@ -73,15 +73,17 @@ import PrefLanguage
         #expect(dpo[6] < 0.7 * dpo[5] && cdpo[6] < 0.2 * cdpo[5], "DPO and cDPO shrink towards the reference: \(dpo) \(cdpo)")
     }
 
-    /// E14 (KTO half): with 10% of the desirable examples kept KTO loses less win rate than DPO
-    /// on the remaining pairs and stays ahead of it.
-    @Test func ktoIsRobustToDiscardingDesirableExamples() throws {
-        let lines = try Self.run("kto_bco.pref")
+    /// E14 (KTO half), on two draws of the pairs: with 10% of the desirable examples kept KTO
+    /// loses less win rate than DPO on the remaining pairs and is ahead of it; on the full data the
+    /// two are level.
+    @Test(arguments: ["1", "2"]) func ktoIsRobustToDiscardingDesirableExamples(_ seed: String) throws {
+        let lines = try Self.run("kto_bco.pref", overrides: ["seed=\(seed)"])
         // After the prefix: "(1000 of 1000): kto win rate a, dpo win rate b" gives 1000, 1000, a, b.
         let all = try Self.numbers(lines, "kept 100% of desirable"), tenth = try Self.numbers(lines, "kept 10% of desirable")
         #expect(all.count == 4 && tenth.count == 4, "\(all) \(tenth)")
         guard all.count == 4, tenth.count == 4 else { return }
         #expect(all[2] > 0.7 && all[3] > 0.7, "both learn from the full data: \(all)")
+        #expect(abs(all[2] - all[3]) < 0.03, "level on the full data: \(all)")
         #expect(tenth[2] > tenth[3], "KTO ahead of DPO at 10%: \(tenth)")
         #expect(all[2] - tenth[2] < all[3] - tenth[3], "KTO drops less: \(all) \(tenth)")
         #expect(tenth[2] > 0.6, "\(tenth)")
@@ -95,24 +97,25 @@ import PrefLanguage
         #expect(shifted[1] > shifted[0] - 0.01, "UDM under shift: \(shifted)")
     }
 
-    /// E16: listwise and all-pairs both beat best-vs-worst on win rate and NDCG, and are close to
-    /// each other; every method ranks far better than the reference.
-    @Test func listwiseAndAllPairsBeatBestVsWorst() throws {
-        let lines = try Self.run("listwise.pref")
+    /// E16: on two draws of the training lists every method (Plackett–Luce, LiPO-λ, all-pairs and
+    /// best-vs-worst DPO) ranks far better than the reference and wins against it, and the four
+    /// land within 0.02 NDCG of each other — no ordering between them holds across draws (header).
+    @Test(arguments: ["1", "7"]) func listwiseAndPairwiseReachTheSameRanking(_ seed: String) throws {
+        let lines = try Self.run("listwise.pref", overrides: ["seed=\(seed)"])
         func metrics(_ name: String) throws -> (ndcg: Double, win: Double) {
+            // "name: ndcg n, win rate w, gold g; on the training prompts ndcg t"
             let n = try Self.numbers(lines, "\(name): ndcg")
-            guard n.count == 3 else { throw Pref.Mismatch("\(name): \(n)") }
+            guard n.count == 4 else { throw Pref.Mismatch("\(name): \(n)") }
             return (n[0], n[1])
         }
-        let bvw = try metrics("best_vs_worst"), all = try metrics("all_pairs")
         let reference = try Self.numbers(lines, "reference: ndcg")
-        for name in ["plackett_luce", "lipo", "all_pairs"] {
-            let m = try metrics(name)
-            #expect(m.win > bvw.win + 0.015, "\(name) \(m) vs best-vs-worst \(bvw)")
-            #expect(m.ndcg > bvw.ndcg, "\(name) \(m) vs best-vs-worst \(bvw)")
-            #expect(abs(m.ndcg - all.ndcg) < 0.015, "\(name) \(m) vs all-pairs \(all)")
+        guard reference.count == 1 else { throw Pref.Mismatch("\(reference)") }
+        let all = try ["plackett_luce", "lipo", "all_pairs", "best_vs_worst"].map(metrics)
+        for m in all {
+            #expect(m.ndcg > reference[0] + 0.1 && m.win > 0.7, "seed \(seed): \(m) vs reference \(reference)")
         }
-        #expect(reference.count == 1 && bvw.ndcg > reference[0] + 0.1, "\(reference) \(bvw)")
+        let ndcgs = all.map(\.ndcg)
+        #expect((ndcgs.max() ?? 0) - (ndcgs.min() ?? 1) < 0.02, "seed \(seed): \(ndcgs)")
     }
 
     /// E11: DPO's points sit on the exact KL-tilted frontier π* ∝ π_ref·exp(r*/β) (gold within 0.06
@@ -161,11 +164,13 @@ import PrefLanguage
         #expect(cosine.count == 1 && abs(cosine[0] - 0.9) < 0.05)
     }
 
-    /// E15: DPO drifts to long responses under length-biased labels and SimPO does not, because
+    /// E15, on two draws of the pairs: DPO drifts to long responses under length-biased labels and SimPO does not, because
     /// of its length normalisation; SimPO's margin helps its win rate; ORPO separates chosen and
-    /// rejected log-probs more than SFT; from a mismatched reference MaPO beats SFT on the chosen.
-    @Test func simpoAvoidsLengthHackingAndOrpoSeparates() throws {
-        let lines = try Self.run("length_and_reference.pref")
+    /// rejected log-probs more than SFT; MaPO's win rate does not depend on the reference and beats SFT
+    /// on the chosen; from the mismatched reference MaPO leads DPO after one epoch, but DPO's learned
+    /// log-ratio is the same from every reference and it ends ahead.
+    @Test(arguments: ["1", "2"]) func simpoAvoidsLengthHackingAndOrpoSeparates(_ seed: String) throws {
+        let lines = try Self.run("length_and_reference.pref", overrides: ["seed=\(seed)"])
         // "name: win rate w, gold g, mean length l"
         func run(_ name: String) throws -> (win: Double, length: Double) {
             let n = try Self.numbers(lines, "\(name): win rate")
@@ -183,13 +188,31 @@ import PrefLanguage
         let sft = try Self.numbers(lines, "sft: logps chosen"), orpo = try Self.numbers(lines, "orpo: logps chosen")
         #expect(sft.count == 5 && orpo.count == 5, "\(sft) \(orpo)")
         guard sft.count == 5, orpo.count == 5 else { return }
-        #expect(orpo[4] > sft[4] && orpo[4] > 0, "ORPO separates more: \(orpo) vs \(sft)")
-        // "name from the mismatched reference: win rate by epoch [a, b, c]"
-        func last(_ name: String) throws -> Double { try Self.numbers(lines, "\(name) from the mismatched reference:").last ?? .nan }
-        let start = try Self.numbers(lines, "mismatched reference: win rate")
-        #expect(start.count == 1 && start[0] < 0.5, "the first stage learned the dispreferred style: \(start)")
-        #expect(try last("mapo") > (try last("sft_chosen")), "MaPO beats SFT on the chosen")
-        #expect(try last("dpo") > 0.6 && (try last("mapo")) > 0.55)
+        #expect(orpo[4] > sft[4] + 0.05 && sft[4] > 0, "ORPO separates more: \(orpo) vs \(sft)")
+        // "kind reference: win rate r; from it dpo a, mapo b, sft_chosen c"
+        let uniform = try Self.numbers(lines, "uniform reference: win rate")
+        let mismatched = try Self.numbers(lines, "mismatched reference: win rate")
+        guard uniform.count == 4, mismatched.count == 4 else { throw Pref.Mismatch("\(uniform) \(mismatched)") }
+        #expect(mismatched[0] < 0.3, "the first stage puts little mass on the preferred responses: \(mismatched)")
+        #expect(abs(mismatched[2] - uniform[2]) < 0.02, "MaPO is not held back by the reference: \(mismatched) vs \(uniform)")
+        for r in [uniform, mismatched] {
+            #expect(r[2] > r[3], "MaPO beats SFT on the chosen: \(r)")
+            #expect(r[1] > r[2] + 0.05, "in this world DPO stays ahead of MaPO: \(r)")
+        }
+        // "kind reference, name by epoch: [a, b, c]": MaPO learns faster from the mismatched
+        // reference (ahead after the first epoch), not from the uniform one.
+        func curve(_ kind: String, _ name: String) throws -> [Double] {
+            let c = try Self.numbers(lines, "\(kind) reference, \(name) by epoch:")
+            guard c.count >= 2 else { throw Pref.Mismatch("\(kind) \(name): \(c)") }
+            return c
+        }
+        let early = try (curve("mismatched", "mapo")[0], curve("mismatched", "dpo")[0])
+        #expect(early.0 > early.1 + 0.05, "MaPO ahead of DPO after one epoch from the mismatched reference: \(early)")
+        let control = try (curve("uniform", "mapo")[0], curve("uniform", "dpo")[0])
+        #expect(control.1 > control.0, "DPO ahead after one epoch from the uniform reference: \(control)")
+        // "dpo log-ratio: largest difference between the two references d, largest log-ratio m"
+        let ratio = try Self.numbers(lines, "dpo log-ratio:")
+        #expect(ratio.count == 2 && ratio[0] < 1e-9 && ratio[1] > 10, "DPO learns the same log-ratio from either reference: \(ratio)")
     }
 
     /// E17, DOVE: at the same annotation budget, DOVE on conditional + joint pairs beats DPO on the

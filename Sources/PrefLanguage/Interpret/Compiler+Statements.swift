@@ -73,7 +73,7 @@ extension Compiler {
     static func checkOverride(_ name: String, default d: Value, _ o: Value, file: SourceFile, range: SourceRange) throws -> Value {
         guard d.typeName == o.typeName else {
             var e = RuntimeError("--set \(name): expected a \(d.typeName) like the default \(d.reprText), got \(o.typeName) \(o.reprText)",
-                                 file: file, range: range)
+                                 hint: OverrideHint.text(name: name, default: d), file: file, range: range)
             e.isUsageError = true
             throw e
         }

@@ -12,18 +12,19 @@ import PrefCore
 /// constants, so no gradient reaches it.
 ///
 /// A goal-conditioned policy π(y | x, g) (reward-augmented relabelling, Zhang et al. 2024; §6.13)
-/// reads ψ_g(x, k) = [ψ(x, k), φ(g)·ψ(x, k)] with φ(g) ∈ [0, 1] the goal's place in its range
-/// (`GoalRange`): log-linear s = θ·ψ + φ(g)·θ_g·ψ, MLP W₁ψ + φ(g)·W_gψ + b₁ inside the tanh. The
-/// goal weights θ_g (W_g) start at 0, so a fresh goal policy is the plain one at every goal;
-/// "a higher goal → better candidates" is θ_g along the quality direction. The goal is a
-/// per-row input (`goals:`), one number per prompt row.
+/// reads ψ_g(x, k) = [ψ(x, k), c(g) ⊗ ψ(x, k)] with c(g) ∈ R^L the goal's code (`GoalRange`):
+/// linear, L = 1 and c = φ(g) ∈ [0, 1] the goal's place in its range; one-hot, c = e_g, so each
+/// target score has its own weights. Log-linear s = θ·ψ + Σ_l c_l(g)·θ_l·ψ, MLP W₁ψ +
+/// Σ_l c_l(g)·W_lψ + b₁ inside the tanh. The goal weights θ_l (W_l) start at 0, so a fresh goal
+/// policy is the plain one at every goal; "a higher goal → better candidates" is θ_g along the
+/// quality direction. The goal is a per-row input (`goals:`), one number per prompt row.
 public final class CandidatePolicy: @unchecked Sendable {
     public enum Kind: String, Sendable, CaseIterable { case loglinear, mlp }
 
     public let kind: Kind
     public let source: CandidateFeatures
-    /// loglinear: [θ (D×1)]; mlp: [W₁ (D×H), b₁ (H), w₂ (H×1)]; a goal policy appends θ_g
-    /// (D×1) or W_g (D×H).
+    /// loglinear: [θ (D×1)]; mlp: [W₁ (D×H), b₁ (H), w₂ (H×1)]; a goal policy appends
+    /// [θ_1 … θ_L] (D×L) or [W_1 … W_L] (D×L·H).
     public let parameters: [Parameter]
     /// The goal range of a goal-conditioned policy; nil for a plain one.
     public let goal: GoalRange?
@@ -48,8 +49,9 @@ public final class CandidatePolicy: @unchecked Sendable {
             parameters = [Parameter(w1, name: "w1"), Parameter(Tensor(zeros: [hidden], dtype: dtype), name: "b1"),
                           Parameter(w2, name: "w2")]
         }
-        if goal != nil {
-            parameters.append(Parameter(Tensor(zeros: [d, kind == .mlp ? hidden : 1], dtype: dtype), name: kind == .mlp ? "w_goal" : "theta_goal"))
+        if let goal {
+            let width = goal.width * (kind == .mlp ? hidden : 1)
+            parameters.append(Parameter(Tensor(zeros: [d, width], dtype: dtype), name: kind == .mlp ? "w_goal" : "theta_goal"))
         }
         self.parameters = parameters
         self.goal = goal
@@ -93,8 +95,8 @@ public final class CandidatePolicy: @unchecked Sendable {
         return try IndexTensor(prompts)
     }
 
-    /// φ(g) of each row for a goal policy (nil for a plain one, which ignores goals:
-    /// π(y | x, g) = π(y | x)).
+    /// c(g) of each row for a goal policy, n × L row-major (nil for a plain one, which ignores
+    /// goals: π(y | x, g) = π(y | x)).
     func goalCodes(_ goals: [Double]?, rows n: Int) throws(TensorError) -> [Double]? {
         guard let goal else { return nil }
         guard let goals else {
@@ -102,10 +104,10 @@ public final class CandidatePolicy: @unchecked Sendable {
                               hint: "its methods, evaluate and logps take pi.at(goal: g); fit takes relabel(pairs); rlhf, iterate and best-of-n take plain policies")
         }
         guard goals.count == n else { throw TensorError(op: "candidate_policy", "\(goals.count) goals for \(n) prompts") }
-        var phi = [Double]()
-        phi.reserveCapacity(n)
-        for g in goals { phi.append(try goal.encode(g)) }
-        return phi
+        var codes = [Double]()
+        codes.reserveCapacity(n * goal.width)
+        for g in goals { codes += try goal.code(g) }
+        return codes
     }
 
     /// s_θ(x, k) for the given prompts, [n, K]: with each row's goal for a goal policy. `leaves`
@@ -130,22 +132,37 @@ public final class CandidatePolicy: @unchecked Sendable {
                 return try tape.gatherMatvec(source.psi, try promptIndex(prompts), theta)
             }
             let base = try linear(w[0])
-            guard let phi else { return base }
+            guard let phi, let goal else { return base }
+            let width = goal.width
             // s = θ·ψ + φ(g)·θ_g·ψ: the goal term scaled per row ([n, K] × [n, 1]).
-            return try base + (try linear(w[1])) * tape.constant(try Tensor(phi, shape: [n, 1], dtype: dtype))
+            if width == 1 { return try base + (try linear(w[1])) * tape.constant(try Tensor(phi, shape: [n, 1], dtype: dtype)) }
+            // s = θ·ψ + Σ_l c_l(g)·θ_l·ψ: all L goal scores in one product, [n, K, L], then each
+            // row's code picks (one-hot) or mixes them.
+            let all = try rows(contiguous, prompts, tape).matmul(w[1]).reshaped([n, k, width])
+            return try base + (try all * tape.constant(try Tensor(phi, shape: [n, 1, width], dtype: dtype))).sum(axis: 2)
         case .mlp:
-            let psi: Var
-            if let contiguous { psi = contiguous } else {
-                psi = try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([n * k, d])
-            }
+            let psi = try rows(contiguous, prompts, tape)
             var pre = try psi.matmul(w[0]) + w[1]
-            if let phi {
-                // W₁ψ + φ(g)·W_gψ: φ repeated over each prompt's K candidate rows.
-                let rows = tape.constant(try Tensor(phi.flatMap { Array(repeating: $0, count: k) }, shape: [n * k, 1], dtype: dtype))
-                pre = try pre + (try psi.matmul(w[3])) * rows
+            if let phi, let goal {
+                // W₁ψ + Σ_l c_l(g)·W_lψ: the codes repeated over each prompt's K candidate rows.
+                let width = goal.width, h = hidden
+                let codes = (0..<n).flatMap { r in Array(repeating: phi[(r * width)..<((r + 1) * width)], count: k).joined() }
+                if width == 1 {
+                    pre = try pre + (try psi.matmul(w[3])) * tape.constant(try Tensor(codes, shape: [n * k, 1], dtype: dtype))
+                } else {
+                    let all = try psi.matmul(w[3]).reshaped([n * k, width, h])
+                    pre = try pre + (try all * tape.constant(try Tensor(codes, shape: [n * k, width, 1], dtype: dtype))).sum(axis: 1)
+                }
             }
             return try pre.tanh().matmul(w[2]).reshaped([n, k])
         }
+    }
+
+    /// ψ of the prompts' candidates as [n·K, D] rows: the contiguous view when there is one,
+    /// else a gathered copy.
+    private func rows(_ contiguous: Var?, _ prompts: [Int], _ tape: Tape) throws(TensorError) -> Var {
+        if let contiguous { return contiguous }
+        return try tape.constant(source.psi).gather(try promptIndex(prompts), axis: 0).reshaped([prompts.count * source.candidates, source.dim])
     }
 
     /// log π_θ(k|x) (or log π_θ(k|x, g)) for the given prompts, [n, K]: a log-softmax over each

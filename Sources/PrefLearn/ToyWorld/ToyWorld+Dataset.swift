@@ -10,6 +10,9 @@ extension ToyWorld {
     /// (spec §6.13: r = judge scores).
     public enum PairScores: String, Sendable, CaseIterable {
         case none, gold, judge, grade
+        /// The judge's score graded like the gold: grade(gold + N(0, σ_judge²)), 0…grades−1 (a
+        /// noisy judge on a discrete scale, as the paper's 1–10 ratings).
+        case judgeGrade = "judge_grade"
     }
 
     /// "prompt 17".
@@ -81,6 +84,7 @@ extension ToyWorld {
         case .gold: gold[i]
         case .judge: gold[i] + config.judgeNoise * rng.normal()
         case .grade: Double(grade(gold[i]))
+        case .judgeGrade: Double(grade(gold[i] + config.judgeNoise * rng.normal()))
         }
     }
 

@@ -25,12 +25,16 @@ enum PolicyBuiltins {
             BuiltinParameter("goal", default: Value.none,
                              doc: "[low, high]: a goal-conditioned policy π(y|x, g) over target scores g in low…high, ψ_g = [ψ, φ(g)·ψ] with "
                                 + "φ(g) = (g − low)/(high − low) (reward-augmented relabelling: train it on relabel(pairs), read it with p.at(goal: g)); none: a plain policy"),
+            BuiltinParameter("goal_encoding", .string, default: .str("linear"),
+                             doc: "how the goal enters: \"linear\" (ψ_g = [ψ, φ(g)·ψ], one set of goal weights scaled by φ(g)) or \"onehot\" "
+                                + "(ψ_g = [ψ, e_g ⊗ ψ]: whole-number goals low…high, each with its own weights, like the paper's target-score token)"),
         ], category: "policies",
         doc: "A policy over each prompt's candidate set (spec §9.1): π_θ(k|x) = exp(s_θ(x, k)) / Σ_j exp(s_θ(x, j)), exact over the K "
             + "candidates, with s_θ = θ·ψ(x, k) (loglinear; θ starts at 0, the uniform policy) or w₂·tanh(W₁ψ + b₁) (mlp; W₁, w₂ ~ "
             + "N(0, 1/fan_in)). Members: parameters, kind, hidden, frozen; methods kl(ref), expected_gold(), sample(n, seed:), logprobs() "
             + "(kl, expected_gold and logprobs are differentiable inside grad with respect to p.parameters). With goal: the scores add "
-            + "φ(g)·θ_g·ψ (mlp: φ(g)·W_gψ inside the tanh), θ_g = 0 at first, so the fresh goal policy is the plain one at every goal.",
+            + "φ(g)·θ_g·ψ (mlp: φ(g)·W_gψ inside the tanh), or with goal_encoding: \"onehot\" θ_g·ψ with one θ_g per whole-number goal; "
+            + "the goal weights are 0 at first, so the fresh goal policy is the plain one at every goal.",
         example: "let w = toy_world(seed: 1, candidates: 8)\nlet pi = candidate_policy(w)\nlet ref = reference(pi)\nmean(pi.kl(ref))") { call in
             if case .tensor(let box) = call[0] { return try tensorSource(call, box) }
             for i in 5...6 {

@@ -5,9 +5,14 @@ import PrefLearn
 /// Goals of goal-conditioned candidate policies (reward-augmented relabelling, §6.13): the
 /// `goal:` range of `candidate_policy`, and the per-row goals a policy reads from data.
 enum PolicyGoal {
-    /// Argument `i`: none, or [low, high] with low < high.
+    /// Argument `i`: none, or [low, high] with low < high; argument i + 1 its encoding
+    /// ("linear" or "onehot", whole-number bounds).
     static func range(_ call: BuiltinCall, _ i: Int) throws -> GoalRange? {
-        if case .none = call[i] { return nil }
+        let encoding = GoalRange.Encoding(rawValue: try call.choice(i + 1, GoalRange.Encoding.allCases.map(\.rawValue))) ?? .linear
+        if case .none = call[i] {
+            guard encoding == .linear else { throw call.error("goal_encoding needs a goal range", hint: "e.g. goal: [0, 4], goal_encoding: \"onehot\"") }
+            return nil
+        }
         let bounds: [Double]
         switch call[i] {
         case .list(let l): bounds = try l.items.map { v in
@@ -23,7 +28,13 @@ enum PolicyGoal {
         guard bounds[0].isFinite, bounds[1].isFinite, bounds[0] < bounds[1], abs(bounds[0]) <= 1e9, abs(bounds[1]) <= 1e9 else {
             throw call.error("goal must be two finite numbers low < high (magnitude ≤ 1e9), not [\(Value.format(number: bounds[0])), \(Value.format(number: bounds[1]))]")
         }
-        return try GoalRange(low: bounds[0], high: bounds[1])
+        if encoding == .onehot {
+            guard bounds[0] == bounds[0].rounded(), bounds[1] == bounds[1].rounded(), bounds[1] - bounds[0] + 1 <= Double(GoalRange.maxLevels) else {
+                throw call.error("a one-hot goal must be two whole numbers at most \(GoalRange.maxLevels - 1) apart, not [\(Value.format(number: bounds[0])), \(Value.format(number: bounds[1]))]",
+                                 hint: "e.g. goal: [0, 4] for the grades 0…4; goal_encoding: \"linear\" for real-valued scores")
+            }
+        }
+        return try GoalRange(low: bounds[0], high: bounds[1], encoding: encoding)
     }
 
     /// The goal of each of `n` data rows for `o`: nil for a plain policy, the view's goal for
@@ -42,6 +53,10 @@ enum PolicyGoal {
         if let r = goals.firstIndex(where: { !range.contains($0) }) {
             throw call.error("row \(r): goal \(Value.format(number: goals[r])) is outside the policy's goal range \(range)",
                              hint: "build the policy with a goal range covering the data's scores, e.g. goal: [min, max]")
+        }
+        if range.encoding == .onehot, let r = goals.firstIndex(where: { $0 != $0.rounded() }) {
+            throw call.error("row \(r): goal \(Value.format(number: goals[r])) is not a whole number, and the policy's goal range is \(range)",
+                             hint: "relabel whole-number scores (scores: \"grade\"), or build the policy with goal_encoding: \"linear\"")
         }
         return goals
     }

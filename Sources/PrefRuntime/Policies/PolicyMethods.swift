@@ -75,6 +75,10 @@ enum PolicyMethods {
                 guard range.contains(g) else {
                     throw call.error("goal \(Value.format(number: g)) is outside the policy's goal range \(range)", hint: "at inference condition on the highest goal: pi.at(goal: \(Value.format(number: range.high)))")
                 }
+                guard range.encoding == .linear || g == g.rounded() else {
+                    throw call.error("goal \(Value.format(number: g)) is not a whole number, and the policy's goal range is \(range)",
+                                     hint: "pick one of its target scores, e.g. pi.at(goal: \(Value.format(number: range.high)))")
+                }
                 return .native(NativeBox(PolicyObject(o, atGoal: g)))
             }
         default:

@@ -31,16 +31,24 @@ enum ToyWorldMethods {
         }
         switch name {
         case "pairs":
-            return make([count, group, split, BuiltinParameter("scores", .string, default: .str("none"), doc: "score_chosen/score_rejected: \"none\", \"gold\", \"judge\" (gold + N(0, σ_judge²)) or \"grade\" (the gold's grade 0…grades−1)"), seed,
-                         BuiltinParameter("top", default: Value.none, doc: "draw both candidates among the prompt's `top` best by gold (2…K: small gaps among good responses); none: among all K")],
-                        "Pairs: two distinct candidates of a random prompt, P(a ≻ b) = σ((u(a) − u(b))/τ + κ(u_a v_b − v_a u_b)), then flipped with probability ε.") { call, rng in
+            return make([count, group, split, BuiltinParameter("scores", .string, default: .str("none"), doc: "score_chosen/score_rejected: \"none\", \"gold\", \"judge\" (gold + N(0, σ_judge²)), \"grade\" (the gold's grade 0…grades−1) or \"judge_grade\" (the grade of gold + N(0, σ_judge²))"), seed,
+                         BuiltinParameter("top", default: Value.none, doc: "draw both candidates among the prompt's `top` best by gold (2…K: small gaps among good responses); none: among all K"),
+                         BuiltinParameter("by", .string, default: .str("annotator"), doc: "who picks the chosen response: \"annotator\" (the label model above) or \"score\" (the higher of the two scores, a tie by a fair coin; annotator \"judge\"), as in UltraFeedback")],
+                        "Pairs: two distinct candidates of a random prompt, P(a ≻ b) = σ((u(a) − u(b))/τ + κ(u_a v_b − v_a u_b)), then flipped with probability ε; "
+                        + "or, with by: \"score\", the one with the higher score chosen.") { call, rng in
                 let top = try call.optionalInt(5)
                 if let top, !(2...w.config.candidates).contains(top) {
                     throw call.error("top must be 2…\(w.config.candidates) (the candidates per prompt), got \(top)")
                 }
                 let rows = try w.pairs(try call.whole(call[0], "n"), labeller: try labeller(call, 1, w), split: try splitArg(call, 2), top: top, rng: &rng)
                 let scores = ToyWorld.PairScores(rawValue: try call.choice(3, ToyWorld.PairScores.allCases.map(\.rawValue))) ?? .none
-                return DatasetObject.value(try w.dataset(rows, scores: scores, rng: &rng))
+                let byScore = try call.choice(6, ["annotator", "score"]) == "score"
+                if byScore, scores == .none {
+                    throw call.error("by: \"score\" orients pairs by their scores, and scores is \"none\"", hint: "e.g. scores: \"judge_grade\", by: \"score\"")
+                }
+                let data = try w.dataset(rows, scores: scores, rng: &rng)
+                guard byScore else { return DatasetObject.value(data) }
+                do throws(DataError) { return DatasetObject.value(try w.orientedByScore(data, rng: &rng)) } catch { throw call.dataError(error) }
             }
         case "joint":
             return make([count, group, split, seed], "Joint (DOVE) pairs: responses to two different prompts compared by absolute utility.") { call, rng in
