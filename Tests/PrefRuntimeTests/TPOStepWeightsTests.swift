@@ -78,6 +78,14 @@ import PrefLanguage
             for y in 0..<4 where y != top { last.append(weights[(n * 4 + y) * steps + 2]) }
         }
         #expect(abs(TokenTreeTask.lastStepWeight(weights, labels: Self.labels, steps: steps) - last.reduce(0, +) / 9) < 1e-12)
+        // step_weights/shared: the mean weight of the non-top leaves' steps 1–2, here all 2.
+        var earlier = [Double]()
+        for (n, l) in Self.labels.enumerated() {
+            let top = l.firstIndex(of: l.max()!)!
+            for y in 0..<4 where y != top { earlier += [weights[(n * 4 + y) * steps], weights[(n * 4 + y) * steps + 1]] }
+        }
+        let shared = TokenTreeTask.earlierStepWeight(weights, labels: Self.labels, steps: steps)
+        #expect(abs(shared - earlier.reduce(0, +) / 18) < 1e-12 && abs(shared - 2) < 1e-12)
         // step_weights: "uniform" is the list loss without step weights: every present step 1.
         let (plain, _) = try Self.task("tpo(step_weights: \"uniform\")", in: s, lists: Self.lists, labels: Self.labels)
         #expect(try plain.steps([0, 1, 2], on: Tape()).1 == [Double](repeating: 1, count: 36))
@@ -86,11 +94,11 @@ import PrefLanguage
 
     /// ∂L/∂θ of the TPO loss through the token policy, with the weights held at their values,
     /// against central differences of the same loss at fixed weights.
-    @Test func gradientThroughThePolicyMatchesFiniteDifferences() throws {
+    @Test(arguments: TPOStepReward.allCases) func gradientThroughThePolicyMatchesFiniteDifferences(_ reward: TPOStepReward) throws {
         let s = try Self.session()
         _ = try Pref.eval("fit(tp, w.pairs(300), dpo(), batch: 100, lr: 0.05, seed: 1)\n", in: s)
-        let (task, o) = try Self.task("tpo(beta: 0.7)", in: s, lists: Self.lists, labels: Self.labels)
-        let config = TPOConfig(beta: 0.7)
+        let (task, o) = try Self.task("tpo(beta: 0.7, step_reward: \"\(reward.rawValue)\")", in: s, lists: Self.lists, labels: Self.labels)
+        let config = TPOConfig(beta: 0.7, stepReward: reward)
         let tape = Tape()
         let (r, weights) = try task.steps([0, 1, 2], on: tape)
         #expect(weights.contains { $0 != 1 && $0 != 2 })
@@ -116,6 +124,33 @@ import PrefLanguage
             }
         }
         for q in o.policy.parameters { q.zeroGrad() }
+    }
+
+    /// Through a trained policy on whole trees (every leaf shares steps 1–2 with the top, so their
+    /// adaptive weights are 2): under step_reward "sum" the loss equals the loss with the shared
+    /// steps removed, because they cancel in every R_i − R_j; under "mean" it does not (the top's
+    /// normaliser is 6, a sibling's 4 + w_3), which is how the mean form moves the shared prefix.
+    @Test func sharedStepsCancelThroughThePolicyUnderSum() throws {
+        let s = try Self.session()
+        _ = try Pref.eval("fit(tp, w.pairs(300), dpo(), batch: 100, lr: 0.05, seed: 1)\n", in: s)
+        let trees = [[0, 1, 2, 3], [12, 13, 14, 15]], labels = [Self.labels[0], Self.labels[1]]
+        for reward in TPOStepReward.allCases {
+            let (task, _) = try Self.task("tpo(beta: 0.7, step_reward: \"\(reward.rawValue)\")", in: s, lists: trees, labels: labels)
+            let config = TPOConfig(beta: 0.7, stepReward: reward)
+            let (r, weights) = try task.steps([0, 1], on: Tape())
+            #expect(weights.count == 24 && (0..<8).allSatisfy { abs(weights[$0 * 3] - 2) < 1e-12 && abs(weights[$0 * 3 + 1] - 2) < 1e-12 })
+            let full = try tpoLoss(stepLogratios: r, stepWeights: weights, labels: labels, config: config).loss.value().scalars[0]
+            let divergentOnly = weights.enumerated().map { $0.offset % 3 == 2 ? $0.element : 0 }
+            let last = try tpoLoss(stepLogratios: r, stepWeights: divergentOnly, labels: labels, config: config).loss.value().scalars[0]
+            // The shared steps carry nonzero log-ratios after the DPO warm-up, so "mean" sees them.
+            let prefix = try r.value().scalars.enumerated().filter { $0.offset % 3 < 2 }.map { abs($0.element) }.max() ?? 0
+            #expect(prefix > 1e-3)
+            if reward == .sum {
+                #expect(abs(full - last) <= 1e-12 * abs(full), "sum: \(full) vs \(last)")
+            } else {
+                #expect(abs(full - last) > 1e-4, "mean: \(full) vs \(last)")
+            }
+        }
     }
 
     /// The same seed gives the same run, bit for bit, with adaptive weights.

@@ -140,10 +140,11 @@ import PrefLanguage
         #expect(try Pref.number("after.margin", in: s) > 0)
     }
 
-    /// The step log-ratios against the per-token log-probs, and their gradient by finite differences.
-    @Test func tpoStepLogRatiosFollowTheirDefinition() throws {
+    /// The step log-ratios (summed or mean over the step's tokens, as step_reward says) against the
+    /// per-token log-probs, and their gradient by finite differences.
+    @Test(arguments: ["sum", "mean"]) func tpoStepLogRatiosFollowTheirDefinition(_ reward: String) throws {
         let s = try Self.session()
-        _ = try Pref.eval("let moved = fit(tp, data, dpo(), batch: 500, lr: 0.05, seed: 1)\nlet l = tpo(step_weights: \"uniform\")\n", in: s)
+        _ = try Pref.eval("let moved = fit(tp, data, dpo(), batch: 500, lr: 0.05, seed: 1)\nlet l = tpo(step_weights: \"uniform\", step_reward: \"\(reward)\")\n", in: s)
         let o = try Self.policy("tp", in: s)
         guard case .native(let box) = try Pref.eval("l", in: s), let loss = box.object as? LossObject else { throw Pref.Mismatch("no loss") }
         let lists = [[0, 1, 2], [64, 70, 95]]
@@ -159,7 +160,8 @@ import PrefLanguage
             let lr = try o.initial.evaluate { t throws(TensorError) in try o.initial.tokenLogProbs(b, tape: t) }.scalars
             for j in 0..<steps {
                 let positions = (j * st)..<max(j * st, min((j + 1) * st, seq.count))
-                let expected = positions.isEmpty ? 0 : positions.reduce(0.0) { $0 + lp[$1] - lr[$1] } / Double(positions.count)
+                let total = positions.reduce(0.0) { $0 + lp[$1] - lr[$1] }
+                let expected = positions.isEmpty ? 0 : reward == "sum" ? total : total / Double(positions.count)
                 #expect(abs(values[row * steps + j] - expected) < 1e-12, "sequence \(row) step \(j)")
                 #expect(weights[row * steps + j] == (positions.isEmpty ? 0 : 1))
             }

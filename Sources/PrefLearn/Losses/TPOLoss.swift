@@ -12,35 +12,52 @@ public enum TPOStepWeighting: String, Sendable, CaseIterable, Codable {
     case adaptive, uniform
 }
 
+/// How TPO forms a response's reward from its steps.
+/// `sum`: the released code's weighted token sum R(y) = Σ_k w_k r_k(y) with r_k the SUM of step
+/// k's token log-ratios, i.e. R = Σ_t w_{k(t)} (log π_θ(y_t) − log π_ref(y_t)) (MrBlankness/TPO,
+/// `get_batch_logps`: the weights replace the loss mask and the weighted sum is returned).
+/// `mean`: the spec's normalised clean form R(y) = Σ_k w_k r_k(y) / Σ_k w_k with r_k the MEAN of
+/// step k's token log-ratios (algorithms.md §6.10, [ours]).
+public enum TPOStepReward: String, Sendable, CaseIterable, Codable {
+    case sum, mean
+}
+
 /// TPO hyperparameters (spec §6.15: β = 0.1).
 public struct TPOConfig: Sendable, Codable {
     public var beta: Double
     public var weighting: TPOWeighting
     public var stepWeights: TPOStepWeighting
-    public init(beta: Double = 0.1, weighting: TPOWeighting = .gap, stepWeights: TPOStepWeighting = .adaptive) {
+    public var stepReward: TPOStepReward
+    public init(beta: Double = 0.1, weighting: TPOWeighting = .gap, stepWeights: TPOStepWeighting = .adaptive,
+                stepReward: TPOStepReward = .sum) {
         self.beta = beta
         self.weighting = weighting
         self.stepWeights = stepWeights
+        self.stepReward = stepReward
     }
 
-    enum CodingKeys: String, CodingKey { case beta, weighting, stepWeights }
+    enum CodingKeys: String, CodingKey { case beta, weighting, stepWeights, stepReward }
 
-    /// Configs saved before `stepWeights` existed decode as adaptive.
+    /// Configs saved before `stepWeights` existed decode as adaptive, before `stepReward` as mean
+    /// (the only form then).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         beta = try c.decode(Double.self, forKey: .beta)
         weighting = try c.decode(TPOWeighting.self, forKey: .weighting)
         stepWeights = try c.decodeIfPresent(TPOStepWeighting.self, forKey: .stepWeights) ?? .adaptive
+        stepReward = try c.decodeIfPresent(TPOStepReward.self, forKey: .stepReward) ?? .mean
     }
 }
 
 /// TPO, Tree Preference Optimization (*TPO: Aligning Large Language Models with Multi-branch &
-/// Multi-step Preference Trees*, Liao, Chu, Wang, ICLR 2025), in the clean form of spec
-/// algorithms.md §6.10. For P prompts, K ranked responses and S reasoning steps:
-/// `stepLogratios` [P, K, S] holds r_k(y), the mean over step k's tokens of log π_θ − log π_ref;
-/// `stepWeights` (P·K·S, nil: all 1) the adaptive weights w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top))
-/// (see `tpoStepWeights`); a weight of 0 marks a missing step.
-/// R(y) = Σ_k w_k r_k(y) / Σ_k w_k (0 when every weight is 0);
+/// Multi-step Preference Trees*, Liao, Chu, Wang, ICLR 2025), in the pairwise-logistic clean form
+/// of spec algorithms.md §6.10. For P prompts, K ranked responses and S reasoning steps:
+/// `stepLogratios` [P, K, S] holds r_k(y), the sum (`config.stepReward` `.sum`) or the mean
+/// (`.mean`) over step k's tokens of log π_θ − log π_ref; `stepWeights` (P·K·S, nil: all 1) the
+/// adaptive weights w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top)) (see `tpoStepWeights`); a weight of 0
+/// marks a missing step.
+/// R(y) = Σ_k w_k r_k(y) (`.sum`, the released code) or Σ_k w_k r_k(y) / Σ_k w_k (`.mean`, the
+/// spec's form; 0 when every weight is 0);
 /// ℓ = −Σ_{ψ_i > ψ_j} Δ_ij·log σ(β(R(y_i) − R(y_j))), Δ_ij = ψ_i − ψ_j (`gap`) or the LiPO-λ weight
 /// on the scores βR (`lambda`), a constant. L = mean over prompts. Metrics as `listwiseLoss` on the scores βR, without `logps/*`.
 public func tpoLoss(stepLogratios r: Var, stepWeights: [Double]? = nil, labels: [[Double]],
@@ -53,9 +70,9 @@ public func tpoLoss(stepLogratios r: Var, stepWeights: [Double]? = nil, labels: 
     guard w.count == p * k * steps, w.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
         throw TensorError(op: "tpo", "the step weights must be \(p * k * steps) finite numbers ≥ 0")
     }
-    // Normalised weights w_k / Σ_k w_k per response (0 when the sum is 0).
+    // `.mean`: normalised weights w_k / Σ_k w_k per response (0 when the sum is 0).
     var normalised = w
-    for y in 0..<(p * k) {
+    for y in 0..<(p * k) where config.stepReward == .mean {
         let total = w[(y * steps)..<(y * steps + steps)].reduce(0, +)
         for t in 0..<steps { normalised[y * steps + t] = total > 0 ? w[y * steps + t] / total : 0 }
     }

@@ -20,6 +20,16 @@ extension ToyWorld {
         case idealPoint = "ideal_point"
     }
 
+    /// How the siblings of a preference tree share the steps before the last (spec §6.10's toy).
+    public enum SharedSteps: String, Sendable, CaseIterable, Codable {
+        /// The same tokens as sibling 0.
+        case identical
+        /// Paraphrases: each shared token of sibling 0, or with probability 1/2 its synonym (the
+        /// other token of its pair: non-sentiment tokens pair up as (s, s+1), (s+2, s+3), …, s the
+        /// sentiment tokens, and a pair shares one embedding). Same meaning and gold, other tokens.
+        case paraphrased
+    }
+
     /// Every knob of spec §9 with its documented default. Knobs the spec leaves open carry the
     /// default named in their comment, and `docs/design.md` records why.
     public struct Config: Sendable, Equatable, Codable {
@@ -52,6 +62,8 @@ extension ToyWorld {
         /// prompt's K candidates are K/b trees of b leaves, all max_length tokens long, siblings
         /// sharing every step but the last and differing in it.
         public var branches = 0
+        /// Tree worlds: identical shared steps (the default) or paraphrased ones.
+        public var sharedSteps: SharedSteps = .identical
         /// Gold reward r* = w*·q − λ‖q‖² − c_ℓ(ℓ − ℓ*)² (§9.2: λ = 0.4, ℓ* = 4, c_ℓ = 0.05).
         public var lambda = 0.4
         public var targetLength = 4.0
@@ -151,6 +163,9 @@ extension ToyWorld {
 
         /// Trees need the token view, whole trees per prompt and enough distinct last steps.
         func validateBranches() throws(TensorError) {
+            if sharedSteps == .paraphrased, branches == 0 {
+                throw Self.error("shared_steps \"paraphrased\" needs preference trees", hint: "toy_world(view: \"token\", branches: 4, shared_steps: \"paraphrased\")")
+            }
             guard branches != 0 else { return }
             try Self.count("branches", branches, min: 2, max: candidates, hint: "0 (no trees) or the leaves per tree, 2…K")
             guard view == .token else { throw Self.error("branches needs the token view", hint: "toy_world(view: \"token\", branches: \(branches))") }
@@ -161,6 +176,14 @@ extension ToyWorld {
                 throw Self.error("\(branches) siblings cannot differ in a last step of \(lastStepTokens) tokens over \(vocabulary) tokens",
                                  hint: "use fewer branches or a larger vocabulary")
             }
+        }
+
+        /// Paraphrased worlds: the synonym of token t (t itself for sentiment tokens and for the
+        /// last token of an odd count of non-sentiment tokens).
+        public func synonym(of t: Int) -> Int {
+            guard sharedSteps == .paraphrased, t >= sentimentTokens else { return t }
+            let u = sentimentTokens + ((t - sentimentTokens) ^ 1)
+            return u < vocabulary ? u : t
         }
 
         /// Tree worlds: the tokens of the last step, (max_length − 1) mod step_tokens + 1.

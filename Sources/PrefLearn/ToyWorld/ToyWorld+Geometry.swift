@@ -17,7 +17,8 @@ public struct ToyGeometry: Sendable {
     /// A, d_q × d_x, entries N(0, 1/d_x) so that A·x has unit variance per coordinate.
     public var promptMap: [Double]
     /// e_t, V × d_q (token view): sentiment tokens first (+s·w*, then −s·w*), the others
-    /// N(0, I) with their w* component removed, so the sentiment tokens carry the gold signal.
+    /// N(0, I) with their w* component removed, so the sentiment tokens carry the gold signal
+    /// (with paraphrased shared steps, synonyms share one embedding).
     public var tokenEmbeddings: [Double]
 
     /// Draws the geometry from `rng`. The basis b_1…b_d is a random rotation (Gram–Schmidt on
@@ -64,6 +65,12 @@ public struct ToyGeometry: Sendable {
                 for j in 0..<d { e[j] -= along * goldWeights[j] }
                 for j in 0..<d { embeddings[t * d + j] = e[j] }
             }
+        }
+        // Paraphrased worlds: a synonym shares its pair's first embedding (drawn as above, so the
+        // other draws do not move).
+        for t in 0..<c.vocabulary where c.synonym(of: t) < t {
+            let u = c.synonym(of: t)
+            for j in 0..<d { embeddings[t * d + j] = embeddings[u * d + j] }
         }
         tokenEmbeddings = embeddings
     }

@@ -51,20 +51,26 @@ extension LossBuiltins {
     static var tpo: Builtin {
         Builtin("tpo", [beta(), BuiltinParameter("weighting", .string, default: .str("gap"), doc: "pair weights: gap (ψ_i − ψ_j) or lambda (LiPO-λ)"),
                         BuiltinParameter("step_weights", .string, default: .str("adaptive"),
-                                         doc: "in fit: adaptive (w_k = 1 + cos of the policy's mean hidden states, held constant) or uniform (w_k = 1, the list loss without step weights)")],
+                                         doc: "in fit: adaptive (w_k = 1 + cos of the policy's mean hidden states, held constant) or uniform (w_k = 1, the list loss without step weights)"),
+                        BuiltinParameter("step_reward", .string, default: .str("sum"),
+                                         doc: "sum (R = Σ_k w_k·r_k, r_k the step's summed token log-ratio: the released code's weighted token sum) "
+                                            + "or mean (R = Σ_k w_k·r_k / Σ_k w_k, r_k the step's mean token log-ratio: the spec's normalised form)")],
                 category: "losses",
-                doc: "TPO, Tree Preference Optimization (Liao, Chu, Wang, ICLR 2025), the clean form of the spec: with step rewards r_k(y) "
-                    + "(mean log-ratio over step k's tokens) and adaptive weights w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top)), "
-                    + "R(y) = Σ_k w_k r_k / Σ_k w_k and ℓ = −Σ_{ψ_i > ψ_j} Δ_ij·log σ(β(R_i − R_j)). Data: inspect(l, {step_logratios: "
-                    + "[P, K, S], step_weights: [P, K, S] or step_hidden: [P, K, S, H], scores: [P, K]}); weights default to 1. "
+                doc: "TPO, Tree Preference Optimization (Liao, Chu, Wang, ICLR 2025): with step rewards r_k(y) (the log-ratio of step k's tokens) "
+                    + "and adaptive weights w_k(y) = 1 + cos(h̄_k(y), h̄_k(y_top)), R(y) = Σ_k w_k r_k with r_k the step's summed token log-ratio "
+                    + "(step_reward: \"sum\", the released code: shared steps cancel between siblings as in DPO) or Σ_k w_k r_k / Σ_k w_k with "
+                    + "r_k the step's mean (\"mean\", the spec's clean form), and ℓ = −Σ_{ψ_i > ψ_j} Δ_ij·log σ(β(R_i − R_j)). "
+                    + "Data: inspect(l, {step_logratios: [P, K, S] (summed or mean, as step_reward says), step_weights: [P, K, S] or "
+                    + "step_hidden: [P, K, S, H], scores: [P, K]}); weights default to 1. "
                     + "fit(token_policy, ranked lists, tpo()) computes the adaptive weights from the policy's hidden layer (h̄_k: the mean over step k's "
                     + "positions, y_top: the list's best) as constants, as the released code does; step_weights: \"uniform\" turns them off.",
-                example: "let l = tpo(beta: 0.1, weighting: \"lambda\")") { call in
+                example: "let l = tpo(beta: 0.1, weighting: \"lambda\", step_reward: \"mean\")") { call in
             guard let w = TPOWeighting(rawValue: call.string(1)) else {
                 throw call.error("unknown weighting '\(call.string(1))'", hint: "gap or lambda")
             }
             let steps = TPOStepWeighting(rawValue: try call.choice(2, TPOStepWeighting.allCases.map(\.rawValue))) ?? .adaptive
-            return wrap(.tpo(TPOConfig(beta: try hyper(call, 0), weighting: w, stepWeights: steps)))
+            let reward = TPOStepReward(rawValue: try call.choice(3, TPOStepReward.allCases.map(\.rawValue))) ?? .sum
+            return wrap(.tpo(TPOConfig(beta: try hyper(call, 0), weighting: w, stepWeights: steps, stepReward: reward)))
         }
     }
 

@@ -62,6 +62,9 @@ enum ToyWorldBuiltin {
             BuiltinParameter("view", .string, default: .str("candidate"), doc: "\"candidate\" (q ~ N(A·x, I)) or \"token\" (q = mean of token embeddings + noise)"),
             BuiltinParameter("utility", .string, default: .str("linear"), doc: "annotators: \"linear\" (w* + Δ_g)·q − λ_ann‖q‖² … or \"ideal_point\" −‖q − a_g‖ …"),
             BuiltinParameter("annotator_lambda", default: Value.none, doc: "λ_ann, the annotators' ‖q‖² penalty; none: lambda (0: §9.3's literal form)"),
+            BuiltinParameter("shared_steps", .string, default: .str("identical"),
+                             doc: "trees: siblings share the steps before the last as \"identical\" tokens or as \"paraphrased\" ones (each token or, "
+                                + "with probability 1/2, its synonym: non-sentiment tokens pair up and a pair shares one embedding, so the gold is the same)"),
         ]
         return Builtin("toy_world", params, category: "toy world",
                        doc: "PrefWorld (spec §9), a synthetic preference environment with known ground truth. Each prompt has K candidates with "
@@ -88,6 +91,7 @@ enum ToyWorldBuiltin {
                 guard case .number(let x) = call[base + 2] else { throw call.typeError(base + 2, expected: "a number or none") }
                 c.annotatorLambda = x
             }
+            c.sharedSteps = ToyWorld.SharedSteps(rawValue: try call.choice(base + 3, ToyWorld.SharedSteps.allCases.map(\.rawValue))) ?? .identical
             // One unit of work per eight candidates (a default world of 19,200 candidates costs as
             // much as a few thousand loop iterations), so a step budget bounds a script that builds
             // worlds in a loop or a recursion (a fuzz case recursed into toy_world 1000 deep).
@@ -101,7 +105,7 @@ enum ToyWorldBuiltin {
         var fields: [(String, Value)] = [("seed", .number(Double(c.seed)))]
         fields += knobs.map { ($0.parameter.name, $0.read(c)) }
         fields += [("view", .str(c.view.rawValue)), ("utility", .str(c.utility.rawValue)),
-                   ("annotator_lambda", .number(c.effectiveAnnotatorLambda))]
+                   ("annotator_lambda", .number(c.effectiveAnnotatorLambda)), ("shared_steps", .str(c.sharedSteps.rawValue))]
         return .record(RecordBox(fields))
     }
 }

@@ -38,8 +38,8 @@ enum TrainingBuiltins {
             + "r.eval, r.model, r.loss, r.elapsed, r.steps, r.interrupted. A non-finite loss or gradient stops with an error naming the "
             + "step and the term, before the update (the parameters stay those of the last good step); Ctrl-C stops at the end of the "
             + "current step and returns the partial run. A token policy trains on its world's pairs with a paired loss (sequence "
-            + "log-probs with EOS) or sparse_po (per-token log-probs, m^u = 1, exact token KL δ), and on ranked lists with tpo (mean token "
-            + "log-ratios per step of step_tokens, adaptive step weights from its hidden layer); its history has no kl. A linear reward model with bradley_terry_loss and optimizer: "
+            + "log-probs with EOS) or sparse_po (per-token log-probs, m^u = 1, exact token KL δ), and on ranked lists with tpo (summed "
+            + "or mean token log-ratios per step of step_tokens, adaptive step weights from its hidden layer); its history has no kl. A linear reward model with bradley_terry_loss and optimizer: "
             + "\"newton\" (Cholesky-solved Newton steps) or \"lbfgs\" is fitted full-batch to the exact optimum (Armijo line search, "
             + "‖∇L‖ ≤ tolerance); its history has one row per iteration (step, loss, accuracy, margin, grad_norm, step_size) and the run "
             + "has iterations and grad_norm.",

@@ -5,8 +5,9 @@ import PrefLearn
 /// Losses whose data is a record of tensors rather than a logps dataset: the listwise losses
 /// read a ranked record {policy_logps: [P, K], ref_logps: [P, K] (optional), scores: [P, K]
 /// (optional graded labels ψ, higher is better; without them the columns are best to worst and
-/// ψ_i = K − 1 − i)}; TPO reads a tree record {step_logratios: [P, K, S], step_weights: [P, K, S]
-/// or step_hidden: [P, K, S, H] (optional), scores: [P, K] (optional, as above)}.
+/// ψ_i = K − 1 − i)}; TPO reads a tree record {step_logratios: [P, K, S] (each step's summed or
+/// mean token log-ratio, as the loss's step_reward says), step_weights: [P, K, S] or step_hidden:
+/// [P, K, S, H] (optional), scores: [P, K] (optional, as above)}.
 extension LossObject {
     static let treeHint = "pass {step_logratios: [P, K, S], step_weights: [P, K, S] or step_hidden: [P, K, S, H], scores: [P, K]} (all but step_logratios optional)"
 
@@ -37,6 +38,15 @@ extension LossObject {
             if case .tpo(let c) = term.loss.kind { return c.stepWeights == .adaptive }
             return false
         }
+    }
+
+    /// The step reward forms of the TPO terms ("sum" or "mean"); a training task computes the step
+    /// log-ratios in one form, so a loss whose TPO terms disagree cannot train.
+    var tpoStepRewards: Set<TPOStepReward> {
+        Set(terms.compactMap { term in
+            if case .tpo(let c) = term.loss.kind { return c.stepReward }
+            return nil
+        })
     }
 
     static let rankedHint = "pass {policy_logps: [P, K] tensor, ref_logps: [P, K], scores: [P, K]} (scores optional: columns best to worst)"
@@ -132,10 +142,11 @@ extension LossBuiltins {
         try tape.backward(out.loss)
         let grad = try v.gradient()?.scalars.map { $0 * Double(p) } ?? [Double](repeating: 0, count: rt.shape.count)
         let w = weights ?? [Double](repeating: 1, count: rt.shape.count)
-        let beta = loss.terms.first?.loss.beta ?? 1
+        let beta = loss.terms.first?.loss.beta ?? 1, normalised = loss.tpoStepRewards.contains(.mean)
         let reward = (0..<(p * k)).map { y in
             let ws = w[(y * steps)..<(y * steps + steps)], total = ws.reduce(0, +)
-            return total > 0 ? beta * zip(ws, rt.scalars[(y * steps)..<(y * steps + steps)]).reduce(0) { $0 + $1.0 * $1.1 } / total : 0
+            let weighted = beta * zip(ws, rt.scalars[(y * steps)..<(y * steps + steps)]).reduce(0) { $0 + $1.0 * $1.1 }
+            return !normalised ? weighted : total > 0 ? weighted / total : 0
         }
         let metrics = out.metrics.keys.sorted().map { ($0, Value.number(out.metrics[$0] ?? 0)) }
         return .record(RecordBox([

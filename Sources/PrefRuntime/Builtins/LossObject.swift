@@ -168,6 +168,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case ("scale", .listwise(let c)): .number(c.scale)
         case ("weighting", .tpo(let c)): .str(c.weighting.rawValue)
         case ("step_weights", .tpo(let c)): .str(c.stepWeights.rawValue)
+        case ("step_reward", .tpo(let c)): .str(c.stepReward.rawValue)
         case ("lambda_u", .sparsePO(let c)): .number(c.lambdaU)
         case ("lambda_d", .sparsePO(let c)): .number(c.lambdaD)
         case ("mask", .sparsePO(let c)): .str(c.mask.rawValue)
@@ -202,7 +203,7 @@ public final class LossObject: NativeObject, NativeArithmetic, @unchecked Sendab
         case .gpo: ["name", "beta", "link"]
         case .mapo: ["name", "beta", "c", "kappa"]
         case .listwise: ["name", "beta", "scale"]
-        case .tpo: ["name", "beta", "weighting", "step_weights"]
+        case .tpo: ["name", "beta", "weighting", "step_weights", "step_reward"]
         case .sparsePO: ["name", "beta", "lambda_u", "lambda_d", "mask"]
         case .sum: ["name", "terms"]
         case .logic: ["name", "formula", "given", "ground", "beta", "gamma", "worlds", "given_worlds"]

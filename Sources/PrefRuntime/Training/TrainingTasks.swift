@@ -101,6 +101,9 @@ enum TrainingTasks {
             let k = tp.world.config.candidates
             let (lists, labels) = try PolicyData.rankedExamples(d, candidates: k, total: tp.world.config.totalPrompts * k, call: call)
             guard !lists.isEmpty else { throw call.error("the data has no lists") }
+            guard loss.tpoStepRewards.count == 1 else {
+                throw call.error("the tpo terms of one loss must share their step_reward", hint: "use step_reward: \"sum\" (or \"mean\") in every tpo term")
+            }
             return TokenTreeTask(policy: tp, loss: loss, lists: lists, labels: labels, interpreter: call.interpreter)
         }
         if let form = loss.recordForm, form != "tokens" {
