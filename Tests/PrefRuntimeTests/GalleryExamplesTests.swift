@@ -97,25 +97,37 @@ import PrefLanguage
         #expect(shifted[1] > shifted[0] - 0.01, "UDM under shift: \(shifted)")
     }
 
-    /// E16: on two draws of the training lists every method (Plackett–Luce, LiPO-λ, all-pairs and
-    /// best-vs-worst DPO) ranks far better than the reference and wins against it, and the four
-    /// land within 0.02 NDCG of each other — no ordering between them holds across draws (header).
-    @Test(arguments: ["1", "7"]) func listwiseAndPairwiseReachTheSameRanking(_ seed: String) throws {
-        let lines = try Self.run("listwise.pref", overrides: ["seed=\(seed)"])
-        func metrics(_ name: String) throws -> (ndcg: Double, win: Double) {
-            // "name: ndcg n, win rate w, gold g; on the training prompts ndcg t"
-            let n = try Self.numbers(lines, "\(name): ndcg")
-            guard n.count == 4 else { throw Pref.Mismatch("\(name): \(n)") }
-            return (n[0], n[1])
+    /// E16 (LiPO, Liu et al. 2024): the learning curve over the number of training lists, on the
+    /// first four draws of the lists (means over draws, so no single draw decides). With 10 lists
+    /// Plackett–Luce and all-pairs DPO beat best-vs-worst in both worlds; in the spec world the
+    /// gap has mostly closed at 300 lists (the saturated ceiling) and Plackett–Luce stays within
+    /// 0.01 of all-pairs; where the gold is expressible LiPO-λ ranks below all-pairs at 300 lists.
+    @Test func bestVsWorstLagsWhereListsAreScarce() throws {
+        let lines = try Self.run("listwise.pref", overrides: ["quick=false", "draws=4", "sizes=10 300"])
+        // "world n N name: ndcg mean (min–max), win rate mean (min–max)"
+        func ndcg(_ world: String, _ n: Int, _ name: String) throws -> Double {
+            let v = try Self.numbers(lines, "\(world) n \(n) \(name):")
+            guard v.count == 6 else { throw Pref.Mismatch("\(world) n \(n) \(name): \(v)") }
+            #expect(v[1] <= v[0] && v[0] <= v[2] && v[4] <= v[3] && v[3] <= v[5], "\(world) n \(n) \(name): \(v)")
+            return v[0]
         }
-        let reference = try Self.numbers(lines, "reference: ndcg")
-        guard reference.count == 1 else { throw Pref.Mismatch("\(reference)") }
-        let all = try ["plackett_luce", "lipo", "all_pairs", "best_vs_worst"].map(metrics)
-        for m in all {
-            #expect(m.ndcg > reference[0] + 0.1 && m.win > 0.7, "seed \(seed): \(m) vs reference \(reference)")
+        for world in ["spec", "expressible"] {
+            let reference = try Self.numbers(lines, "\(world) reference: ndcg")
+            #expect(reference.count == 1)
+            let pl = try ndcg(world, 10, "plackett_luce"), ap = try ndcg(world, 10, "all_pairs")
+            let lipo = try ndcg(world, 10, "lipo"), bvw = try ndcg(world, 10, "best_vs_worst")
+            for m in [pl, ap, lipo, bvw] { #expect(m > (reference.first ?? 1) + 0.05, "\(world): \(m) vs \(reference)") }
+            #expect(min(pl, ap) > bvw + 0.02, "\(world) n 10: plackett_luce \(pl), all_pairs \(ap), best_vs_worst \(bvw)")
         }
-        let ndcgs = all.map(\.ndcg)
-        #expect((ndcgs.max() ?? 0) - (ndcgs.min() ?? 1) < 0.02, "seed \(seed): \(ndcgs)")
+        let gap10 = try ndcg("spec", 10, "all_pairs") - ndcg("spec", 10, "best_vs_worst")
+        let gap300 = try ndcg("spec", 300, "all_pairs") - ndcg("spec", 300, "best_vs_worst")
+        #expect(gap300 < gap10 / 2, "spec: all-pairs' lead over best-vs-worst \(gap10) at 10 lists, \(gap300) at 300")
+        for n in [10, 300] {
+            let pl = try ndcg("spec", n, "plackett_luce"), ap = try ndcg("spec", n, "all_pairs")
+            #expect(abs(pl - ap) < 0.01, "spec n \(n): plackett_luce \(pl) vs all_pairs \(ap)")
+        }
+        let lipo = try ndcg("expressible", 300, "lipo"), ap = try ndcg("expressible", 300, "all_pairs")
+        #expect(lipo < ap - 0.01 && ap > 0.98, "expressible n 300: lipo \(lipo) vs all_pairs \(ap)")
     }
 
     /// E11: DPO's points sit on the exact KL-tilted frontier π* ∝ π_ref·exp(r*/β) (gold within 0.06
