@@ -18,5 +18,6 @@ public enum BuiltinLibrary {
             + iterative
             + scopedFeedback
             + merging
+            + udm
     }
 }

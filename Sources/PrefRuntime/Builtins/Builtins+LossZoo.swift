@@ -40,15 +40,21 @@ extension LossBuiltins {
 
     static var bco: Builtin {
         Builtin("bco", [beta(), BuiltinParameter("udm", .bool, default: .bool(false),
-                                                 doc: "UDM: weight undesirable examples by the prompt density ratio (fit on a toy world's policy)")],
+                                                 doc: "UDM: weight undesirable examples by the prompt density ratio (fit on a toy world's policy)"),
+                        BuiltinParameter("min_density_ratio", .number, default: .number(0.5), doc: "UDM: the lower clip of the weight (TRL default 0.5)"),
+                        BuiltinParameter("max_density_ratio", .number, default: .number(10), doc: "UDM: the upper clip of the weight (TRL default 10)")],
                 category: "losses",
                 doc: "BCO (Jung et al., 2024, TRL BCOTrainer) on unpaired data: desirable ℓ = −log σ(β(p − r) − δ), undesirable "
                     + "ℓ = −w(x)·log σ(−(β(p − r) − δ)), δ the running mean of the rewards. L = mean ℓ. Without UDM w = 1; with it "
                     + "(underlying distribution matching, for thumbs-up and thumbs-down data from different prompt distributions) "
-                    + "w(x) = clip(P(+|x)/(1 − P(+|x)), 0.5, 10), P(+|x) a class-balanced L2 logistic regression (scikit-learn's, C = 1) "
-                    + "separating the prompt features of up to 1024 desirable examples from those of up to 1024 undesirable ones.",
+                    + "w(x) = clip(P(+|x)/(1 − P(+|x)), min_density_ratio, max_density_ratio), P(+|x) a class-balanced L2 logistic regression (scikit-learn's, C = 1) "
+                    + "separating the prompt features of up to 1024 desirable examples from those of up to 1024 undesirable ones "
+                    + "(udm_weights(data) shows them).",
                 example: "let l = bco(beta: 0.1, udm: true)") { call in
-            wrap(.bco(BCOConfig(beta: try hyper(call, 0), udm: call.bool(1))))
+            var config = try densityRatioBounds(call, min: 2, max: 3)
+            config.beta = try hyper(call, 0)
+            config.udm = call.bool(1)
+            return wrap(.bco(config))
         }
     }
 
