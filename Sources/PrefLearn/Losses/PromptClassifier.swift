@@ -7,7 +7,8 @@ import PrefCore
 /// σ(w·x + b), the minimiser of scikit-learn's objective
 ///   ½‖w‖² + C·Σ_i s_i·[−y_i log p_i − (1 − y_i) log(1 − p_i)],  s_i = n / (2·n_{y_i}),
 /// with the intercept unpenalised, found by Newton's method with a backtracking line search
-/// (the objective is strictly convex in w and convex in b).
+/// (the objective is strictly convex in w and convex in b); the gradient and Hessian are BLAS
+/// products over the whole sample.
 public struct PromptClassifier: Sendable {
     public let weights: [Double]
     public let intercept: Double
@@ -28,38 +29,45 @@ public struct PromptClassifier: Sendable {
         let s = labels.map { Double(n) / (2 * Double($0 ? positives : n - positives)) }
         let y = labels.map { $0 ? 1.0 : 0.0 }
         let m = dim + 1
-        func row(_ i: Int) -> ArraySlice<Double> { features[i * dim ..< (i + 1) * dim] }
-        func objective(_ theta: [Double]) -> Double {
+        // The rows with a trailing 1 for the intercept, [n, m]; every product with them goes
+        // through BLAS (whole-batch), the per-example work is O(n·m).
+        var augmented = [Double](repeating: 1, count: n * m)
+        for i in 0..<n { for j in 0..<dim { augmented[i * m + j] = features[i * dim + j] } }
+        let x = try Tensor(augmented, shape: [n, m], dtype: .f64), xt = try x.transposed()
+        func logits(_ theta: [Double]) throws(TensorError) -> [Double] {
+            try x.matmul(try Tensor(theta, shape: [m, 1], dtype: .f64)).scalars
+        }
+        func objective(_ theta: [Double]) throws(TensorError) -> Double {
+            let z = try logits(theta)
             var total = 0.5 * theta[..<dim].reduce(0) { $0 + $1 * $1 }
             for i in 0..<n {
-                let z = zip(row(i), theta).reduce(theta[dim]) { $0 + $1.0 * $1.1 }
                 // −y log σ(z) − (1 − y) log σ(−z) = softplus(z) − y·z, stably.
-                total += c * s[i] * ((z > 0 ? z + log1p(exp(-z)) : log1p(exp(z))) - y[i] * z)
+                total += c * s[i] * ((z[i] > 0 ? z[i] + log1p(exp(-z[i])) : log1p(exp(z[i]))) - y[i] * z[i])
             }
             return total
         }
         var theta = [Double](repeating: 0, count: m)
-        var value = objective(theta)
+        var value = try objective(theta)
         for _ in 0..<100 {
-            var g = [Double](repeating: 0, count: m), h = [Double](repeating: 0, count: m * m)
-            for j in 0..<dim {
-                g[j] = theta[j]
-                h[j * m + j] = 1
-            }
+            // g = θ̃ + Xᵀ(c·s·(p − y)), H = Ĩ + Xᵀ diag(c·s·p(1 − p)) X, θ̃ and Ĩ without the intercept.
+            let z = try logits(theta)
+            var residual = [Double](repeating: 0, count: n), scaled = augmented
             for i in 0..<n {
-                let x = Array(row(i)) + [1]
-                let z = zip(x, theta).reduce(0) { $0 + $1.0 * $1.1 }
-                let p = 1 / (1 + exp(-z)), curvature = c * s[i] * p * (1 - p)
-                for a in 0..<m {
-                    g[a] += c * s[i] * (p - y[i]) * x[a]
-                    for b in 0..<m { h[a * m + b] += curvature * x[a] * x[b] }
-                }
+                let p = 1 / (1 + exp(-z[i])), curvature = c * s[i] * p * (1 - p)
+                residual[i] = c * s[i] * (p - y[i])
+                for j in 0..<m { scaled[i * m + j] *= curvature }
+            }
+            var g = try xt.matmul(try Tensor(residual, shape: [n, 1], dtype: .f64)).scalars
+            var h = try xt.matmul(try Tensor(scaled, shape: [n, m], dtype: .f64)).scalars
+            for j in 0..<dim {
+                g[j] += theta[j]
+                h[j * m + j] += 1
             }
             guard let step = gaussianSolve(h, g, m) else { break }
             var t = 1.0, next = theta, nextValue = value
             while t > 1e-10 {
                 next = zip(theta, step).map { $0 - t * $1 }
-                nextValue = objective(next)
+                nextValue = try objective(next)
                 if nextValue <= value { break }
                 t /= 2
             }
