@@ -73,9 +73,11 @@ import PrefLanguage
         #expect(dpo[6] < 0.7 * dpo[5] && cdpo[6] < 0.2 * cdpo[5], "DPO and cDPO shrink towards the reference: \(dpo) \(cdpo)")
     }
 
-    /// E14 (KTO half), on two draws of the pairs: with 10% of the desirable examples kept KTO
-    /// loses less win rate than DPO on the remaining pairs and is ahead of it; on the full data the
-    /// two are level.
+    /// E14, on two draws of the data. KTO: with 10% of the desirable examples kept KTO loses less
+    /// win rate than DPO on the remaining pairs and is ahead of it; on the full data the two are
+    /// level. BCO: the prompt shift costs win rate, UDM changes little without it and does not hurt
+    /// under it; the shift distorts BCO's per-cluster sharpness and UDM undoes that, while its
+    /// linear prompt classifier misestimates the third cluster's density ratio (the header's why).
     @Test(arguments: ["1", "2"]) func ktoIsRobustToDiscardingDesirableExamples(_ seed: String) throws {
         let lines = try Self.run("kto_bco.pref", overrides: ["seed=\(seed)"])
         // After the prefix: "(1000 of 1000): kto win rate a, dpo win rate b" gives 1000, 1000, a, b.
@@ -95,6 +97,25 @@ import PrefLanguage
         #expect(shifted[0] < plain[0] - 0.05, "the shift costs BCO: \(shifted) vs \(plain)")
         #expect(abs(plain[1] - plain[0]) < 0.02, "UDM without shift: \(plain)")
         #expect(shifted[1] > shifted[0] - 0.01, "UDM under shift: \(shifted)")
+        // Why: "scenario: density ratio by cluster, true a b c, udm estimate d e f". Without shift
+        // both are near 1; under it the classifier gets cluster 0's side and size (within 50%) and
+        // cluster 1's side, but puts cluster 2 (true ≈ 1) at over 1.5 times its true ratio.
+        let ratioPlain = try Self.numbers(lines, "no shift: density ratio by cluster,")
+        let ratio = try Self.numbers(lines, "prompt shift: density ratio by cluster,")
+        guard ratioPlain.count == 6, ratio.count == 6 else { throw Pref.Mismatch("\(ratioPlain) \(ratio)") }
+        #expect(ratioPlain.allSatisfy { abs($0 - 1) < 0.3 } && (0..<3).allSatisfy { abs(ratioPlain[$0] - ratioPlain[$0 + 3]) < 0.2 }, "\(ratioPlain)")
+        #expect(ratio[0] > 4 && abs(ratio[3] / ratio[0] - 1) < 0.5, "cluster 0: \(ratio)")
+        #expect(ratio[1] < 0.2 && ratio[4] < 0.5, "cluster 1: \(ratio)")
+        #expect(abs(ratio[2] - 1) < 0.3 && ratio[5] > 1.5 * ratio[2], "cluster 2: \(ratio)")
+        // "  scenario name by cluster: win rate w0 w1 w2, kl k0 k1 k2": the shift makes BCO
+        // under-shoot on cluster 0 (mostly thumbs-up) and over-shoot on cluster 1 (mostly
+        // thumbs-down); UDM moves both KLs back and raises cluster 0's win rate.
+        let fit = try ["no shift bco", "prompt shift bco", "prompt shift bco+udm"].map { try Self.numbers(lines, "  \($0) by cluster:") }
+        guard fit.allSatisfy({ $0.count == 6 }) else { throw Pref.Mismatch("\(fit)") }
+        let (plainFit, shiftFit, udmFit) = (fit[0], fit[1], fit[2])
+        #expect(shiftFit[3] < plainFit[3] - 0.2 && shiftFit[4] > plainFit[4] + 0.1, "the shift's distortion: \(plainFit) → \(shiftFit)")
+        #expect(udmFit[3] > shiftFit[3] + 0.1 && udmFit[4] < shiftFit[4], "UDM undoes it: \(shiftFit) → \(udmFit)")
+        #expect(udmFit[0] > shiftFit[0], "cluster 0's win rate: \(shiftFit) → \(udmFit)")
     }
 
     /// E16 (LiPO, Liu et al. 2024): the learning curve over the number of training lists, on the
