@@ -77,11 +77,13 @@ public func randomTensor(_ shape: Shape, seed: UInt64, scale: Double = 1, offset
 
 /// Central differences of `objective` in every element of `parameter`, each element moved by ±h
 /// in place and restored afterwards: the numeric gradient of a model whose parameters live inside
-/// an object (policies, reward models), to compare with the tape's `parameter.grad`.
-public func numericGradient(of parameter: Parameter, step h: Double = 1e-6, _ objective: () throws -> Double) throws -> [Double] {
+/// an object (policies, reward models), to compare with the tape's `parameter.grad`. With
+/// `indices`, only those elements (a sample of a large parameter), in that order.
+public func numericGradient(of parameter: Parameter, step h: Double = 1e-6, at indices: [Int]? = nil,
+                            _ objective: () throws -> Double) throws -> [Double] {
     let base = parameter.value.scalars, shape = parameter.shape, dtype = parameter.dtype
     defer { parameter.value = (try? Tensor(base, shape: shape, dtype: dtype)) ?? parameter.value }
-    return try (0..<base.count).map { i in
+    return try (indices ?? Array(0..<base.count)).map { i in
         var plus = base; plus[i] += h
         var minus = base; minus[i] -= h
         parameter.value = try Tensor(plus, shape: shape, dtype: dtype)

@@ -11,6 +11,20 @@ enum Pref {
         Session(seed: seed, output: { _ in }, errorOutput: { _ in })
     }
 
+    /// A fresh session that has run `setup` (the shared definitions of a suite).
+    static func session(running setup: String) throws -> Session {
+        let s = session()
+        _ = try eval(setup, in: s)
+        return s
+    }
+
+    /// The native object the source evaluates to, as `T` (a run, a loss, a policy…).
+    static func object<T>(_ source: String, as type: T.Type, in session: Session? = nil) throws -> T {
+        let v = try eval(source, in: session)
+        guard case .native(let box) = v, let o = box.object as? T else { throw Mismatch("expected \(T.self), got \(v.reprText)") }
+        return o
+    }
+
     /// What the source printed.
     static func output(_ source: String) throws -> String {
         var out = ""

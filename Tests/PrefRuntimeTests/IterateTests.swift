@@ -14,7 +14,7 @@ import PrefLanguage
 
     static func history(_ call: String, in s: Session) throws -> [[Double]] {
         _ = try Pref.eval("let r = \(call)\n", in: s)
-        guard case .native(let box) = try Pref.eval("r", in: s), let run = box.object as? RunObject else { throw Pref.Mismatch("not a run") }
+        let run = try Pref.object("r", as: RunObject.self, in: s)
         return run.history.rows.map { row in row.map { v -> Double in if case .number(let x) = v { x } else { .nan } } }
     }
 
@@ -135,7 +135,7 @@ import PrefLanguage
         // A stored candidate's gold uses q with token noise; with the noise at 0 the two agree.
         let s = Pref.session()
         _ = try Pref.eval("let w = toy_world(seed: 1, view: \"token\", candidates: 8, prompts: 20, token_noise: 0)\n", in: s)
-        guard case .native(let box) = try Pref.eval("w", in: s), let o = box.object as? ToyWorldObject else { throw Pref.Mismatch("not a world") }
+        let o = try Pref.object("w", as: ToyWorldObject.self, in: s)
         let w = o.world
         let ids = [0, 5, 17, 40, 101]
         let gold = try w.sequenceGold(ids.map { w.tokens(of: $0) })

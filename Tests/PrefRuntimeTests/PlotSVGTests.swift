@@ -6,7 +6,7 @@ import PrefLanguage
 /// SVG plots: ticks at nice values, escaped text, a legend per series, every kind drawn.
 @Suite("display: SVG plots") struct PlotSVGTests {
     func svg(_ source: String) throws -> String {
-        guard case .native(let box) = try Pref.eval(source), let p = box.object as? PlotObject else { throw Pref.Mismatch("not a plot") }
+        let p = try Pref.object(source, as: PlotObject.self)
         return PlotSVG.render(p.plot)
     }
 

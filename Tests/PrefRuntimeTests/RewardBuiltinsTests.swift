@@ -13,11 +13,7 @@ import PrefLanguage
 
         """
 
-    static func session() throws -> Session {
-        let s = Pref.session()
-        _ = try Pref.eval(setup, in: s)
-        return s
-    }
+    static func session() throws -> Session { try Pref.session(running: setup) }
 
     @Test func goldAndLengthMatchTheWorld() throws {
         let s = try Self.session()

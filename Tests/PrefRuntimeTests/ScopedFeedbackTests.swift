@@ -17,7 +17,7 @@ import PrefLearn
     static func run(_ fit: String) throws -> (history: [Double], theta: [Double]) {
         let s = Pref.session()
         _ = try Pref.eval(setup + "let r = \(fit)\n", in: s)
-        guard case .native(let box) = try Pref.eval("r", in: s), let run = box.object as? RunObject else { throw Pref.Mismatch("not a run") }
+        let run = try Pref.object("r", as: RunObject.self, in: s)
         let column = try #require(run.history.columns.firstIndex(of: "loss"))
         let losses = run.history.rows.map { row -> Double in if case .number(let x) = row[column] { x } else { .nan } }
         return (losses, try Pref.tensor("pi.parameters[0]", in: s).scalars)
@@ -84,7 +84,7 @@ import PrefLearn
             """, in: s)
         #expect(abs(value - expected) <= 1e-10 * abs(expected), "\(value) vs \(expected)")
 
-        guard case .native(let box) = try Pref.eval("pi", in: s), let o = box.object as? PolicyObject else { throw Pref.Mismatch("not a policy") }
+        let o = try Pref.object("pi", as: PolicyObject.self, in: s)
         let c = try Pref.numbers("to_list(data.features.chosen_id)", in: s), r = try Pref.numbers("to_list(data.features.rejected_id)", in: s)
         let ids = zip(c, r).map { [Int($0), Int($1)] }
         let task = try CandidatePairsTask(policy: o, loss: LossObject(.klToReference), ids: ids, interpreter: s.interpreter)

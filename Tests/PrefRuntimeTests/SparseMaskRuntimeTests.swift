@@ -16,14 +16,10 @@ import PrefLanguage
 
         """
 
-    static func session() throws -> Session {
-        let s = Pref.session()
-        _ = try Pref.eval(setup, in: s)
-        return s
-    }
+    static func session() throws -> Session { try Pref.session(running: setup) }
 
     static func policy(_ s: Session) throws -> TokenPolicyObject {
-        guard case .native(let b) = try Pref.eval("tp", in: s), let o = b.object as? TokenPolicyObject else { throw Pref.Mismatch("not a token policy") }
+        let o = try Pref.object("tp", as: TokenPolicyObject.self, in: s)
         return o
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _PrefTestSupport
 import PrefCore
 import PrefLanguage
 @testable import PrefLearn
@@ -16,15 +17,11 @@ import PrefLanguage
 
         """
 
-    static func session() throws -> Session {
-        let s = Pref.session()
-        _ = try Pref.eval(setup, in: s)
-        return s
-    }
+    static func session() throws -> Session { try Pref.session(running: setup) }
 
     static func task(_ loss: String, in s: Session, lists: [[Int]], labels: [[Double]]) throws -> (TokenTreeTask, TokenPolicyObject) {
         let o = try TokenPolicyRuntimeTests.policy("tp", in: s)
-        guard case .native(let box) = try Pref.eval(loss, in: s), let l = box.object as? LossObject else { throw Pref.Mismatch("no loss") }
+        let l = try Pref.object(loss, as: LossObject.self, in: s)
         return (TokenTreeTask(policy: o, loss: l, lists: lists, labels: labels, interpreter: s.interpreter), o)
     }
 
@@ -110,16 +107,9 @@ import PrefLanguage
         // The training path gives the same value as tpoLoss with these weights.
         #expect(abs(try task.value(of: task.loss, rows: [0, 1, 2]) - (try loss())) < 1e-12)
         for (index, p) in o.policy.parameters.enumerated() {
-            let grad = try #require(p.grad).scalars, base = p.value.scalars
-            for i in stride(from: index, to: base.count, by: max(base.count / 7, 1)) {
-                var plus = base; plus[i] += 1e-6
-                var minus = base; minus[i] -= 1e-6
-                p.value = try Tensor(plus, shape: p.shape, dtype: .f64)
-                let fp = try loss()
-                p.value = try Tensor(minus, shape: p.shape, dtype: .f64)
-                let fm = try loss()
-                p.value = try Tensor(base, shape: p.shape, dtype: .f64)
-                let fd = (fp - fm) / 2e-6
+            let grad = try #require(p.grad).scalars
+            let sample = Array(stride(from: index, to: grad.count, by: max(grad.count / 7, 1)))
+            for (i, fd) in zip(sample, try numericGradient(of: p, at: sample, loss)) {
                 #expect(abs(fd - grad[i]) <= 1e-7 * max(1, abs(fd)), "\(p.name)[\(i)]: \(fd) vs \(grad[i])")
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _PrefTestSupport
 import PrefCore
 import PrefLanguage
 @testable import PrefLearn
@@ -16,14 +17,10 @@ import PrefLanguage
 
         """
 
-    static func session() throws -> Session {
-        let s = Pref.session()
-        _ = try Pref.eval(setup, in: s)
-        return s
-    }
+    static func session() throws -> Session { try Pref.session(running: setup) }
 
     static func policy(_ name: String, in s: Session) throws -> TokenPolicyObject {
-        guard case .native(let b) = try Pref.eval(name, in: s), let o = b.object as? TokenPolicyObject else { throw Pref.Mismatch("not a token policy") }
+        let o = try Pref.object(name, as: TokenPolicyObject.self, in: s)
         return o
     }
 
@@ -146,7 +143,7 @@ import PrefLanguage
         let s = try Self.session()
         _ = try Pref.eval("let moved = fit(tp, data, dpo(), batch: 500, lr: 0.05, seed: 1)\nlet l = tpo(step_weights: \"uniform\", step_reward: \"\(reward)\")\n", in: s)
         let o = try Self.policy("tp", in: s)
-        guard case .native(let box) = try Pref.eval("l", in: s), let loss = box.object as? LossObject else { throw Pref.Mismatch("no loss") }
+        let loss = try Pref.object("l", as: LossObject.self, in: s)
         let lists = [[0, 1, 2], [64, 70, 95]]
         let task = TokenTreeTask(policy: o, loss: loss, lists: lists, labels: [[2, 1, 0], [0, 2, 1]], interpreter: s.interpreter)
         let tape = Tape()
@@ -169,20 +166,13 @@ import PrefLanguage
         // ∂(Σ c·r)/∂b₂ against central differences.
         let c = (0..<values.count).map { Double($0 % 5) - 1.7 }
         try tape.backward(try (r * tape.constant(try Tensor(c, shape: r.shape, dtype: .f64))).sum())
-        let b2 = o.policy.parameters[4], grad = try #require(b2.grad).scalars, base = b2.value.scalars
+        let b2 = o.policy.parameters[4], grad = try #require(b2.grad).scalars
         func objective() throws -> Double {
             let v = try task.steps([0, 1], on: Tape()).0.value().scalars
             return zip(v, c).reduce(0) { $0 + $1.0 * $1.1 }
         }
-        for i in 0..<base.count {
-            var plus = base; plus[i] += 1e-6
-            var minus = base; minus[i] -= 1e-6
-            b2.value = try Tensor(plus, shape: b2.shape, dtype: .f64)
-            let fp = try objective()
-            b2.value = try Tensor(minus, shape: b2.shape, dtype: .f64)
-            let fm = try objective()
-            b2.value = try Tensor(base, shape: b2.shape, dtype: .f64)
-            #expect(abs((fp - fm) / 2e-6 - grad[i]) < 1e-7, "b2[\(i)]")
+        for (i, fd) in try numericGradient(of: b2, objective).enumerated() {
+            #expect(abs(fd - grad[i]) < 1e-7, "b2[\(i)]")
         }
         for q in o.policy.parameters { q.zeroGrad() }
     }

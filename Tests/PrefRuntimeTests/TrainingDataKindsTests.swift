@@ -23,7 +23,7 @@ import PrefLanguage
     }
 
     static func history(_ s: Session) throws -> [Double] {
-        guard case .native(let box) = try Pref.eval("r", in: s), let run = box.object as? RunObject else { throw Pref.Mismatch("not a run") }
+        let run = try Pref.object("r", as: RunObject.self, in: s)
         return run.history.rows.flatMap { row in row.map { v -> Double in if case .number(let x) = v { x } else { .nan } } }
     }
 

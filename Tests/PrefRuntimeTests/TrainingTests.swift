@@ -17,7 +17,7 @@ import PrefLanguage
         _ = try Pref.eval(setup + "let pi = candidate_policy(w)\n", in: s)
         before()
         _ = try Pref.eval("let r = \(fit)\n", in: s)
-        guard case .native(let box) = try Pref.eval("r", in: s), let run = box.object as? RunObject else { throw Pref.Mismatch("not a run") }
+        let run = try Pref.object("r", as: RunObject.self, in: s)
         let history = run.history.rows.flatMap { row in row.map { v -> Double in if case .number(let x) = v { x } else { .nan } } }
         let theta = try Pref.tensor("r.model.parameters[0]", in: s).scalars
         return (history, theta)

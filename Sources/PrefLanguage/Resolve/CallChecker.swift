@@ -1,6 +1,6 @@
 /// Static checks for `pref check`, beyond names: calls to builtins and to functions declared in
 /// the same file are checked for arity and keyword names. Nothing runs.
-struct CallChecker {
+struct CallChecker: ExpressionWalker {
     let file: SourceFile
     let resolution: Resolution
     let interpreter: Interpreter
@@ -53,7 +53,7 @@ struct CallChecker {
         }
     }
 
-    private mutating func checkCallee(_ callee: Expr, _ args: [Argument], _ range: SourceRange) {
+    mutating func visitCall(callee: Expr, arguments args: [Argument], range: SourceRange) {
         guard case .name(let n) = callee, case .global(let slot)? = resolution.refs[n.id] else { return }
         if let f = functions[slot] {
             let params = f.parameters.map(\.name.text)
@@ -89,43 +89,13 @@ struct CallChecker {
         f.body.statements.forEach { walk($0) }
     }
 
-    private mutating func walk(_ e: Expr) {
-        switch e {
-        case .number, .bool, .none, .name: break
-        case .string(let parts, _):
-            for case .interpolation(let x, _) in parts { walk(x) }
-        case .list(let xs, _): xs.forEach { walk($0) }
-        case .record(let fields, _): fields.forEach { walk($0.value) }
-        case .comprehension(let el, _, let seq, let cond, _, _):
-            walk(seq)
-            if let cond { walk(cond) }
-            walk(el)
-        case .unary(_, let x, _): walk(x)
-        case .binary(_, let l, let r, _):
-            walk(l)
-            walk(r)
-        case .range(let lo, let hi, _, _):
-            if let lo { walk(lo) }
-            if let hi { walk(hi) }
-        case .call(let callee, let args, _, let range):
-            checkCallee(callee, args, range)
-            walk(callee)
-            args.forEach { walk($0.value) }
-        case .member(let b, _, _): walk(b)
-        case .index(let b, let i, _):
-            walk(b)
-            walk(i)
-        case .ifElse(let c, let t, let o, _):
-            walk(c)
-            t.statements.forEach { walk($0) }
-            switch o {
-            case .block(let b)?: b.statements.forEach { walk($0) }
-            case .elseIf(let x)?: walk(x)
-            case nil: break
-            }
-        case .block(let b): b.statements.forEach { walk($0) }
-        case .function(let f): walk(f)
-        }
+    // The walk over expressions is ExpressionWalker's; a call is checked in visitCall.
+    mutating func visitName(_ name: Name) {}
+    mutating func visitBlock(_ block: Block) { block.statements.forEach { walk($0) } }
+    mutating func visitFunction(_ function: FunctionDecl) { walk(function) }
+    mutating func visitComprehension(pattern: Pattern, condition: Expr?, element: Expr) {
+        if let condition { walk(condition) }
+        walk(element)
     }
 }
 

@@ -1,5 +1,6 @@
 /// The one walk over an expression's parts, in evaluation order, shared by every pass that
-/// needs it (the resolver; the cell cache's read and write sets in PrefRuntime). A pass says what
+/// needs it (the resolver, `pref check`'s call checks; the cell cache's read and write sets in
+/// PrefRuntime). A pass says what
 /// a name, a nested block, a function and a comprehension's scope mean to it; when the syntax
 /// grows an expression, `walk` is the switch to extend.
 public protocol ExpressionWalker {
@@ -12,9 +13,13 @@ public protocol ExpressionWalker {
     /// A comprehension's pattern, condition and element, after its sequence was walked: they
     /// see the pattern's names (the resolver opens a scope; `walk` them).
     mutating func visitComprehension(pattern: Pattern, condition: Expr?, element: Expr)
+    /// A call, before its callee and arguments are walked (`pref check` checks the arguments).
+    mutating func visitCall(callee: Expr, arguments: [Argument], range: SourceRange)
 }
 
 extension ExpressionWalker {
+    public mutating func visitCall(callee: Expr, arguments: [Argument], range: SourceRange) {}
+
     public mutating func walk(_ e: Expr) {
         switch e {
         case .number, .bool, .none: break
@@ -33,7 +38,8 @@ extension ExpressionWalker {
         case .range(let lo, let hi, _, _):
             if let lo { walk(lo) }
             if let hi { walk(hi) }
-        case .call(let callee, let args, _, _):
+        case .call(let callee, let args, _, let range):
+            visitCall(callee: callee, arguments: args, range: range)
             walk(callee)
             for arg in args { walk(arg.value) }
         case .member(let base, _, _): walk(base)

@@ -21,13 +21,14 @@ public struct GoalRange: Sendable, Equatable, CustomStringConvertible {
     public let encoding: Encoding
 
     public init(low: Double, high: Double, encoding: Encoding = .linear) throws(TensorError) {
+        let given = "[\(Self.format(low)), \(Self.format(high))]"
         guard low.isFinite, high.isFinite, low < high, Swift.abs(low) <= 1e9, Swift.abs(high) <= 1e9 else {
-            throw TensorError(op: "candidate_policy", "the goal range must be two finite numbers low < high (magnitude ≤ 1e9), not \(low)…\(high)")
+            throw TensorError(op: "candidate_policy", "goal must be two finite numbers low < high (magnitude ≤ 1e9), not \(given)")
         }
         if encoding == .onehot {
             guard low == low.rounded(), high == high.rounded(), high - low + 1 <= Double(Self.maxLevels) else {
-                throw TensorError(op: "candidate_policy", "a one-hot goal range must be whole numbers with at most \(Self.maxLevels) levels, not \(low)…\(high)",
-                                  hint: "e.g. goal: [0, 4] for the grades 0…4")
+                throw TensorError(op: "candidate_policy", "a one-hot goal must be two whole numbers at most \(Self.maxLevels - 1) apart, not \(given)",
+                                  hint: "e.g. goal: [0, 4] for the grades 0…4; goal_encoding: \"linear\" for real-valued scores")
             }
         }
         self.low = low
@@ -60,7 +61,9 @@ public struct GoalRange: Sendable, Equatable, CustomStringConvertible {
     public func contains(_ g: Double) -> Bool { g.isFinite && g >= low && g <= high }
 
     public var description: String {
-        func s(_ x: Double) -> String { x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : String(x) }
-        return "\(s(low))…\(s(high))" + (encoding == .onehot ? " one-hot" : "")
+        "\(Self.format(low))…\(Self.format(high))" + (encoding == .onehot ? " one-hot" : "")
     }
+
+    /// A bound as a person writes it: whole numbers without a decimal point.
+    static func format(_ x: Double) -> String { x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : String(x) }
 }

@@ -25,16 +25,12 @@ enum PolicyGoal {
         guard bounds.count == 2 else {
             throw call.error("goal must be [low, high], two numbers, not \(bounds.count)", hint: "e.g. goal: [0, 4] for the grades 0…4")
         }
-        guard bounds[0].isFinite, bounds[1].isFinite, bounds[0] < bounds[1], abs(bounds[0]) <= 1e9, abs(bounds[1]) <= 1e9 else {
-            throw call.error("goal must be two finite numbers low < high (magnitude ≤ 1e9), not [\(Value.format(number: bounds[0])), \(Value.format(number: bounds[1]))]")
+        // GoalRange checks the bounds (finite, ordered, whole for one-hot); its error is the user's.
+        do {
+            return try GoalRange(low: bounds[0], high: bounds[1], encoding: encoding)
+        } catch {
+            throw call.error(error.message, hint: error.hint)
         }
-        if encoding == .onehot {
-            guard bounds[0] == bounds[0].rounded(), bounds[1] == bounds[1].rounded(), bounds[1] - bounds[0] + 1 <= Double(GoalRange.maxLevels) else {
-                throw call.error("a one-hot goal must be two whole numbers at most \(GoalRange.maxLevels - 1) apart, not [\(Value.format(number: bounds[0])), \(Value.format(number: bounds[1]))]",
-                                 hint: "e.g. goal: [0, 4] for the grades 0…4; goal_encoding: \"linear\" for real-valued scores")
-            }
-        }
-        return try GoalRange(low: bounds[0], high: bounds[1], encoding: encoding)
     }
 
     /// The goal of each of `n` data rows for `o`: nil for a plain policy, the view's goal for
