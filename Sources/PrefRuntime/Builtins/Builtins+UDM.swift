@@ -21,7 +21,7 @@ extension BuiltinLibrary {
         example: "let w = toy_world(seed: 1, candidates: 8)\nudm_weights(w.unpaired(64))") { call in
             let d = try call.dataset(0)
             guard case .unpaired(let rows) = d.rows else {
-                throw call.error("udm_weights needs an unpaired dataset, got \(d.kind.rawValue)", hint: "use w.unpaired(n)")
+                throw call.error("needs an unpaired dataset (thumbs-up and thumbs-down rows), got \(d.kind.rawValue)", hint: "use w.unpaired(n)")
             }
             guard let prompts = d.features["prompt"], prompts.shape.rank == 2, prompts.shape[0] == rows.count, prompts.shape[1] >= 1 else {
                 throw call.error("the data has no prompt feature of shape [\(rows.count), d]", hint: "UDM classifies prompt embeddings; use w.unpaired(n)")

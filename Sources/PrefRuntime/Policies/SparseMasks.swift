@@ -32,7 +32,8 @@ enum SparseMasks {
             throw RuntimeError("the loss's sparse_po terms fix different mask tokens", hint: "give every sparse_po term the same mask_tokens")
         }
         if let bad = first?.first(where: { !(0...v).contains($0) }) {
-            throw RuntimeError("mask token \(bad) is not one of the policy's outputs 0…\(v) (\(v) is the end of sequence)")
+            throw RuntimeError("sparse_po(mask_tokens:): token \(bad) is not one of the policy's outputs 0…\(v) (\(v) is the end of sequence)",
+                               hint: "mask_tokens are token ids of the world's vocabulary (toy_world(vocabulary: \(v)))")
         }
         return first
     }
